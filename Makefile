@@ -1,0 +1,60 @@
+# Kestrel: one non-recursive Makefile. Each directory lists its sources in
+# its own fragment (*.mk); everything is built into build/.
+#
+#   make run     build and boot on the terminal (Ctrl-A x leaves QEMU)
+#   make test    host unit tests and QEMU tests: "N passed, N failed"
+#   make debug   boot with QEMU waiting for gdb (see scripts/gdbinit)
+#
+# ACCEL=tcg|kvm picks the accelerator; by default scripts/accel.sh decides.
+
+BUILD := build
+ACCEL ?= $(shell scripts/accel.sh)
+
+CC      := gcc
+NASM    := nasm
+OBJCOPY := objcopy
+
+# The kernel: freestanding, higher half, no SSE, no red zone.
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-builtin \
+	-Iinclude -I$(BUILD)/gen -MD -MP
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-Wl,-z,noexecstack
+
+# Host tests compile the same kernel sources with the host's defaults.
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -MP \
+	-fsanitize=address,undefined -fno-omit-frame-pointer
+HOST_LDLIBS := -lcmocka
+
+.PHONY: all deps run test debug clean
+all: deps kernel
+
+include boot/build.mk
+include kernel/build.mk
+include tests/host/build.mk
+include tests/qemu/build.mk
+
+# Installs missing packages once per change of the install script.
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: scripts/install-deps.sh
+	@mkdir -p $(BUILD)
+	scripts/install-deps.sh
+	@touch $@
+
+run: all
+	scripts/qemu.sh --accel $(ACCEL) -- $(KERNEL_BIN)
+
+debug: all
+	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)
+
+test: deps kernel host-tests
+	@scripts/run-tests.sh $(TEST_SUITES)
+
+clean:
+	rm -rf $(BUILD)
+
+# Keep intermediate objects: they are what the next build reuses.
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

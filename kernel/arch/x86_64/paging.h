@@ -1,0 +1,20 @@
+/* The kernel's own page tables. */
+#pragma once
+
+#include <stdint.h>
+
+#include "../../frame.h"
+
+/* Builds the kernel half (direct map of [0, max(top, 4 GiB)), the kernel
+ * image with per-section rights, the device window), switches to it and
+ * drops the boot code's identity map. Needs kernel_frames to be ready and
+ * every table page it takes to lie in the boot direct map (the first 4 GiB;
+ * the allocator hands out the lowest frames first). */
+void paging_init(paddr_t top);
+
+/* Maps size bytes of device registers at pa uncached, no-execute, kernel
+ * only. Returns the virtual address. Panics when out of window. */
+volatile void *paging_map_device(paddr_t pa, uint64_t size);
+
+/* The kernel's top-level table. */
+extern paddr_t kernel_root;

@@ -1,0 +1,53 @@
+/* Interrupt and exception entry (entry.asm) and dispatch (trap.c). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The stack on entry to trap_dispatch: general registers pushed by
+ * trap_common, then vector and error code pushed by the stub, then what the
+ * CPU pushed. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;
+	uint64_t error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* entry.asm reads the saved CS at [rsp + 24] while only vector and error
+ * code lie above it. */
+_Static_assert(offsetof(struct trap_frame, cs) - offsetof(struct trap_frame, vector) == 24,
+               "entry.asm: saved CS offset");
+_Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "entry.asm: pushes 15 registers");
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
+
+enum {
+	VEC_DE = 0,
+	VEC_DB = 1,
+	VEC_NMI = 2,
+	VEC_BP = 3,
+	VEC_UD = 6,
+	VEC_DF = 8,
+	VEC_GP = 13,
+	VEC_PF = 14,
+	VEC_MC = 18,
+	VEC_FIRST_IRQ = 32,
+	VEC_PIC_BASE = 32, /* the 8259s, remapped here and masked */
+	VEC_TIMER = 0xF0,
+	VEC_SPURIOUS = 0xFF,
+};
+
+/* An interrupt handler runs with interrupts off; the LAPIC EOI is sent by
+ * the dispatcher after it returns. */
+typedef void (*irq_handler_fn)(struct trap_frame *tf);
+
+void trap_init(void);
+void trap_set_handler(unsigned vector, irq_handler_fn fn);
+void trap_dispatch(struct trap_frame *tf);
+
+/* Prints the registers, control registers and a frame-pointer backtrace. */
+void trap_dump(const struct trap_frame *tf);
+
+/* Prints rip, then the return addresses found by following saved rbp. */
+void trap_backtrace(uintptr_t rip, uintptr_t rbp);

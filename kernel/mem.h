@@ -1,0 +1,9 @@
+/* Boot-time memory set-up: the frame pool from the memory map. */
+#pragma once
+
+#include "bootinfo.h"
+
+/* Fills kernel_frames from bi, keeping out the first MiB, the kernel image,
+ * the boot modules and the pool's own bitmap. Panics if the map leaves no
+ * room for the bitmap. */
+void mem_init(const struct boot_info *bi);

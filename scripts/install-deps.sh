@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and `make run` need,
+# and only those that are missing. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+# package:command-or-file that proves it is there
+needs=(
+	"gcc:gcc"
+	"make:make"
+	"binutils:objcopy"
+	"nasm:nasm"
+	"qemu-system-x86:qemu-system-x86_64"
+	"libcmocka-dev:/usr/include/cmocka.h"
+	"newlib-source:/usr/src/newlib/newlib-3.3.0.tar.xz"
+	"gdb:gdb"
+	"clang-format:clang-format"
+	"coreutils:timeout"
+)
+
+missing=()
+for pair in "${needs[@]}"; do
+	pkg=${pair%%:*}
+	probe=${pair#*:}
+	if [[ $probe == /* ]]; then
+		[[ -e $probe ]] && continue
+	else
+		command -v "$probe" >/dev/null 2>&1 && continue
+	fi
+	missing+=("$pkg")
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+	sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+	sudo=(sudo)
+else
+	echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

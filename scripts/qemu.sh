@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Boots a Kestrel kernel image in QEMU. Used by `make run`, `make debug`,
+# the QEMU tests and the benchmarks, so that all boot the same machine.
+#
+#   scripts/qemu.sh [options] -- KERNEL [QEMU ARGS...]
+#     --accel tcg|kvm    accelerator (default: scripts/accel.sh)
+#     --append STRING    kernel command line (boot options)
+#     --module FILE      a multiboot module (repeatable; FILE may carry
+#                        arguments after a space, as QEMU's -initrd takes them)
+#     --memory SIZE      guest RAM (default 256M)
+#     --test             headless, output on stdout, isa-debug-exit present
+#     --timeout SECONDS  kill QEMU after this long (exit status 124)
+#     --icount           -icount shift=0: rdtsc counts guest instructions
+#     --gdb              wait for gdb on localhost:1234
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+accel=""
+append=""
+memory=256M
+test_mode=0
+timeout_s=""
+icount=0
+gdb=0
+modules=()
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--accel) accel=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--module) modules+=("$2"); shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
+	--test) test_mode=1; shift ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--gdb) gdb=1; shift ;;
+	--) shift; break ;;
+	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[[ $# -ge 1 ]] || { echo "qemu.sh: no kernel given" >&2; exit 2; }
+kernel=$1
+shift
+[[ -n $accel ]] || accel=$("$here/accel.sh")
+
+args=(-M q35 -cpu max -m "$memory" -no-reboot -kernel "$kernel")
+case $accel in
+tcg)
+	args+=(-accel tcg)
+	why="no hardware virtualization usable here"
+	[[ $("$here/accel.sh") == kvm ]] && why="chosen with ACCEL=tcg"
+	;;
+kvm)
+	if [[ $("$here/accel.sh") != kvm ]]; then
+		echo "qemu.sh: ACCEL=kvm needs /dev/kvm and a CPU with vmx or svm; use ACCEL=tcg" >&2
+		exit 2
+	fi
+	args+=(-accel kvm)
+	why="hardware virtualization"
+	;;
+*) echo "qemu.sh: unknown accelerator '$accel' (tcg or kvm)" >&2; exit 2 ;;
+esac
+if [[ $icount -eq 1 ]]; then
+	[[ $accel == tcg ]] || { echo "qemu.sh: --icount needs tcg" >&2; exit 2; }
+	args+=(-icount shift=0,align=off,sleep=off)
+	why+=", icount: rdtsc counts guest instructions"
+fi
+echo "qemu: accelerator $accel ($why)" >&2
+
+[[ -n $append ]] && args+=(-append "$append")
+if [[ ${#modules[@]} -gt 0 ]]; then
+	# QEMU separates modules with commas; a comma in a name is doubled.
+	list=""
+	for m in "${modules[@]}"; do
+		list+="${list:+,}${m//,/,,}"
+	done
+	args+=(-initrd "$list")
+fi
+if [[ $test_mode -eq 1 ]]; then
+	args+=(-display none -monitor none -serial stdio
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+else
+	args+=(-display none -serial mon:stdio)
+	echo "qemu: serial console on this terminal; Ctrl-A x leaves QEMU" >&2
+fi
+if [[ $gdb -eq 1 ]]; then
+	args+=(-s -S)
+	echo "qemu: waiting for gdb on localhost:1234 (gdb -x scripts/gdbinit)" >&2
+fi
+
+if [[ -n $timeout_s ]]; then
+	exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "$@"
+fi
+exec qemu-system-x86_64 "${args[@]}" "$@"

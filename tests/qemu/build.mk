@@ -1,0 +1,5 @@
+# tests/qemu/: suites that boot the kernel under QEMU, each bounded by a
+# timeout (tests/qemu/lib.sh), plus the source-format check.
+TEST_SUITES += "qemu/boot=ACCEL=$(ACCEL) tests/qemu/boot.sh"
+TEST_SUITES += "format=scripts/check-format.sh"
+TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"

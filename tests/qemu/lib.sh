@@ -1,0 +1,64 @@
+# Helpers for the QEMU test scripts: boot the kernel, check what it printed,
+# report TAP lines. Sourced, not run.
+
+KERNEL=${KERNEL:-build/kernel/kernel.bin}
+ACCEL=${ACCEL:-$(scripts/accel.sh)}
+LOGDIR=${LOGDIR:-build/test-logs/qemu}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+mkdir -p "$LOGDIR"
+
+# The exit codes come from the header that the kernel uses.
+qemu_exit_status() {
+	local code
+	code=$(sed -n "s/^#define $1 *\(0x[0-9a-fA-F]*\).*/\1/p" include/kestrel/qemu_exit.h)
+	echo $(((code << 1) | 1))
+}
+EXIT_PASS=$(qemu_exit_status QEMU_EXIT_PASS)
+EXIT_FAIL=$(qemu_exit_status QEMU_EXIT_FAIL)
+EXIT_PANIC=$(qemu_exit_status QEMU_EXIT_PANIC)
+
+tap_count=0
+tap_failed=0
+
+# boot NAME [qemu.sh options...]: boots once, output in $LOGDIR/NAME.log,
+# QEMU's exit status in $status.
+boot() {
+	local name=$1
+	shift
+	OUT="$LOGDIR/$name.log"
+	scripts/qemu.sh --test --accel "$ACCEL" --timeout "$BOOT_TIMEOUT" "$@" -- "$KERNEL" \
+		</dev/null >"$OUT" 2>&1
+	status=$?
+	tr -d '\r' <"$OUT" >"$OUT.txt" && mv "$OUT.txt" "$OUT"
+}
+
+# Checks accumulate in $why; result NAME reports them as one TAP line.
+why=""
+expect_status() {
+	[[ $status -eq $1 ]] || why+=" exit status $status, expected $1;"
+}
+expect_line() {
+	grep -qE -- "$1" "$OUT" || why+=" no line matching '$1';"
+}
+expect_no_line() {
+	! grep -qE -- "$1" "$OUT" || why+=" unexpected line matching '$1';"
+}
+expect_count() {
+	local n
+	n=$(grep -cE -- "$2" "$OUT")
+	[[ $n -eq $1 ]] || why+=" '$2' seen $n times, expected $1;"
+}
+result() {
+	tap_count=$((tap_count + 1))
+	if [[ -z $why ]]; then
+		echo "ok $tap_count - $1"
+	else
+		echo "not ok $tap_count - $1:$why (log: $OUT)"
+		tap_failed=$((tap_failed + 1))
+	fi
+	why=""
+}
+finish() {
+	echo "1..$tap_count"
+	[[ $tap_failed -eq 0 ]]
+}
