@@ -4,6 +4,7 @@
 #   make run     build and boot on the terminal (Ctrl-A x leaves QEMU)
 #   make test    host unit tests and QEMU tests: "N passed, N failed"
 #   make debug   boot with QEMU waiting for gdb (see scripts/gdbinit)
+#   make bench   the system's figures as a table
 #
 # ACCEL=tcg|kvm picks the accelerator; by default scripts/accel.sh decides.
 
@@ -27,7 +28,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -M
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run test debug clean
+.PHONY: all deps run test debug bench clean
 all: deps kernel
 
 include boot/build.mk
@@ -50,6 +51,9 @@ debug: all
 
 test: deps kernel host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)
+
+bench: all
+	@scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -35,22 +35,36 @@ void frame_pool_init(struct frame_pool *fp, uint64_t *bitmap, size_t nframes)
 		bitmap[i] = 0;
 }
 
+/* Sets (free) or clears (used) the bits of frames [first, last), a word at
+ * a time. Returns how many bits changed. */
+static size_t mark_range(struct frame_pool *fp, size_t first, size_t last, bool free)
+{
+	size_t changed = 0;
+
+	if (last > fp->fp_nframes)
+		last = fp->fp_nframes;
+	while (first < last) {
+		size_t bit = first % BITS;
+		size_t n = last - first < BITS - bit ? last - first : BITS - bit;
+		uint64_t mask = (n == BITS ? ~0ULL : ((1ULL << n) - 1)) << bit;
+		uint64_t *word = &fp->fp_bitmap[first / BITS];
+		uint64_t before = *word;
+
+		*word = free ? before | mask : before & ~mask;
+		changed += (size_t)__builtin_popcountll(before ^ *word);
+		first += n;
+	}
+	return changed;
+}
+
 size_t frame_pool_add(struct frame_pool *fp, paddr_t start, paddr_t end)
 {
 	size_t first = (start + FRAME_SIZE - 1) >> FRAME_SHIFT;
-	size_t last = end >> FRAME_SHIFT; /* exclusive */
-	size_t added = 0;
+	size_t added;
 
 	if (end <= start)
 		return 0;
-	if (last > fp->fp_nframes)
-		last = fp->fp_nframes;
-	for (size_t f = first; f < last; f++) {
-		if (bit_test(fp, f))
-			continue;
-		bit_set(fp, f);
-		added++;
-	}
+	added = mark_range(fp, first, end >> FRAME_SHIFT, true);
 	fp->fp_free += added;
 	if (added && first < fp->fp_hint)
 		fp->fp_hint = first;
@@ -59,20 +73,11 @@ size_t frame_pool_add(struct frame_pool *fp, paddr_t start, paddr_t end)
 
 size_t frame_pool_reserve(struct frame_pool *fp, paddr_t start, paddr_t end)
 {
-	size_t first = start >> FRAME_SHIFT;
-	size_t last = (end + FRAME_SIZE - 1) >> FRAME_SHIFT;
-	size_t taken = 0;
+	size_t taken;
 
 	if (end <= start)
 		return 0;
-	if (last > fp->fp_nframes)
-		last = fp->fp_nframes;
-	for (size_t f = first; f < last; f++) {
-		if (!bit_test(fp, f))
-			continue;
-		bit_clear(fp, f);
-		taken++;
-	}
+	taken = mark_range(fp, start >> FRAME_SHIFT, (end + FRAME_SIZE - 1) >> FRAME_SHIFT, false);
 	fp->fp_free -= taken;
 	return taken;
 }

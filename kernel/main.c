@@ -141,6 +141,10 @@ void kmain(uint32_t magic, uint32_t mbi)
 		trigger_fault(opt);
 	if (boot_option(boot_info.bi_cmdline, "test", opt, sizeof(opt)))
 		boot_selftest();
+	if (boot_option(boot_info.bi_cmdline, "shutdown", opt, sizeof(opt))) {
+		kprintf("kernel: shutdown requested on the command line\n");
+		platform_halt(PLATFORM_HALT_PASS);
+	}
 	kprintf("kernel: no first task yet; idling\n");
 	for (;;)
 		irq_enable_and_halt();

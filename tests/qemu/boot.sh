@@ -56,6 +56,12 @@ expect_status "$EXIT_PASS"
 expect_line '^modules: 0$'
 result "boot_without_modules"
 
+boot shutdown --append "shutdown"
+expect_status "$EXIT_PASS"
+expect_line '^kernel: shutdown requested on the command line$'
+expect_no_line '^selftest'
+result "shutdown_option_powers_off_after_boot"
+
 # fault=KIND raises an exception in the kernel: it must print the dump and
 # halt, never reboot (QEMU runs with -no-reboot: a triple fault would end
 # it with status 0 and no dump).
