@@ -59,7 +59,8 @@ static size_t mark_range(struct frame_pool *fp, size_t first, size_t last, bool 
 
 size_t frame_pool_add(struct frame_pool *fp, paddr_t start, paddr_t end)
 {
-	size_t first = (start + FRAME_SIZE - 1) >> FRAME_SHIFT;
+	/* Rounded in frame numbers: start + FRAME_SIZE - 1 could wrap. */
+	size_t first = (start >> FRAME_SHIFT) + ((start & (FRAME_SIZE - 1)) != 0);
 	size_t added;
 
 	if (end <= start)
@@ -77,7 +78,8 @@ size_t frame_pool_reserve(struct frame_pool *fp, paddr_t start, paddr_t end)
 
 	if (end <= start)
 		return 0;
-	taken = mark_range(fp, start >> FRAME_SHIFT, (end + FRAME_SIZE - 1) >> FRAME_SHIFT, false);
+	taken = mark_range(fp, start >> FRAME_SHIFT, (end >> FRAME_SHIFT) + ((end & (FRAME_SIZE - 1)) != 0),
+	                   false);
 	fp->fp_free -= taken;
 	return taken;
 }
@@ -118,7 +120,9 @@ bool frame_alloc_contig(struct frame_pool *fp, size_t count, paddr_t align, padd
 	size_t step = align >> FRAME_SHIFT;
 	size_t f = fp->fp_hint;
 
-	if (count == 0 || step == 0 || (step & (step - 1)) != 0)
+	/* Check align itself: its frame count can be a power of two when it
+	 * is not (0x1800 is one frame). */
+	if (count == 0 || align < FRAME_SIZE || (align & (align - 1)) != 0)
 		return false;
 	while ((f = next_free(fp, f)) < fp->fp_nframes) {
 		size_t run = 0;

@@ -43,11 +43,18 @@ int vm_map(struct frame_pool *fp, paddr_t root, uintptr_t va, paddr_t pa, uint64
 		} else if (*e & PTE_PS) {
 			return VM_EXISTS;
 		}
-		*e |= table_flags;
 		table = pa_to_va(*e & PTE_ADDR);
 	}
 	if (table[pt_index(va, leaf)] & PTE_P)
 		return VM_EXISTS;
+	/* Only now widen the path's rights: a refused call changes none. */
+	table = pa_to_va(root);
+	for (int level = PT_LEVELS; level > leaf; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+
+		*e |= table_flags;
+		table = pa_to_va(*e & PTE_ADDR);
+	}
 	table[pt_index(va, leaf)] = pa | flags | PTE_P | (leaf > 1 ? PTE_PS : 0);
 	return VM_OK;
 }

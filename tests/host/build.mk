@@ -1,7 +1,10 @@
 # tests/host/: cmocka unit tests of kernel logic, built from the kernel's own
 # sources (KERNEL_CORE_SRCS) with the host compiler. One binary per file.
 HOST_TESTS := \
-	tests/host/test_printf.c
+	tests/host/test_bootinfo.c \
+	tests/host/test_frame.c \
+	tests/host/test_printf.c \
+	tests/host/test_vm.c
 
 HOST_SUPPORT := tests/host/host_support.c
 

@@ -17,7 +17,7 @@ uintptr_t direct_map_offset;
 
 void panic(const char *fmt, ...)
 {
-	char msg[256];
+	static char msg[256]; /* cmocka prints it after leaving this frame */
 	va_list ap;
 
 	va_start(ap, fmt);
