@@ -15,7 +15,7 @@ static void copy_string(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-static void parse_mmap(struct boot_info *bi, const struct multiboot_info *mbi, uintptr_t offset)
+static void parse_mmap(struct boot_params *bi, const struct multiboot_info *mbi, uintptr_t offset)
 {
 	const uint8_t *p = phys(mbi->mmap_addr, offset);
 	const uint8_t *end = p + mbi->mmap_length;
@@ -34,7 +34,7 @@ static void parse_mmap(struct boot_info *bi, const struct multiboot_info *mbi, u
 	}
 }
 
-int multiboot_parse(struct boot_info *bi, uint32_t magic, paddr_t info, uintptr_t offset)
+int multiboot_parse(struct boot_params *bi, uint32_t magic, paddr_t info, uintptr_t offset)
 {
 	const struct multiboot_info *mbi = phys(info, offset);
 
@@ -63,7 +63,7 @@ int multiboot_parse(struct boot_info *bi, uint32_t magic, paddr_t info, uintptr_
 	return bi->bi_nmem ? MULTIBOOT_OK : MULTIBOOT_NO_MMAP;
 }
 
-uint64_t boot_usable_bytes(const struct boot_info *bi)
+uint64_t boot_usable_bytes(const struct boot_params *bi)
 {
 	uint64_t total = 0;
 
@@ -73,7 +73,7 @@ uint64_t boot_usable_bytes(const struct boot_info *bi)
 	return total;
 }
 
-paddr_t boot_usable_top(const struct boot_info *bi)
+paddr_t boot_usable_top(const struct boot_params *bi)
 {
 	paddr_t top = 0;
 
@@ -94,7 +94,7 @@ static paddr_t page_up(paddr_t a)
 }
 
 /* Whether [a, a + size) may hold boot data. */
-static bool place_ok(const struct boot_info *bi, const struct boot_range *avoid, size_t navoid, paddr_t a,
+static bool place_ok(const struct boot_params *bi, const struct boot_range *avoid, size_t navoid, paddr_t a,
                      uint64_t size)
 {
 	bool inside = false;
@@ -117,8 +117,8 @@ static bool place_ok(const struct boot_info *bi, const struct boot_range *avoid,
 
 /* The lowest fit, if any, starts at a usable region's start or right after
  * something it must avoid; so only those places need trying. */
-bool boot_find_free(const struct boot_info *bi, const struct boot_range *avoid, size_t navoid, uint64_t size,
-                    paddr_t lowest, paddr_t limit, paddr_t *out)
+bool boot_find_free(const struct boot_params *bi, const struct boot_range *avoid, size_t navoid,
+                    uint64_t size, paddr_t lowest, paddr_t limit, paddr_t *out)
 {
 	bool found = false;
 	paddr_t best = 0;
@@ -146,7 +146,7 @@ bool boot_find_free(const struct boot_info *bi, const struct boot_range *avoid, 
 	return found;
 }
 
-void boot_fill_pool(const struct boot_info *bi, struct frame_pool *fp, const struct boot_range *reserve,
+void boot_fill_pool(const struct boot_params *bi, struct frame_pool *fp, const struct boot_range *reserve,
                     size_t nreserve)
 {
 	for (size_t i = 0; i < bi->bi_nmem; i++)

@@ -35,7 +35,7 @@ struct boot_module {
 
 /* Filled once by multiboot_parse() before anything else allocates memory;
  * read-only afterwards. */
-struct boot_info {
+struct boot_params {
 	struct boot_region bi_mem[BOOT_MAX_REGIONS];
 	size_t bi_nmem;
 	struct boot_module bi_mod[BOOT_MAX_MODULES];
@@ -95,21 +95,21 @@ enum multiboot_error {
  * physical addresses; phys_offset is added to reach them (the direct map in
  * the kernel, a test buffer on the host). Too many regions or modules are
  * dropped, and long strings cut, rather than failing the boot. */
-int multiboot_parse(struct boot_info *bi, uint32_t magic, paddr_t info, uintptr_t phys_offset);
+int multiboot_parse(struct boot_params *bi, uint32_t magic, paddr_t info, uintptr_t phys_offset);
 
 /* Bytes of usable RAM and the end of the highest usable byte. */
-uint64_t boot_usable_bytes(const struct boot_info *bi);
-paddr_t boot_usable_top(const struct boot_info *bi);
+uint64_t boot_usable_bytes(const struct boot_params *bi);
+paddr_t boot_usable_top(const struct boot_params *bi);
 
 /* Lowest page-aligned address a >= lowest with [a, a + size) inside one usable
  * region, below limit, and overlapping no non-usable region and no range of
  * avoid[]. Returns false when there is no such place. */
-bool boot_find_free(const struct boot_info *bi, const struct boot_range *avoid, size_t navoid, uint64_t size,
-                    paddr_t lowest, paddr_t limit, paddr_t *out);
+bool boot_find_free(const struct boot_params *bi, const struct boot_range *avoid, size_t navoid,
+                    uint64_t size, paddr_t lowest, paddr_t limit, paddr_t *out);
 
 /* Fills fp from the memory map: usable regions free, everything else, and
  * every range of reserve[], in use. */
-void boot_fill_pool(const struct boot_info *bi, struct frame_pool *fp, const struct boot_range *reserve,
+void boot_fill_pool(const struct boot_params *bi, struct frame_pool *fp, const struct boot_range *reserve,
                     size_t nreserve);
 
 /* Looks up "key" or "key=value" among the space-separated words of cmdline.

@@ -6,16 +6,29 @@ KERNEL_CORE_SRCS := \
 	kernel/vm.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) \
+	kernel/cap.c \
 	kernel/clock.c \
 	kernel/console.c \
+	kernel/endpoint.c \
+	kernel/ipc.c \
+	kernel/irq.c \
+	kernel/kobj.c \
 	kernel/main.c \
 	kernel/mem.c \
 	kernel/panic.c \
+	kernel/pool.c \
+	kernel/roottask.c \
+	kernel/sched.c \
+	kernel/syscall.c \
+	kernel/task.c \
+	kernel/thread.c \
 	kernel/arch/x86_64/cpufeat.c \
+	kernel/arch/x86_64/ioapic.c \
 	kernel/arch/x86_64/lapic.c \
 	kernel/arch/x86_64/paging.c \
 	kernel/arch/x86_64/percpu.c \
 	kernel/arch/x86_64/platform.c \
+	kernel/arch/x86_64/switch.c \
 	kernel/arch/x86_64/trap.c
 
 KERNEL_ASMS := kernel/arch/x86_64/entry.asm

@@ -10,6 +10,12 @@ static void console_putc(char c, void *arg)
 	serial_putc(c);
 }
 
+void console_write(const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_putc(buf[i], NULL);
+}
+
 int kvprintf(const char *fmt, va_list ap)
 {
 	return kvformat(console_putc, NULL, fmt, ap);

@@ -16,13 +16,18 @@
 #include "panic.h"
 #include "printf.h"
 #include "vm.h"
+#include "irq.h"
+#include "pool.h"
+#include "roottask.h"
+#include "sched.h"
+#include "arch/x86_64/switch.h"
 
 extern uint64_t boot_tsc; /* boot.asm: TSC at the first instruction */
-extern char _text_start[], _rodata_start[], _data_start[];
+extern char _text_start[], _rodata_start[], _data_start[], _load_start_phys[], _bss_end_phys[];
 
-static struct boot_info boot_info;
+static struct boot_params boot_info;
 
-static void print_banner(const struct boot_info *bi)
+static void print_banner(const struct boot_params *bi)
 {
 	const struct cpu_features *f = &cpu_features;
 	uint64_t usable = boot_usable_bytes(bi);
@@ -34,14 +39,15 @@ static void print_banner(const struct boot_info *bi)
 	kprintf("cpu: %s, accel %s, features:%s%s%s%s%s\n", f->cf_vendor, cpufeat_accel(),
 	        f->cf_nx ? " nx" : "", f->cf_smep ? " smep" : "", f->cf_smap ? " smap" : "",
 	        f->cf_pcid ? " pcid" : " (no pcid)", f->cf_pdpe1gb ? " 1g-pages" : "");
-	kprintf("memory: %lu KiB usable in %zu regions, %zu KiB free for allocation\n", usable >> 10, nusable,
-	        frame_free_count(&kernel_frames) * (FRAME_SIZE >> 10));
+	kprintf("memory: %lu KiB usable in %zu regions, %zu KiB free for allocation, kernel image %lu KiB\n",
+	        usable >> 10, nusable, frame_free_count(&kernel_frames) * (FRAME_SIZE >> 10),
+	        (uint64_t)(_bss_end_phys - _load_start_phys) >> 10);
 	for (size_t i = 0; i < bi->bi_nmem; i++)
 		kprintf("  %#014lx-%#014lx %s\n", bi->bi_mem[i].br_start, bi->bi_mem[i].br_end,
 		        bi->bi_mem[i].br_type == BOOT_MEM_USABLE ? "usable" : "reserved");
 }
 
-static void print_modules(const struct boot_info *bi)
+static void print_modules(const struct boot_params *bi)
 {
 	kprintf("modules: %zu\n", bi->bi_nmod);
 	for (size_t i = 0; i < bi->bi_nmod; i++) {
@@ -120,6 +126,7 @@ static void boot_selftest(void)
 void kmain(uint32_t magic, uint32_t mbi)
 {
 	char opt[32];
+	uint32_t root_pool;
 	int err;
 
 	serial_init();
@@ -145,7 +152,9 @@ void kmain(uint32_t magic, uint32_t mbi)
 		kprintf("kernel: shutdown requested on the command line\n");
 		platform_halt(PLATFORM_HALT_PASS);
 	}
-	kprintf("kernel: no first task yet; idling\n");
-	for (;;)
-		irq_enable_and_halt();
+	root_pool = pool_init();
+	irq_init();
+	fpu_init();
+	roottask_start(&boot_info, root_pool);
+	sched_exit_to_user();
 }

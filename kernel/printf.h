@@ -21,3 +21,6 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((forma
 /* Prints on the kernel console (console.c). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
+
+/* Writes n bytes as they are on the kernel console. */
+void console_write(const char *buf, size_t n);

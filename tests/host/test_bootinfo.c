@@ -94,7 +94,7 @@ static uint32_t put_info(struct multiboot_info *mbi, const struct fake_mmap *m)
 	return arena_put(mbi, sizeof(*mbi));
 }
 
-static int parse(struct boot_info *bi, uint32_t info)
+static int parse(struct boot_params *bi, uint32_t info)
 {
 	memset(bi, 0x5a, sizeof(*bi)); /* stale contents must not show through */
 	return multiboot_parse(bi, MULTIBOOT_BOOT_MAGIC, info, (uintptr_t)arena);
@@ -112,7 +112,7 @@ static void parse_copies_regions_modules_and_cmdline(void **state)
 	struct multiboot_info mbi = { 0 };
 	struct multiboot_module mods[3];
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	mods[0] = (struct multiboot_module){ 0x200000, 0x234567, arena_put_string("init"), 0 };
@@ -154,7 +154,7 @@ static void missing_flags_leave_fields_empty(void **state)
 {
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	/* Pointers that would parse if their flags were set. */
@@ -174,7 +174,7 @@ static void bad_magic_is_rejected(void **state)
 {
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 	uint32_t info;
 
 	(void)state;
@@ -197,7 +197,7 @@ static void missing_mmap_still_copies_modules_and_cmdline(void **state)
 	struct multiboot_info mbi = { 0 };
 	struct multiboot_module mod = { 0x400000, 0x480000, 0, 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	mod.string = arena_put_string("init");
@@ -222,7 +222,7 @@ static void extra_modules_are_dropped(void **state)
 	struct multiboot_info mbi = { 0 };
 	struct multiboot_module mods[N];
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	for (uint32_t i = 0; i < N; i++) {
@@ -257,7 +257,7 @@ static void extra_regions_are_dropped(void **state)
 	enum { N = BOOT_MAX_REGIONS + 5 };
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	for (uint64_t i = 0; i < N; i++)
@@ -276,7 +276,7 @@ static void long_strings_are_cut_and_terminated(void **state)
 	struct multiboot_info mbi = { 0 };
 	struct multiboot_module mod = { 0x400000, 0x401000, 0, 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 	char cmdline[400], name[100];
 
 	(void)state;
@@ -307,7 +307,7 @@ static void extended_map_entries_are_stepped_over(void **state)
 {
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	/* ACPI 3 entries carry 4 more bytes; some loaders pad further. */
@@ -330,7 +330,7 @@ static void truncated_last_entry_is_not_read(void **state)
 {
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	mmap_add(&m, 0, 0x9fc00, BOOT_MEM_USABLE);
@@ -348,7 +348,7 @@ static void empty_and_wrapping_entries_are_skipped(void **state)
 {
 	struct multiboot_info mbi = { 0 };
 	struct fake_mmap m = { .len = 0 };
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	mmap_add(&m, 0x5000, 0, BOOT_MEM_USABLE);
@@ -370,7 +370,7 @@ static void empty_and_wrapping_entries_are_skipped(void **state)
 }
 
 /* Sets bi's memory map directly, for the queries. */
-static void set_map(struct boot_info *bi, const struct boot_region *r, size_t n)
+static void set_map(struct boot_params *bi, const struct boot_region *r, size_t n)
 {
 	memset(bi, 0, sizeof(*bi));
 	assert_true(n <= BOOT_MAX_REGIONS);
@@ -391,7 +391,7 @@ static void usable_bytes_and_top_skip_holes_and_reserved(void **state)
 		{ 0x140000000, 0x140001000, BOOT_MEM_BAD },     /* above the top */
 		{ 0xfffc0000, 0x100000000, BOOT_MEM_RESERVED }, /* firmware */
 	};
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	set_map(&bi, map, 7);
@@ -413,7 +413,7 @@ static const struct boot_region two_regions[] = {
 
 static void find_free_returns_lowest_fit(void **state)
 {
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa;
 
 	(void)state;
@@ -431,7 +431,7 @@ static void find_free_returns_lowest_fit(void **state)
 
 static void find_free_respects_lowest(void **state)
 {
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa;
 
 	(void)state;
@@ -450,7 +450,7 @@ static void find_free_respects_lowest(void **state)
 
 static void find_free_respects_limit(void **state)
 {
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa = 0xdead000;
 
 	(void)state;
@@ -473,7 +473,7 @@ static void find_free_skips_avoid_ranges(void **state)
 		{ 0, 0x3000 },
 		{ 0x10000, 0x11800 },
 	};
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa;
 
 	(void)state;
@@ -498,7 +498,7 @@ static void find_free_avoids_non_usable_regions_inside_usable_ones(void **state)
 		{ 0x200000, 0x201000, BOOT_MEM_ACPI },
 		{ 0x300800, 0x301000, BOOT_MEM_NVS },
 	};
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa;
 
 	(void)state;
@@ -521,7 +521,7 @@ static void find_free_result_is_page_aligned(void **state)
 		{ 0x8000, 0x8001, BOOT_MEM_RESERVED },
 	};
 	static const struct boot_range avoid[] = { { 0x2000, 0x5001 } };
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa;
 
 	(void)state;
@@ -540,7 +540,7 @@ static void find_free_fails_when_nothing_fits(void **state)
 {
 	static const struct boot_region reserved_only[] = { { 0, 0x100000, BOOT_MEM_RESERVED } };
 	static const struct boot_range everything[] = { { 0, ~0ULL } };
-	struct boot_info bi;
+	struct boot_params bi;
 	paddr_t pa = 0xdead000;
 
 	(void)state;
@@ -569,7 +569,7 @@ static void fill_pool_frees_usable_frames_only(void **state)
 	static const struct boot_range reserve[] = { { 0x5800, 0x6001 }, { 0x30000, 0x31000 } };
 	struct frame_pool fp;
 	uint64_t bitmap[1];
-	struct boot_info bi;
+	struct boot_params bi;
 	size_t nfree = 0;
 
 	(void)state;
@@ -598,7 +598,7 @@ static void fill_pool_lets_reserved_win_where_map_overlaps(void **state)
 	};
 	struct frame_pool fp;
 	uint64_t bitmap[1];
-	struct boot_info bi;
+	struct boot_params bi;
 
 	(void)state;
 	set_map(&bi, map, 4);

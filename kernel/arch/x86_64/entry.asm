@@ -1,13 +1,29 @@
-; Interrupt and exception entry: one small stub per vector pushes the
-; vector (and a zero where the CPU pushes no error code) so that every
-; vector reaches trap_common with the same struct trap_frame layout
-; (kernel/arch/x86_64/trap.h checks the offsets).
+; Kernel entry and exit: interrupts, exceptions and the syscall
+; instruction, and the way back to user mode.
+;
+; Every entry from user mode saves the user registers into the current
+; thread's struct trap_frame (kernel/arch/x86_64/trap.h checks the layout):
+; the TSS's rsp0 and %gs:CPU_FRAME_END both point just past that frame, so
+; the CPU's own pushes, the stub's and trap_common's all land there. Then
+; the kernel switches to the per-CPU kernel stack. Leaving for user mode
+; reloads the registers from whichever thread's frame comes next.
+;
+; Entries from kernel mode (the idle loop, or a kernel bug) push their
+; frame on the kernel stack and return to where they came from.
 
 bits 64
 default rel
 
-extern trap_dispatch
-global trap_stubs
+CPU_KSTACK_TOP  equ 8
+CPU_FRAME_END   equ 16
+CPU_USER_RSP    equ 24
+FRAME_SIZE      equ 22 * 8
+VEC_SYSCALL     equ 0x100
+SEL_UCODE       equ 0x28 | 3
+SEL_UDATA       equ 0x20 | 3
+
+extern trap_dispatch, trap_dispatch_user, syscall_dispatch
+global trap_stubs, syscall_entry, exit_to_user
 
 section .text
 
@@ -36,13 +52,7 @@ section .rodata
 trap_stubs:
 	dq trap_stub_base
 
-section .text
-trap_common:
-	; Entered from user mode: switch GS to the kernel's per-CPU data.
-	test qword [rsp + 24], 3        ; saved CS
-	jz .from_kernel
-	swapgs
-.from_kernel:
+%macro PUSH_GPRS 0
 	push rax
 	push rbx
 	push rcx
@@ -58,9 +68,9 @@ trap_common:
 	push r13
 	push r14
 	push r15
-	cld
-	mov rdi, rsp
-	call trap_dispatch
+%endmacro
+
+%macro POP_GPRS 0
 	pop r15
 	pop r14
 	pop r13
@@ -76,9 +86,63 @@ trap_common:
 	pop rcx
 	pop rbx
 	pop rax
-	test qword [rsp + 24], 3
-	jz .to_kernel
-	swapgs
-.to_kernel:
+%endmacro
+
+section .text
+trap_common:
+	test qword [rsp + 24], 3        ; saved CS: from user mode?
+	jnz .from_user
+	PUSH_GPRS
+	cld
+	mov rdi, rsp
+	call trap_dispatch
+	POP_GPRS
 	add rsp, 16                     ; vector and error code
+	iretq
+.from_user:
+	swapgs
+	PUSH_GPRS                       ; into the thread's frame
+	cld
+	mov rdi, rsp
+	mov rsp, [gs:CPU_KSTACK_TOP]
+	xor ebp, ebp
+	call trap_dispatch_user         ; does not return
+
+; syscall: rip in rcx, rflags in r11, interrupts off (SFMASK), still on
+; the user stack. Build the same frame as an interrupt would.
+syscall_entry:
+	swapgs
+	mov [gs:CPU_USER_RSP], rsp
+	mov rsp, [gs:CPU_FRAME_END]
+	push SEL_UDATA                  ; ss
+	push qword [gs:CPU_USER_RSP]    ; rsp
+	push r11                        ; rflags
+	push SEL_UCODE                  ; cs
+	push rcx                        ; rip
+	push 0                          ; error code
+	push VEC_SYSCALL
+	PUSH_GPRS
+	cld
+	mov rdi, rsp
+	mov rsp, [gs:CPU_KSTACK_TOP]
+	xor ebp, ebp
+	call syscall_dispatch           ; does not return
+
+; exit_to_user(struct trap_frame *frame): noreturn. The caller has checked
+; that rip and rsp are user addresses and rflags is sane, and set up
+; rsp0, %gs:CPU_FRAME_END and CR3 for this thread.
+exit_to_user:
+	mov rsp, rdi
+	POP_GPRS
+	cmp qword [rsp], VEC_SYSCALL
+	jne .iret
+	; sysret: rip from rcx, rflags from r11 (both dead across a syscall).
+	mov rcx, [rsp + 16]
+	mov r11, [rsp + 32]
+	mov rsp, [rsp + 40]
+	swapgs
+	o64 sysret
+.iret:
+	add rsp, 16
+	swapgs
 	iretq

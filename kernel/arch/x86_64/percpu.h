@@ -1,8 +1,10 @@
-/* Per-CPU state: segment tables, TSS, emergency stacks. One CPU today; the
- * structures are per-CPU so that SMP only adds instances. GS points to the
- * running CPU's struct cpu while in the kernel. */
+/* Per-CPU state: segment tables, TSS and I/O bitmap, stacks, and what the
+ * entry code needs. One CPU today; the structures are per-CPU so that SMP
+ * only adds instances. GS points to the running CPU's struct cpu while in
+ * the kernel. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* 64-bit TSS (Intel SDM vol. 3, 8.7). */
@@ -17,6 +19,20 @@ struct tss {
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+#define IOMAP_BYTES 8192
+
+/* The TSS segment: the TSS, then the I/O permission bitmap and the byte of
+ * ones the CPU requires after it. iomap_base = TSS_IOMAP_OFF uses the
+ * bitmap; TSS_IOMAP_NONE (past the limit) denies every port. */
+struct tss_segment {
+	struct tss ts_tss;
+	uint8_t ts_iomap[IOMAP_BYTES];
+	uint8_t ts_iomap_end;
+} __attribute__((packed));
+
+#define TSS_IOMAP_OFF  ((uint16_t)sizeof(struct tss))
+#define TSS_IOMAP_NONE ((uint16_t)0xFFFF)
 
 /* GDT selectors. The order from 0x18 on is what sysret needs: STAR[63:48]
  * = 0x18 gives user SS 0x20 and user CS 0x28. */
@@ -33,17 +49,36 @@ enum {
 /* Interrupt stack table slots, 1-based as the IDT names them. */
 enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3, IST_COUNT = 3 };
 
-#define IST_STACK_SIZE 8192
+#define IST_STACK_SIZE    8192
+#define KERNEL_STACK_SIZE 16384
 
+/* The first four fields are read by entry.asm at fixed %gs offsets. */
 struct cpu {
-	struct cpu *c_self; /* %gs:0 */
+	struct cpu *c_self;    /* %gs:0 */
+	uint64_t c_kstack_top; /* %gs:8: the kernel stack every entry runs on */
+	uint64_t c_frame_end;  /* %gs:16: end of the current thread's saved frame */
+	uint64_t c_user_rsp;   /* %gs:24: scratch for the syscall entry */
 	uint32_t c_id;
+	uint64_t c_cr3;            /* the address space loaded */
+	const void *c_iomap_owner; /* task whose ports are in ts_iomap */
 	uint64_t c_gdt[GDT_ENTRIES];
-	struct tss c_tss;
+	struct tss_segment c_tss __attribute__((aligned(16)));
+	uint8_t c_kstack[KERNEL_STACK_SIZE] __attribute__((aligned(16)));
 	uint8_t c_ist_stack[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 };
 
+_Static_assert(offsetof(struct cpu, c_kstack_top) == 8, "entry.asm: %gs:8");
+_Static_assert(offsetof(struct cpu, c_frame_end) == 16, "entry.asm: %gs:16");
+_Static_assert(offsetof(struct cpu, c_user_rsp) == 24, "entry.asm: %gs:24");
+
 extern struct cpu cpu0;
 
-/* Loads this CPU's GDT, TSS and GS base. Interrupts off. */
+/* Loads this CPU's GDT, TSS and GS base, and the syscall MSRs. Interrupts
+ * off. */
 void percpu_init(struct cpu *c, uint32_t id);
+
+/* The running CPU. */
+static inline struct cpu *this_cpu(void)
+{
+	return &cpu0;
+}

@@ -6,6 +6,11 @@
 
 #include "../../panic.h"
 #include "../../printf.h"
+#include "../../irq.h"
+#include "../../sched.h"
+#include "../../thread.h"
+#include <kestrel/fault.h>
+#include "switch.h"
 #include "cpu.h"
 #include "lapic.h"
 #include "percpu.h"
@@ -126,18 +131,63 @@ void trap_dump(const struct trap_frame *tf)
 	trap_backtrace(tf->rip, tf->rbp);
 }
 
+static void handle_interrupt(struct trap_frame *tf)
+{
+	if (tf->vector == VEC_SPURIOUS || tf->vector < VEC_PIC_BASE + 16)
+		return; /* spurious (LAPIC or masked PIC): no EOI */
+	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)
+		irq_fire((uint32_t)(tf->vector - VEC_IRQ_BASE));
+	else if (handlers[tf->vector])
+		handlers[tf->vector](tf);
+	lapic_eoi();
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < VEC_FIRST_IRQ) {
-		/* No user code runs yet, so every exception is the kernel's. */
+		/* An exception in the kernel is a kernel bug. */
 		trap_dump(tf);
 		kprintf("kernel halted after exception %lu\n", tf->vector);
 		platform_halt(PLATFORM_HALT_PANIC);
 	}
-	if (tf->vector == VEC_SPURIOUS)
-		return; /* no EOI for spurious interrupts */
-	if (handlers[tf->vector])
-		handlers[tf->vector](tf);
-	if (tf->vector >= VEC_PIC_BASE + 16)
-		lapic_eoi();
+	handle_interrupt(tf);
+}
+
+/* A CPU exception in user code, as a fault message (fault.h). */
+static void user_exception(struct thread *t, struct trap_frame *tf)
+{
+	switch (tf->vector) {
+	case VEC_NM:
+		fpu_trap(t);
+		return;
+	case VEC_PF:
+		thread_fault(t, FAULT_PAGE, read_cr2(), tf->error);
+		return;
+	case VEC_GP:
+		thread_fault(t, FAULT_PROTECTION, 0, tf->error);
+		return;
+	case VEC_DE:
+		thread_fault(t, FAULT_DIVIDE, 0, 0);
+		return;
+	case VEC_UD:
+		thread_fault(t, FAULT_OPCODE, 0, 0);
+		return;
+	case VEC_NMI:
+	case VEC_DF:
+	case VEC_MC:
+		trap_dump(tf); /* on an IST stack: not a user fault */
+		panic("trap: exception %lu taken from user mode", tf->vector);
+	default:
+		thread_fault(t, FAULT_OTHER, 0, tf->vector);
+		return;
+	}
+}
+
+void trap_dispatch_user(struct trap_frame *tf)
+{
+	if (tf->vector < VEC_FIRST_IRQ)
+		user_exception(current, tf);
+	else
+		handle_interrupt(tf);
+	sched_exit_to_user();
 }

@@ -28,15 +28,26 @@ enum {
 	VEC_NMI = 2,
 	VEC_BP = 3,
 	VEC_UD = 6,
+	VEC_NM = 7,
 	VEC_DF = 8,
 	VEC_GP = 13,
 	VEC_PF = 14,
 	VEC_MC = 18,
 	VEC_FIRST_IRQ = 32,
-	VEC_PIC_BASE = 32, /* the 8259s, remapped here and masked */
+	VEC_PIC_BASE = 32,   /* the 8259s, remapped here and masked */
+	VEC_IRQ_BASE = 0x30, /* IOAPIC line n arrives at VEC_IRQ_BASE + n */
 	VEC_TIMER = 0xF0,
 	VEC_SPURIOUS = 0xFF,
+	/* Not a CPU vector: marks a frame saved by the syscall entry, which
+	 * can go back with sysret (rcx and r11 are not live there). */
+	VEC_SYSCALL = 0x100,
 };
+
+/* Flags a user thread starts with: interrupts on, the always-one bit. */
+#define RFLAGS_USER      0x202ULL
+/* The flags user code may change (CF PF AF ZF SF DF OF AC); the rest, IF
+ * and IOPL among them, the kernel keeps. */
+#define RFLAGS_USER_MASK 0x40DD5ULL
 
 /* An interrupt handler runs with interrupts off; the LAPIC EOI is sent by
  * the dispatcher after it returns. */
@@ -44,7 +55,12 @@ typedef void (*irq_handler_fn)(struct trap_frame *tf);
 
 void trap_init(void);
 void trap_set_handler(unsigned vector, irq_handler_fn fn);
+/* Entry from kernel mode (the idle loop, or a kernel bug). Returns. */
 void trap_dispatch(struct trap_frame *tf);
+
+/* Entry from user mode: tf is the current thread's own frame. Ends by
+ * returning to user mode in whichever thread runs next. */
+__attribute__((noreturn)) void trap_dispatch_user(struct trap_frame *tf);
 
 /* Prints the registers, control registers and a frame-pointer backtrace. */
 void trap_dump(const struct trap_frame *tf);

@@ -1,0 +1,114 @@
+/* Address-space, FPU and I/O-bitmap switching on the way back to user mode. */
+#include "switch.h"
+
+#include "../../task.h"
+#include "../../thread.h"
+#include "cpu.h"
+#include "msr.h"
+#include "paging.h"
+#include "percpu.h"
+
+extern void exit_to_user(struct trap_frame *f) __attribute__((noreturn));
+
+static struct thread *fpu_owner;
+static struct fxsave_area fpu_initial;
+
+static inline void fxsave(struct fxsave_area *a)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(*a));
+}
+
+static inline void fxrstor(const struct fxsave_area *a)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(*a));
+}
+
+void fpu_init(void)
+{
+	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+	fxsave(&fpu_initial);
+	/* The state every thread starts with: x87 default control word, SSE
+	 * exceptions masked, round to nearest. */
+	fpu_initial.bytes[24] = 0x80;
+	fpu_initial.bytes[25] = 0x1F;
+	write_cr0(read_cr0() | CR0_TS);
+}
+
+void fpu_trap(struct thread *t)
+{
+	write_cr0(read_cr0() & ~CR0_TS);
+	if (fpu_owner == t)
+		return;
+	if (fpu_owner)
+		fxsave(&fpu_owner->t_fpu);
+	fxrstor(t->t_fpu_used ? &t->t_fpu : &fpu_initial);
+	t->t_fpu_used = true;
+	fpu_owner = t;
+}
+
+void fpu_forget(struct thread *t)
+{
+	if (fpu_owner == t)
+		fpu_owner = NULL;
+}
+
+static void load_iomap(struct cpu *c, struct task *task)
+{
+	struct tss_segment *ts = &c->c_tss;
+	const struct task *old = c->c_iomap_owner;
+
+	if (!task->t_iomap) {
+		ts->ts_tss.iomap_base = TSS_IOMAP_NONE;
+		return;
+	}
+	ts->ts_tss.iomap_base = TSS_IOMAP_OFF;
+	if (old == task)
+		return;
+	if (old)
+		for (uint32_t i = old->t_io_lo; i < old->t_io_hi; i++)
+			ts->ts_iomap[i] = 0xFF;
+	for (uint32_t i = task->t_io_lo; i < task->t_io_hi; i++)
+		ts->ts_iomap[i] = task->t_iomap[i];
+	c->c_iomap_owner = task;
+}
+
+void arch_return_to_user(struct thread *t)
+{
+	struct cpu *c = this_cpu();
+	uint64_t frame_end = (uintptr_t)(&t->t_frame + 1);
+	uint64_t cr0 = read_cr0();
+
+	c->c_frame_end = frame_end;
+	c->c_tss.ts_tss.rsp[0] = frame_end;
+	if (c->c_cr3 != t->t_task->t_root) {
+		c->c_cr3 = t->t_task->t_root;
+		write_cr3(c->c_cr3);
+	}
+	if ((fpu_owner == t) != !(cr0 & CR0_TS))
+		write_cr0(cr0 ^ CR0_TS);
+	load_iomap(c, t->t_task);
+	exit_to_user(&t->t_frame);
+}
+
+void task_switch_away(struct task *t)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->c_cr3 == t->t_root) {
+		c->c_cr3 = kernel_root;
+		write_cr3(kernel_root);
+	}
+	if (c->c_iomap_owner == t) {
+		for (uint32_t i = t->t_io_lo; i < t->t_io_hi; i++)
+			c->c_tss.ts_iomap[i] = 0xFF;
+		c->c_iomap_owner = NULL;
+	}
+}
+
+void tlb_flush_user(struct task *t, uint64_t va)
+{
+	if (this_cpu()->c_cr3 == t->t_root)
+		invlpg(va);
+}

@@ -1,0 +1,64 @@
+/* Endpoint objects and their wait queues. */
+#include "endpoint.h"
+
+#include <kestrel/error.h>
+
+#include "irq.h"
+#include "sched.h"
+#include "thread.h"
+
+struct endpoint endpoints[MAX_ENDPOINTS];
+
+struct endpoint *endpoint_alloc(void)
+{
+	for (size_t i = 0; i < MAX_ENDPOINTS; i++) {
+		struct endpoint *ep = &endpoints[i];
+
+		if (ep->ep_obj.ko_live)
+			continue;
+		kobj_init(&ep->ep_obj, CAP_ENDPOINT);
+		ep->ep_head = ep->ep_tail = NULL;
+		ep->ep_irq_pending = 0;
+		return ep;
+	}
+	return NULL;
+}
+
+void endpoint_enqueue(struct endpoint *ep, struct thread *t)
+{
+	t->t_ep = ep;
+	t->t_next = NULL;
+	t->t_prev = ep->ep_tail;
+	if (ep->ep_tail)
+		ep->ep_tail->t_next = t;
+	else
+		ep->ep_head = t;
+	ep->ep_tail = t;
+}
+
+void endpoint_dequeue(struct endpoint *ep, struct thread *t)
+{
+	if (t->t_prev)
+		t->t_prev->t_next = t->t_next;
+	else
+		ep->ep_head = t->t_next;
+	if (t->t_next)
+		t->t_next->t_prev = t->t_prev;
+	else
+		ep->ep_tail = t->t_prev;
+	t->t_next = t->t_prev = NULL;
+	t->t_ep = NULL;
+}
+
+void endpoint_destroy(struct endpoint *ep)
+{
+	kobj_kill(&ep->ep_obj);
+	while (ep->ep_head) {
+		struct thread *t = ep->ep_head;
+
+		thread_cancel_wait(t, E_DEAD);
+		sched_make_ready(t, false);
+	}
+	irq_unbind_endpoint((uint32_t)(ep - endpoints));
+	ep->ep_irq_pending = 0;
+}

@@ -1,0 +1,51 @@
+/* Endpoints and IPC. An endpoint is a queue of threads waiting to send or
+ * waiting to receive (never both), plus interrupts that fired with nobody
+ * waiting. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cap.h"
+
+#define MAX_ENDPOINTS 1024
+
+struct thread;
+
+/* Invariants: ep_head..ep_tail (linked through t_next/t_prev) are all in
+ * TS_SEND or all in TS_RECV, in arrival order. */
+struct endpoint {
+	struct kobj ep_obj;
+	struct thread *ep_head, *ep_tail;
+	uint64_t ep_irq_pending; /* OR of the badges of undelivered interrupts */
+};
+
+extern struct endpoint endpoints[MAX_ENDPOINTS];
+
+struct endpoint *endpoint_alloc(void);
+
+/* Wakes every queued thread with E_DEAD and unbinds interrupts. */
+void endpoint_destroy(struct endpoint *ep);
+
+/* Appends t to ep's queue. */
+void endpoint_enqueue(struct endpoint *ep, struct thread *t);
+
+/* Removes t from ep's queue. */
+void endpoint_dequeue(struct endpoint *ep, struct thread *t);
+
+/* The IPC operations on the current thread, arguments and results in its
+ * frame (syscall.h's register convention). They may block it. */
+void ipc_send(struct thread *t, uint64_t slot, bool block, bool call);
+void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout);
+int ipc_reply(struct thread *t);
+
+/* Delivers an interrupt with badge to ep: to a waiting receiver, or kept
+ * pending for the next one. */
+void ipc_notify_irq(struct endpoint *ep, uint64_t badge);
+
+/* Sends t's fault message (t_fault) to ep as a call (or, for an exit, a
+ * send). */
+void ipc_send_fault(struct thread *t, struct endpoint *ep);
+
+/* Drops the call t received and did not answer; its caller gets err. */
+void ipc_drop_reply(struct cap *reply, int err);

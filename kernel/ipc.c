@@ -1,0 +1,292 @@
+/* Synchronous IPC, the general path.
+ *
+ * Theory of operation. A message goes from a sender's registers (and, past
+ * MSG_REG_WORDS, its message buffer) straight into the receiver's saved
+ * registers and buffer, at the moment both are there (rendezvous). A thread
+ * that arrives first waits in the endpoint's queue with its message still
+ * in its own registers. call = send + wait for the answer: the receiver
+ * gets an implicit one-shot reply capability (t_caller) naming the caller
+ * and the caller's call sequence number; answering, dropping it, or the
+ * receiver dying ends the call, and a stale reply capability never matches
+ * a later call. Faults travel the same way with a kernel-made message.
+ * Interrupts that find nobody receiving are kept as pending badges on the
+ * endpoint. Nothing here blocks in the kernel: a waiting thread's result
+ * is written into its frame by whoever completes its operation. */
+#include <kestrel/boot.h>
+#include <kestrel/error.h>
+#include <kestrel/fault.h>
+#include <kestrel/ipc.h>
+
+#include "arch/x86_64/pte.h"
+#include "clock.h"
+#include "endpoint.h"
+#include "sched.h"
+#include "task.h"
+#include "thread.h"
+#include "vm.h"
+
+/* Message words 0..7 live in these saved registers. */
+static const uint16_t msg_reg[MSG_REG_WORDS] = {
+	offsetof(struct trap_frame, rdx), offsetof(struct trap_frame, r10), offsetof(struct trap_frame, r8),
+	offsetof(struct trap_frame, r9),  offsetof(struct trap_frame, r12), offsetof(struct trap_frame, r13),
+	offsetof(struct trap_frame, r14), offsetof(struct trap_frame, r15),
+};
+
+static uint64_t *msg_word(struct thread *t, unsigned i)
+{
+	return (uint64_t *)((char *)&t->t_frame + msg_reg[i]);
+}
+
+static struct ipc_buffer *ipc_buffer(struct thread *t)
+{
+	return pa_to_va(t->t_ipcbuf_pa);
+}
+
+/* Moves or copies the capabilities a message carries into free slots of
+ * the receiver. Returns how many arrived; the rest are lost. */
+static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n)
+{
+	struct ipc_buffer *sb = ipc_buffer(s), *rb = ipc_buffer(r);
+	unsigned done = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct cap *c = cap_slot(s->t_task, sb->ib_caps[i]);
+		uint64_t dst = cap_free_slot(r->t_task);
+
+		if (!c || !cap_is_live(c) || !dst || (c->c_type == CAP_REPLY && !sb->ib_cap_move))
+			continue;
+		cap_install(&r->t_task->t_caps[dst], c);
+		if (sb->ib_cap_move)
+			cap_clear(c, E_NO_REPLY);
+		if (c->c_type == CAP_IOPORT || r->t_task->t_caps[dst].c_type == CAP_IOPORT) {
+			task_update_iomap(r->t_task);
+			task_update_iomap(s->t_task);
+		}
+		rb->ib_caps[done++] = dst;
+	}
+	return done;
+}
+
+/* Copies s's message into r's registers and buffer, as received with
+ * badge. Lengths were checked when s started to send. */
+static void transfer(struct thread *s, struct thread *r, uint64_t badge)
+{
+	uint64_t info;
+	unsigned words, caps = 0;
+
+	if (s->t_in_fault) {
+		info = MSGINFO(KMSG_FAULT, FAULT_WORDS, 0);
+		for (unsigned i = 0; i < MSG_REG_WORDS; i++)
+			*msg_word(r, i) = i < FAULT_WORDS ? s->t_fault[i] : 0;
+	} else {
+		info = s->t_frame.rsi;
+		words = MSGINFO_WORDS(info);
+		for (unsigned i = 0; i < MSG_REG_WORDS; i++)
+			*msg_word(r, i) = i < words ? *msg_word(s, i) : 0;
+		for (unsigned i = MSG_REG_WORDS; i < words; i++)
+			ipc_buffer(r)->ib_msg[i] = ipc_buffer(s)->ib_msg[i];
+		if (MSGINFO_CAPS(info) && s->t_send_grant)
+			caps = transfer_caps(s, r, MSGINFO_CAPS(info));
+		info = MSGINFO(MSGINFO_LABEL(info), words, caps) |
+		       (caps < MSGINFO_CAPS(info) ? MSGINFO_CAPS_LOST : 0);
+	}
+	r->t_frame.rdi = badge;
+	r->t_frame.rsi = info;
+	thread_set_result(r, E_OK);
+}
+
+/* r has taken s's message: r runs, s waits for the answer if it called. */
+static void rendezvous(struct thread *s, struct thread *r)
+{
+	transfer(s, r, s->t_send_badge);
+	if (s->t_send_call) {
+		s->t_call_seq++;
+		s->t_state = TS_REPLY;
+		r->t_caller = (struct cap){ .c_type = CAP_REPLY,
+			                    .c_rights = R_WRITE,
+			                    .c_obj = thread_index(s),
+			                    .c_gen = s->t_call_seq };
+	} else if (s->t_in_fault) {
+		s->t_in_fault = false;
+		s->t_state = TS_EXITED;
+	} else {
+		thread_set_result(s, E_OK);
+		sched_make_ready(s, false);
+	}
+	sched_make_ready(r, true);
+}
+
+/* Answers caller c with s's message (or, for a fault, resumes c as the
+ * answer says). */
+static void answer(struct thread *s, struct thread *c)
+{
+	c->t_call_seq++;
+	if (c->t_in_fault) {
+		uint64_t rip = *msg_word(s, 0), rsp = *msg_word(s, 1);
+
+		c->t_in_fault = false;
+		if (c->t_frame.vector == VEC_SYSCALL)
+			thread_set_result(c, E_FAULTED);
+		if (MSGINFO_LABEL(s->t_frame.rsi) == FAULT_RESUME_AT) {
+			if (rip >= USER_TOP || rsp >= USER_TOP) {
+				c->t_state = TS_SUSPENDED; /* nowhere sane to go */
+				return;
+			}
+			c->t_frame.rip = rip;
+			c->t_frame.rsp = rsp;
+		}
+		sched_make_ready(c, false);
+		return;
+	}
+	transfer(s, c, 0);
+	sched_make_ready(c, true);
+}
+
+void ipc_drop_reply(struct cap *reply, int err)
+{
+	struct thread *c;
+
+	if (!cap_is_live(reply))
+		return;
+	c = &threads[reply->c_obj];
+	c->t_call_seq++;
+	if (c->t_in_fault) {
+		c->t_in_fault = false;
+		c->t_state = TS_SUSPENDED;
+		return;
+	}
+	thread_set_result(c, err);
+	sched_make_ready(c, false);
+}
+
+int ipc_reply(struct thread *t)
+{
+	struct cap caller = t->t_caller;
+
+	t->t_caller = (struct cap){ 0 };
+	if (caller.c_type != CAP_REPLY || !cap_is_live(&caller))
+		return E_NO_REPLY;
+	answer(t, &threads[caller.c_obj]);
+	return E_OK;
+}
+
+static bool message_fits(uint64_t info)
+{
+	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
+}
+
+/* send on a slot holding a saved reply capability answers that call. */
+static void send_on_reply(struct thread *t, struct cap *c)
+{
+	struct cap reply = *c;
+
+	*c = (struct cap){ 0 };
+	if (!cap_is_live(&reply)) {
+		thread_set_result(t, E_NO_REPLY);
+		return;
+	}
+	thread_set_result(t, E_OK);
+	answer(t, &threads[reply.c_obj]);
+}
+
+static void send_to(struct thread *t, struct endpoint *ep, bool block)
+{
+	struct thread *r = ep->ep_head;
+
+	if (r && r->t_state == TS_RECV) {
+		endpoint_dequeue(ep, r);
+		sched_timeout_remove(r);
+		thread_set_result(t, E_OK);
+		rendezvous(t, r);
+	} else if (!block) {
+		thread_set_result(t, E_WOULD_BLOCK);
+	} else {
+		t->t_state = TS_SEND;
+		endpoint_enqueue(ep, t);
+	}
+}
+
+void ipc_send(struct thread *t, uint64_t slot, bool block, bool call)
+{
+	struct cap *c = cap_slot(t->t_task, slot);
+	int err;
+
+	if (!message_fits(t->t_frame.rsi)) {
+		thread_set_result(t, E_BAD_LENGTH);
+		return;
+	}
+	if (c && c->c_type == CAP_REPLY && !call) {
+		send_on_reply(t, c);
+		return;
+	}
+	err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_WRITE, &c);
+	if (err != E_OK) {
+		thread_set_result(t, err);
+		return;
+	}
+	t->t_send_badge = c->c_word;
+	t->t_send_grant = (c->c_rights & R_GRANT) != 0;
+	t->t_send_call = call;
+	t->t_in_fault = false;
+	send_to(t, &endpoints[c->c_obj], block);
+}
+
+void ipc_send_fault(struct thread *t, struct endpoint *ep)
+{
+	send_to(t, ep, true);
+}
+
+void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout)
+{
+	struct endpoint *ep;
+	struct thread *s;
+	struct cap *c;
+	int err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_READ, &c);
+
+	if (err != E_OK) {
+		thread_set_result(t, err);
+		return;
+	}
+	ep = &endpoints[c->c_obj];
+	if (t->t_caller.c_type == CAP_REPLY) {
+		struct cap old = t->t_caller;
+
+		t->t_caller = (struct cap){ 0 };
+		ipc_drop_reply(&old, E_NO_REPLY);
+	}
+	if (ep->ep_irq_pending) {
+		t->t_frame.rdi = ep->ep_irq_pending;
+		t->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);
+		ep->ep_irq_pending = 0;
+		thread_set_result(t, E_OK);
+		return;
+	}
+	s = ep->ep_head;
+	if (s && s->t_state == TS_SEND) {
+		endpoint_dequeue(ep, s);
+		rendezvous(s, t);
+	} else if (timeout == IPC_POLL) {
+		thread_set_result(t, E_WOULD_BLOCK);
+	} else {
+		t->t_state = TS_RECV;
+		endpoint_enqueue(ep, t);
+		if (timeout != IPC_FOREVER)
+			sched_timeout_add(t, clock_ticks() + timeout);
+	}
+}
+
+void ipc_notify_irq(struct endpoint *ep, uint64_t badge)
+{
+	struct thread *r = ep->ep_head;
+
+	if (!r || r->t_state != TS_RECV) {
+		ep->ep_irq_pending |= badge;
+		return;
+	}
+	endpoint_dequeue(ep, r);
+	sched_timeout_remove(r);
+	r->t_frame.rdi = badge;
+	r->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);
+	thread_set_result(r, E_OK);
+	sched_make_ready(r, true);
+}

@@ -1,0 +1,67 @@
+/* Interrupt lines as messages: a line is bound to an endpoint capability
+ * and a badge. When it fires it is masked and the badge is delivered (or
+ * kept pending on the endpoint); the driver's irq_ack unmasks it. */
+#include "irq.h"
+
+#include <stddef.h>
+
+#include <kestrel/error.h>
+
+#include "arch/x86_64/ioapic.h"
+#include "endpoint.h"
+
+struct irq_line {
+	struct cap il_ep; /* CAP_EMPTY: unbound */
+	uint64_t il_badge;
+};
+
+static struct irq_line lines[IRQ_LINES];
+static uint32_t nlines;
+
+void irq_init(void)
+{
+	nlines = ioapic_init();
+	if (nlines > IRQ_LINES)
+		nlines = IRQ_LINES;
+}
+
+uint32_t irq_line_count(void)
+{
+	return nlines;
+}
+
+int irq_bind(uint32_t line, const struct cap *ep, uint64_t badge)
+{
+	if (line >= nlines)
+		return E_BAD_ARG;
+	ioapic_set_masked(line, true);
+	lines[line].il_ep = ep ? *ep : (struct cap){ 0 };
+	lines[line].il_badge = badge;
+	if (ep)
+		ioapic_set_masked(line, false);
+	return E_OK;
+}
+
+int irq_ack(uint32_t line)
+{
+	if (line >= nlines || lines[line].il_ep.c_type != CAP_ENDPOINT)
+		return E_BAD_STATE;
+	ioapic_set_masked(line, false);
+	return E_OK;
+}
+
+void irq_fire(uint32_t line)
+{
+	struct irq_line *l = &lines[line];
+
+	ioapic_set_masked(line, true);
+	if (l->il_ep.c_type == CAP_ENDPOINT && cap_is_live(&l->il_ep))
+		ipc_notify_irq(&endpoints[l->il_ep.c_obj], l->il_badge);
+}
+
+void irq_unbind_endpoint(uint32_t ep)
+{
+	for (uint32_t i = 0; i < IRQ_LINES; i++)
+		if (lines[i].il_ep.c_type == CAP_ENDPOINT && lines[i].il_ep.c_obj == ep)
+			irq_bind(i, NULL, 0);
+}

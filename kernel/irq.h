@@ -1,0 +1,25 @@
+/* Interrupt lines delivered to user space as messages. */
+#pragma once
+
+#include <stdint.h>
+
+#include "cap.h"
+
+#define IRQ_LINES 24
+
+/* Sets up the I/O APIC with every line masked. */
+void irq_init(void);
+
+/* How many lines exist (at most IRQ_LINES). */
+uint32_t irq_line_count(void);
+
+/* Binds line to the endpoint capability ep (CAP_EMPTY unbinds and masks). */
+int irq_bind(uint32_t line, const struct cap *ep, uint64_t badge);
+/* Unmasks a bound line. E_BAD_STATE if it is not bound. */
+int irq_ack(uint32_t line);
+
+/* Called from the interrupt entry for a line's vector. */
+void irq_fire(uint32_t line);
+
+/* Unbinds every line bound to endpoint index ep. */
+void irq_unbind_endpoint(uint32_t ep);

@@ -1,0 +1,67 @@
+/* Object incarnations and the reap list. */
+#include "kobj.h"
+
+#include <kestrel/cap.h>
+
+#include "endpoint.h"
+#include "panic.h"
+#include "pool.h"
+#include "task.h"
+#include "thread.h"
+
+#define container_of(p, type, member) ((type *)((char *)(p) - __builtin_offsetof(type, member)))
+
+static struct kobj *reap_head;
+
+void kobj_init(struct kobj *o, unsigned type)
+{
+	kassert(!o->ko_live);
+	o->ko_type = (uint8_t)type;
+	o->ko_refs = 0;
+	o->ko_live = true;
+	o->ko_doomed = false;
+}
+
+void kobj_kill(struct kobj *o)
+{
+	o->ko_live = false;
+	o->ko_gen++;
+	o->ko_refs = 0;
+}
+
+void kobj_doom(struct kobj *o)
+{
+	if (o->ko_doomed)
+		return;
+	o->ko_doomed = true;
+	o->ko_reap_next = reap_head;
+	reap_head = o;
+}
+
+void kobj_reap(void)
+{
+	while (reap_head) {
+		struct kobj *o = reap_head;
+
+		reap_head = o->ko_reap_next;
+		o->ko_doomed = false;
+		if (!o->ko_live || o->ko_refs != 0)
+			continue; /* destroyed meanwhile, or a capability came back */
+		switch (o->ko_type) {
+		case CAP_TASK:
+			task_destroy(container_of(o, struct task, t_obj));
+			break;
+		case CAP_THREAD:
+			thread_destroy(container_of(o, struct thread, t_obj));
+			break;
+		case CAP_ENDPOINT:
+			endpoint_destroy(container_of(o, struct endpoint, ep_obj));
+			break;
+		case CAP_POOL:
+			pool_release(container_of(o, struct pool, p_obj));
+			break;
+		default:
+			panic("kobj: reap of type %u", o->ko_type);
+		}
+	}
+}

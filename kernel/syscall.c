@@ -1,0 +1,604 @@
+/* System-call entry: fetch and check the arguments, then call the object
+ * files that do the work. The dispatch table comes from the one list in
+ * include/kestrel/syscall.h. Every handler checks everything before it
+ * changes anything. */
+#include <kestrel/boot.h>
+#include <kestrel/error.h>
+#include <kestrel/fault.h>
+#include <kestrel/ipc.h>
+#include <kestrel/syscall.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pte.h"
+#include "clock.h"
+#include "endpoint.h"
+#include "irq.h"
+#include "mem.h"
+#include "pool.h"
+#include "printf.h"
+#include "sched.h"
+#include "task.h"
+#include "thread.h"
+
+typedef void (*syscall_fn)(struct thread *t, struct trap_frame *f);
+
+#define RESULT(v) thread_set_result(t, (v))
+#define CHECK(expr)                   \
+	do {                          \
+		int err_ = (expr);    \
+		if (err_ != E_OK) {   \
+			RESULT(err_); \
+			return;       \
+		}                     \
+	} while (0)
+
+/* An empty destination slot of t (a stale capability counts as empty). */
+static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
+{
+	struct cap *c = cap_slot(t, slot);
+
+	if (!c)
+		return E_BAD_CAP;
+	if (c->c_type != CAP_EMPTY && cap_is_live(c))
+		return E_SLOT_FULL;
+	if (c->c_type != CAP_EMPTY)
+		cap_clear(c, E_NO_REPLY);
+	*out = c;
+	return E_OK;
+}
+
+static void sys_debug_write(struct thread *t, struct trap_frame *f)
+{
+	char buf[256];
+	uint64_t addr = f->rdi, len = f->rsi;
+
+	if (len > 4096) {
+		RESULT(E_BAD_LENGTH);
+		return;
+	}
+	while (len) {
+		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+		uint64_t bad = task_copy_in(t->t_task, buf, addr, n);
+
+		if (bad) {
+			thread_fault(t, FAULT_BAD_POINTER, bad, SYS_DEBUG_WRITE);
+			return;
+		}
+		console_write(buf, n);
+		addr += n;
+		len -= n;
+	}
+	RESULT(E_OK);
+}
+
+static void sys_yield(struct thread *t, struct trap_frame *f)
+{
+	(void)f;
+	sched_yield();
+	RESULT(E_OK);
+}
+
+static void sys_clock(struct thread *t, struct trap_frame *f)
+{
+	f->rdi = clock_ticks();
+	f->rsi = rdtsc();
+	RESULT(E_OK);
+}
+
+static void sys_thread_id(struct thread *t, struct trap_frame *f)
+{
+	(void)f;
+	RESULT(thread_index(t));
+}
+
+static void sys_send(struct thread *t, struct trap_frame *f)
+{
+	ipc_send(t, f->rdi, true, false);
+}
+
+static void sys_nbsend(struct thread *t, struct trap_frame *f)
+{
+	ipc_send(t, f->rdi, false, false);
+}
+
+static void sys_recv(struct thread *t, struct trap_frame *f)
+{
+	ipc_recv(t, f->rdi, f->rsi);
+}
+
+static void sys_call(struct thread *t, struct trap_frame *f)
+{
+	ipc_send(t, f->rdi, true, true);
+}
+
+static bool message_fits(uint64_t info)
+{
+	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
+}
+
+static void sys_reply(struct thread *t, struct trap_frame *f)
+{
+	if (!message_fits(f->rsi)) {
+		RESULT(E_BAD_LENGTH);
+		return;
+	}
+	RESULT(ipc_reply(t));
+}
+
+static void sys_reply_recv(struct thread *t, struct trap_frame *f)
+{
+	if (!message_fits(f->rsi)) {
+		RESULT(E_BAD_LENGTH);
+		return;
+	}
+	ipc_reply(t);
+	ipc_recv(t, f->rdi, IPC_FOREVER);
+}
+
+static void sys_reply_save(struct thread *t, struct trap_frame *f)
+{
+	struct cap *dst;
+
+	CHECK(dst_slot(t->t_task, f->rdi, &dst));
+	if (t->t_caller.c_type != CAP_REPLY || !cap_is_live(&t->t_caller)) {
+		RESULT(E_NO_REPLY);
+		return;
+	}
+	*dst = t->t_caller;
+	t->t_caller = (struct cap){ 0 };
+	RESULT(E_OK);
+}
+
+static void sys_cap_copy(struct thread *t, struct trap_frame *f)
+{
+	struct cap *src = cap_slot(t->t_task, f->rdi), *tc, *dst, c;
+	uint64_t flags = f->r9;
+	struct task *target;
+
+	if (!src || !cap_is_live(src)) {
+		RESULT(E_BAD_CAP);
+		return;
+	}
+	CHECK(cap_lookup(t->t_task, f->rsi, CAP_TASK, R_CONTROL, &tc));
+	target = &tasks[tc->c_obj];
+	CHECK(dst_slot(target, f->rdx, &dst));
+	if ((flags & ~(uint64_t)(CAP_COPY_MOVE | CAP_COPY_BADGE)) ||
+	    (src->c_type == CAP_REPLY && !(flags & CAP_COPY_MOVE)) ||
+	    ((flags & CAP_COPY_BADGE) && (src->c_type != CAP_ENDPOINT || src->c_word != 0)) || src == dst) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	c = *src;
+	c.c_rights &= (uint8_t)f->r10;
+	if (flags & CAP_COPY_BADGE)
+		c.c_word = f->r8;
+	if (flags & CAP_COPY_MOVE) {
+		*dst = c; /* the references move with it */
+		*src = (struct cap){ 0 };
+	} else {
+		cap_install(dst, &c);
+	}
+	if (c.c_type == CAP_IOPORT) {
+		task_update_iomap(target);
+		task_update_iomap(t->t_task);
+	}
+	RESULT(E_OK);
+}
+
+static void sys_cap_delete(struct thread *t, struct trap_frame *f)
+{
+	struct cap *c = cap_slot(t->t_task, f->rdi);
+	bool ports;
+
+	if (!c || c->c_type == CAP_EMPTY) {
+		RESULT(E_BAD_CAP);
+		return;
+	}
+	ports = c->c_type == CAP_IOPORT;
+	cap_clear(c, E_NO_REPLY);
+	if (ports)
+		task_update_iomap(t->t_task);
+	RESULT(E_OK);
+}
+
+static void sys_cap_identify(struct thread *t, struct trap_frame *f)
+{
+	struct cap *c = cap_slot(t->t_task, f->rdi);
+
+	if (!c) {
+		RESULT(E_BAD_CAP);
+		return;
+	}
+	f->rdi = cap_is_live(c) ? c->c_type : CAP_EMPTY;
+	f->rsi = cap_is_live(c) ? c->c_rights : 0;
+	f->rdx = cap_is_live(c) && c->c_type == CAP_ENDPOINT ? c->c_word : 0;
+	RESULT(E_OK);
+}
+
+static void sys_obj_destroy(struct thread *t, struct trap_frame *f)
+{
+	struct cap *c = cap_slot(t->t_task, f->rdi);
+
+	if (!c || !cap_is_live(c)) {
+		RESULT(E_BAD_CAP);
+		return;
+	}
+	if (!(c->c_rights & R_CONTROL)) {
+		RESULT(E_NO_RIGHTS);
+		return;
+	}
+	RESULT(E_OK); /* before: the caller may be among what is destroyed */
+	switch (c->c_type) {
+	case CAP_TASK:
+		task_destroy(&tasks[c->c_obj]);
+		break;
+	case CAP_THREAD:
+		thread_destroy(&threads[c->c_obj]);
+		break;
+	case CAP_ENDPOINT:
+		endpoint_destroy(&endpoints[c->c_obj]);
+		break;
+	default:
+		RESULT(E_WRONG_TYPE);
+		break;
+	}
+}
+
+static void sys_endpoint_create(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pool, *dst;
+	struct endpoint *ep;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	ep = endpoint_alloc();
+	if (!ep) {
+		RESULT(E_LIMIT);
+		return;
+	}
+	cap_install(dst, &(struct cap){ .c_type = CAP_ENDPOINT,
+	                                .c_rights = R_ALL,
+	                                .c_obj = (uint32_t)(ep - endpoints),
+	                                .c_gen = ep->ep_obj.ko_gen });
+	RESULT(E_OK);
+}
+
+static void sys_task_create(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pool, *dst;
+	struct task *task;
+	int err;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	task = task_create(pool->c_obj, &err);
+	CHECK(err);
+	cap_install(dst, &(struct cap){ .c_type = CAP_TASK,
+	                                .c_rights = R_ALL,
+	                                .c_obj = task_index(task),
+	                                .c_gen = task->t_obj.ko_gen });
+	RESULT(E_OK);
+}
+
+/* Creates a thread in task with its message buffer at buf_va; the new
+ * thread's capability is not installed. */
+int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out)
+{
+	struct thread *nt;
+	paddr_t pa;
+	int err;
+
+	if (buf_va & (FRAME_SIZE - 1) || buf_va == 0 || buf_va >= USER_TOP)
+		return E_BAD_ARG;
+	nt = thread_alloc(task, prio);
+	if (!nt)
+		return E_LIMIT;
+	err = pool_alloc_page(pool, &pa);
+	if (err == E_OK) {
+		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
+		if (err != E_OK)
+			frame_unref(pa);
+	}
+	if (err != E_OK) {
+		thread_destroy(nt);
+		return err;
+	}
+	nt->t_ipcbuf_pa = pa;
+	*out = nt;
+	return E_OK;
+}
+
+static void sys_thread_create(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc, *pool, *dst;
+	struct thread *nt;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
+	CHECK(cap_lookup(t->t_task, f->rsi, CAP_POOL, R_WRITE, &pool));
+	CHECK(dst_slot(t->t_task, f->rdx, &dst));
+	CHECK(thread_create_in(&tasks[tc->c_obj], pool->c_obj, f->r10, t->t_prio, &nt));
+	cap_install(dst, &(struct cap){ .c_type = CAP_THREAD,
+	                                .c_rights = R_ALL,
+	                                .c_obj = thread_index(nt),
+	                                .c_gen = nt->t_obj.ko_gen });
+	RESULT(E_OK);
+}
+
+static void sys_thread_configure(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc, *ep = NULL;
+	struct thread *target;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
+	if (f->rdx != CAP_NULL)
+		CHECK(cap_lookup(t->t_task, f->rdx, CAP_ENDPOINT, R_WRITE, &ep));
+	if (f->rsi > t->t_prio) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	target = &threads[tc->c_obj];
+	target->t_fault_ep = ep ? *ep : (struct cap){ 0 };
+	if (target->t_state == TS_READY && target != current) {
+		sched_dequeue(target);
+		target->t_prio = (uint8_t)f->rsi;
+		sched_enqueue(target, false);
+	} else {
+		target->t_prio = (uint8_t)f->rsi;
+	}
+	RESULT(E_OK);
+}
+
+static void sys_thread_start(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc;
+	struct thread *target;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
+	target = &threads[tc->c_obj];
+	if (target->t_state != TS_INACTIVE) {
+		RESULT(E_BAD_STATE);
+		return;
+	}
+	if (f->rsi >= USER_TOP || f->rdx >= USER_TOP) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	thread_start(target, f->rsi, f->rdx, f->r10);
+	RESULT(E_OK);
+}
+
+static void sys_thread_suspend(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc;
+	struct thread *target;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
+	target = &threads[tc->c_obj];
+	if (target->t_state == TS_INACTIVE || target->t_state == TS_EXITED) {
+		RESULT(E_BAD_STATE);
+		return;
+	}
+	RESULT(E_OK); /* before: the caller may be suspending itself */
+	thread_cancel_wait(target, E_BAD_STATE);
+	target->t_state = TS_SUSPENDED;
+}
+
+static void sys_thread_resume(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc;
+	struct thread *target;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
+	target = &threads[tc->c_obj];
+	if (target->t_state != TS_SUSPENDED) {
+		RESULT(E_BAD_STATE);
+		return;
+	}
+	sched_make_ready(target, false);
+	RESULT(E_OK);
+}
+
+static void sys_thread_exit(struct thread *t, struct trap_frame *f)
+{
+	thread_fault(t, FAULT_EXIT, 0, f->rdi);
+}
+
+static bool pages_ok(uint64_t pages)
+{
+	return pages >= 1 && pages <= MEM_MAX_PAGES;
+}
+
+static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pool, *dst, c;
+	bool dma = f->r10 & MEM_DMA;
+	paddr_t pa;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, dma ? R_WRITE | R_CONTROL : R_WRITE, &pool));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	if (!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA)) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	CHECK(pool_alloc(pool->c_obj, f->rdx, f->rdx > 1, &pa));
+	c = (struct cap){ .c_type = CAP_FRAME,
+		          .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
+		          .c_flags = FRAME_COUNTED,
+		          .c_count = (uint32_t)f->rdx,
+		          .c_word = pa };
+	cap_install(dst, &c);
+	for (uint64_t i = 0; i < f->rdx; i++)
+		frame_unref(pa + i * FRAME_SIZE); /* the capability's reference is enough */
+	RESULT(E_OK);
+}
+
+static void sys_mem_map(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc, *fc;
+	uint64_t rights = f->r10, flags = 0;
+
+	if (rights & ~(uint64_t)(R_READ | R_WRITE | R_EXEC) || !(rights & R_READ)) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
+	CHECK(cap_lookup(t->t_task, f->rsi, CAP_FRAME, (unsigned)rights, &fc));
+	if (rights & R_WRITE)
+		flags |= PTE_W;
+	if (!(rights & R_EXEC))
+		flags |= PTE_NX;
+	if (fc->c_flags & FRAME_DEVICE)
+		flags |= PTE_PCD | PTE_PWT;
+	RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word, fc->c_count, flags,
+	                fc->c_flags & FRAME_COUNTED));
+}
+
+static void sys_mem_unmap(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
+	if (!pages_ok(f->rdx) || (f->rsi & (FRAME_SIZE - 1)) || f->rsi >= USER_TOP) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	f->rdi = task_unmap(&tasks[tc->c_obj], f->rsi, f->rdx);
+	RESULT(E_OK);
+}
+
+static void sys_mem_phys(struct thread *t, struct trap_frame *f)
+{
+	struct cap *fc;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_FRAME, R_CONTROL, &fc));
+	f->rdi = fc->c_word;
+	f->rsi = fc->c_count;
+	RESULT(E_OK);
+}
+
+static void sys_mem_device(struct thread *t, struct trap_frame *f)
+{
+	struct cap *dm, *dst;
+	uint64_t pa = f->rdx, pages = f->r10;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, 0, &dm));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	if (!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || pa >= (1ULL << 52) ||
+	    mem_overlaps_ram(pa, pages * FRAME_SIZE)) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	cap_install(dst, &(struct cap){ .c_type = CAP_FRAME,
+	                                .c_rights = R_READ | R_WRITE | R_GRANT | R_CONTROL,
+	                                .c_flags = FRAME_DEVICE,
+	                                .c_count = (uint32_t)pages,
+	                                .c_word = pa });
+	RESULT(E_OK);
+}
+
+static void sys_pool_info(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pc;
+	struct pool *p;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, 0, &pc));
+	p = &pools[pc->c_obj];
+	f->rdi = p->p_quota - p->p_used;
+	f->rsi = frame_free_count(&kernel_frames);
+	RESULT(E_OK);
+}
+
+static void sys_pool_split(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pc, *dst;
+	struct pool *parent, *p;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_CONTROL, &pc));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	parent = &pools[pc->c_obj];
+	if (parent->p_quota - parent->p_used < f->rdx) {
+		RESULT(E_NO_MEMORY);
+		return;
+	}
+	p = pool_split(parent, f->rdx);
+	if (!p) {
+		RESULT(E_LIMIT);
+		return;
+	}
+	cap_install(dst, &(struct cap){ .c_type = CAP_POOL,
+	                                .c_rights = pc->c_rights,
+	                                .c_obj = (uint32_t)(p - pools),
+	                                .c_gen = p->p_obj.ko_gen });
+	RESULT(E_OK);
+}
+
+static void sys_irq_get(struct thread *t, struct trap_frame *f)
+{
+	struct cap *ctl, *dst;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ_CONTROL, 0, &ctl));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	if (f->rdx >= irq_line_count()) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	cap_install(dst, &(struct cap){ .c_type = CAP_IRQ, .c_rights = R_ALL, .c_obj = (uint32_t)f->rdx });
+	RESULT(E_OK);
+}
+
+static void sys_irq_bind(struct thread *t, struct trap_frame *f)
+{
+	struct cap *ic, *ep = NULL;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ, R_CONTROL, &ic));
+	if (f->rsi != CAP_NULL)
+		CHECK(cap_lookup(t->t_task, f->rsi, CAP_ENDPOINT, R_WRITE, &ep));
+	RESULT(irq_bind(ic->c_obj, ep, f->rdx));
+}
+
+static void sys_irq_ack(struct thread *t, struct trap_frame *f)
+{
+	struct cap *ic;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ, 0, &ic));
+	RESULT(irq_ack(ic->c_obj));
+}
+
+static void sys_ioport_get(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pc, *dst, c;
+	uint64_t first = f->rdx, count = f->r10;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IOPORT, 0, &pc));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	if (count == 0 || first < pc->c_word || count > pc->c_count ||
+	    first - pc->c_word > pc->c_count - count) {
+		RESULT(E_BAD_ARG);
+		return;
+	}
+	c = *pc;
+	c.c_word = first;
+	c.c_count = (uint32_t)count;
+	cap_install(dst, &c);
+	task_update_iomap(t->t_task);
+	RESULT(E_OK);
+}
+
+static const syscall_fn syscall_table[SYS_COUNT] = {
+#define KESTREL_SYSCALL_ENTRY(NAME, name, num, kind, nargs, args, res, desc) [SYS_##NAME] = sys_##name,
+	KESTREL_SYSCALLS(KESTREL_SYSCALL_ENTRY)
+#undef KESTREL_SYSCALL_ENTRY
+};
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct thread *t = current;
+	uint64_t nr = f->rax;
+
+	if (nr < SYS_COUNT && syscall_table[nr])
+		syscall_table[nr](t, f);
+	else
+		thread_fault(t, FAULT_BAD_SYSCALL, 0, nr);
+	kobj_reap();
+	sched_exit_to_user();
+}

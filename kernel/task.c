@@ -1,0 +1,248 @@
+/* Tasks: creation, destruction, user mappings and user-memory copies. */
+#include "task.h"
+
+#include <kestrel/boot.h>
+#include <kestrel/error.h>
+
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/switch.h"
+#include "panic.h"
+#include "pool.h"
+#include "thread.h"
+#include "vm.h"
+
+struct task tasks[MAX_TASKS];
+
+struct task *task_create(uint32_t pool, int *err)
+{
+	struct task *t = NULL;
+	pte_t *root;
+
+	for (size_t i = 0; i < MAX_TASKS && !t; i++)
+		if (!tasks[i].t_obj.ko_live)
+			t = &tasks[i];
+	if (!t) {
+		*err = E_LIMIT;
+		return NULL;
+	}
+	*err = pool_alloc_page(pool, &t->t_root);
+	if (*err != E_OK)
+		return NULL;
+	root = pa_to_va(t->t_root);
+	for (size_t i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		root[i] = ((pte_t *)pa_to_va(kernel_root))[i];
+	kobj_init(&t->t_obj, CAP_TASK);
+	t->t_pool = pool;
+	t->t_iomap = NULL;
+	t->t_io_lo = t->t_io_hi = 0;
+	return t;
+}
+
+/* Frees the user half below table (at level, 4 = top), dropping the frame
+ * references of the pages mapped there. */
+static void free_tables(paddr_t table, int level)
+{
+	pte_t *e = pa_to_va(table);
+	size_t end = level == PT_LEVELS ? PT_ENTRIES / 2 : PT_ENTRIES;
+
+	for (size_t i = 0; i < end; i++) {
+		if (!(e[i] & PTE_P))
+			continue;
+		if (level == 1) {
+			if (frame_is_counted(e[i] & PTE_ADDR))
+				frame_unref(e[i] & PTE_ADDR);
+		} else {
+			free_tables(e[i] & PTE_ADDR, level - 1);
+		}
+		e[i] = 0;
+	}
+	frame_unref(table);
+}
+
+void task_destroy(struct task *t)
+{
+	kobj_kill(&t->t_obj);
+	for (size_t i = 0; i < MAX_THREADS; i++)
+		if (threads[i].t_state != TS_FREE && threads[i].t_task == t)
+			thread_destroy(&threads[i]);
+	for (size_t i = 1; i < CAP_SLOTS; i++)
+		if (t->t_caps[i].c_type != CAP_EMPTY)
+			cap_clear(&t->t_caps[i], E_DEAD);
+	if (t->t_iomap) {
+		frame_unref(t->t_iomap_pa);
+		frame_unref(t->t_iomap_pa + FRAME_SIZE);
+		t->t_iomap = NULL;
+	}
+	task_switch_away(t);
+	free_tables(t->t_root, PT_LEVELS);
+	t->t_root = 0;
+}
+
+/* The leaf entry for va, creating tables (charged to t's pool) if asked. */
+static pte_t *walk(struct task *t, uint64_t va, bool create, int *err)
+{
+	pte_t *table = pa_to_va(t->t_root);
+
+	for (int level = PT_LEVELS; level > 1; level--) {
+		pte_t *e = &table[(va >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1)];
+
+		if (!(*e & PTE_P)) {
+			paddr_t pa;
+
+			if (!create)
+				return NULL;
+			*err = pool_alloc_page(t->t_pool, &pa);
+			if (*err != E_OK)
+				return NULL;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		table = pa_to_va(*e & PTE_ADDR);
+	}
+	return &table[(va >> 12) & (PT_ENTRIES - 1)];
+}
+
+static bool user_range(uint64_t va, uint64_t count)
+{
+	return !(va & (FRAME_SIZE - 1)) && va != 0 && count <= USER_TOP / FRAME_SIZE && va < USER_TOP &&
+	       count * FRAME_SIZE <= USER_TOP - va;
+}
+
+int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t flags, bool ram)
+{
+	int err = E_OK;
+
+	if (!user_range(va, count))
+		return E_BAD_ARG;
+	/* Check (and build the tables) first, so that a failure maps nothing;
+	 * tables made for a failed call stay, charged, until the task goes. */
+	for (uint64_t i = 0; i < count; i++) {
+		pte_t *e = walk(t, va + i * FRAME_SIZE, true, &err);
+
+		if (!e)
+			return err;
+		if (*e & PTE_P)
+			return E_EXISTS;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		pte_t *e = walk(t, va + i * FRAME_SIZE, false, &err);
+
+		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U;
+		if (ram)
+			frame_ref(pa + i * FRAME_SIZE);
+	}
+	return E_OK;
+}
+
+void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		pte_t *e = walk(t, va + i * FRAME_SIZE, false, NULL);
+
+		if (e && (*e & PTE_P)) {
+			*e = (*e & PTE_ADDR) | flags | PTE_P | PTE_U;
+			tlb_flush_user(t, va + i * FRAME_SIZE);
+		}
+	}
+}
+
+uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)
+{
+	uint64_t done = 0;
+
+	if (!user_range(va, count))
+		return 0;
+	for (uint64_t i = 0; i < count; i++) {
+		pte_t *e = walk(t, va + i * FRAME_SIZE, false, NULL);
+		paddr_t pa;
+
+		if (!e || !(*e & PTE_P))
+			continue;
+		pa = *e & PTE_ADDR;
+		*e = 0;
+		tlb_flush_user(t, va + i * FRAME_SIZE);
+		if (frame_is_counted(pa))
+			frame_unref(pa);
+		done++;
+	}
+	return done;
+}
+
+/* The kernel address of user address ua in t, if mapped user-accessible
+ * (and writable when write is set), else NULL. */
+static uint8_t *user_page(struct task *t, uint64_t ua, bool write)
+{
+	pte_t *e;
+
+	if (ua >= USER_TOP)
+		return NULL;
+	e = walk(t, ua, false, NULL);
+	if (!e || !(*e & PTE_P) || !(*e & PTE_U) || (write && !(*e & PTE_W)))
+		return NULL;
+	return (uint8_t *)pa_to_va(*e & PTE_ADDR) + (ua & (FRAME_SIZE - 1));
+}
+
+static uint64_t copy_user(struct task *t, uint64_t ua, uint8_t *k, uint64_t len, bool to_user)
+{
+	while (len) {
+		uint64_t n = FRAME_SIZE - (ua & (FRAME_SIZE - 1));
+		uint8_t *p = user_page(t, ua, to_user);
+
+		if (!p)
+			return ua ? ua : 1;
+		if (n > len)
+			n = len;
+		for (uint64_t i = 0; i < n; i++) {
+			if (to_user)
+				p[i] = k[i];
+			else
+				k[i] = p[i];
+		}
+		ua += n;
+		k += n;
+		len -= n;
+	}
+	return 0;
+}
+
+uint64_t task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len)
+{
+	return copy_user(t, uaddr, dst, len, false);
+}
+
+uint64_t task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len)
+{
+	return copy_user(t, uaddr, (uint8_t *)src, len, true);
+}
+
+static void iomap_allow(struct task *t, uint64_t first, uint64_t count)
+{
+	for (uint64_t p = first; p < first + count && p < 65536; p++)
+		t->t_iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
+	if (first / 8 < t->t_io_lo || t->t_io_lo == t->t_io_hi)
+		t->t_io_lo = (uint32_t)(first / 8);
+	if ((first + count + 7) / 8 > t->t_io_hi)
+		t->t_io_hi = (uint32_t)((first + count + 7) / 8);
+}
+
+void task_update_iomap(struct task *t)
+{
+	bool any = false;
+
+	for (size_t i = 1; i < CAP_SLOTS; i++)
+		any |= t->t_caps[i].c_type == CAP_IOPORT;
+	if (any && !t->t_iomap) {
+		if (pool_alloc(t->t_pool, 2, true, &t->t_iomap_pa) != E_OK)
+			return; /* no memory: the task gets no ports rather than a failure */
+		t->t_iomap = pa_to_va(t->t_iomap_pa);
+	}
+	if (!t->t_iomap)
+		return;
+	task_switch_away(t); /* the CPU's copy of the old ports must go first */
+	for (size_t i = 0; i < IOMAP_BYTES; i++)
+		t->t_iomap[i] = 0xFF;
+	t->t_io_lo = t->t_io_hi = 0;
+	for (size_t i = 1; i < CAP_SLOTS; i++)
+		if (t->t_caps[i].c_type == CAP_IOPORT)
+			iomap_allow(t, t->t_caps[i].c_word, t->t_caps[i].c_count);
+}

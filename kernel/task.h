@@ -1,0 +1,62 @@
+/* Tasks: an address space plus a capability table. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cap.h"
+#include "frame.h"
+
+#define MAX_TASKS 128
+
+/* Invariants: t_root is a top-level table whose kernel half equals the
+ * kernel's. Every user page-table page and every mapped frame holds one
+ * reference charged to t_pool (page tables) or to its own pool (frames).
+ * t_iomap is NULL or 8 KiB (two frames) of I/O permission bitmap, 0 bits
+ * allowed, covering bytes [t_io_lo, t_io_hi) that differ from all-ones. */
+struct task {
+	struct kobj t_obj;
+	paddr_t t_root;
+	uint32_t t_pool; /* pool index the page tables are charged to */
+	uint32_t t_pool_gen;
+	uint8_t *t_iomap;
+	paddr_t t_iomap_pa;
+	uint32_t t_io_lo, t_io_hi;
+	struct cap t_caps[CAP_SLOTS];
+};
+
+extern struct task tasks[MAX_TASKS];
+
+static inline uint32_t task_index(const struct task *t)
+{
+	return (uint32_t)(t - tasks);
+}
+
+/* Creates a task whose page tables are charged to pool. Returns NULL with
+ * *err set (E_LIMIT, E_NO_MEMORY) on failure. */
+struct task *task_create(uint32_t pool, int *err);
+
+/* Destroys t's threads, empties its capability table, unmaps and frees its
+ * memory. */
+void task_destroy(struct task *t);
+
+/* Maps count pages from pa at va with PTE flags; each page gains a frame
+ * reference when ram is set. Checks first, then maps: on failure nothing
+ * changed. Returns E_OK, E_BAD_ARG (not user space), E_EXISTS or
+ * E_NO_MEMORY. */
+int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t flags, bool ram);
+
+/* Sets the PTE flags of the pages mapped at [va, va + count pages). */
+void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags);
+
+/* Removes up to count pages at va; returns how many were mapped. */
+uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count);
+
+/* Copies between kernel memory and t's user memory, page by page through
+ * the page tables (so a bad user address is found, never touched). Return
+ * the first bad user address, or 0 when the whole range was fine. */
+uint64_t task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len);
+uint64_t task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len);
+
+/* Recomputes t's I/O bitmap from the I/O port capabilities it holds. */
+void task_update_iomap(struct task *t);

@@ -1,0 +1,126 @@
+/* Threads: allocation, start, destruction, and faults turned into
+ * messages. */
+#include "thread.h"
+
+#include <kestrel/error.h>
+#include <kestrel/fault.h>
+#include <kestrel/ipc.h>
+
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/switch.h"
+#include "endpoint.h"
+#include "panic.h"
+#include "pool.h"
+#include "printf.h"
+#include "sched.h"
+#include "task.h"
+
+struct thread threads[MAX_THREADS];
+
+struct thread *thread_alloc(struct task *task, uint8_t prio)
+{
+	for (size_t i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+		uint32_t seq = t->t_call_seq;
+
+		if (t->t_state != TS_FREE || t->t_obj.ko_live)
+			continue;
+		/* Keep the generation and call sequence: stale capabilities
+		 * and reply capabilities must not match the new thread. */
+		struct kobj obj = t->t_obj;
+		*t = (struct thread){ 0 };
+		t->t_obj = obj;
+		t->t_call_seq = seq + 1;
+		kobj_init(&t->t_obj, CAP_THREAD);
+		t->t_state = TS_INACTIVE;
+		t->t_prio = prio;
+		t->t_task = task;
+		return t;
+	}
+	return NULL;
+}
+
+void thread_cancel_wait(struct thread *t, int err)
+{
+	bool waiting = t->t_state == TS_SEND || t->t_state == TS_RECV || t->t_state == TS_REPLY;
+
+	switch (t->t_state) {
+	case TS_SEND:
+	case TS_RECV:
+		endpoint_dequeue(t->t_ep, t);
+		break;
+	case TS_REPLY:
+		t->t_call_seq++; /* the reply capability no longer matches */
+		break;
+	case TS_READY:
+		sched_dequeue(t);
+		break;
+	default:
+		break;
+	}
+	sched_timeout_remove(t);
+	/* Only an interrupted system call has a result; a thread that was
+	 * preempted keeps its registers. */
+	if (waiting && !t->t_in_fault)
+		thread_set_result(t, err);
+	t->t_in_fault = false;
+}
+
+void thread_destroy(struct thread *t)
+{
+	kobj_kill(&t->t_obj);
+	thread_cancel_wait(t, E_DEAD);
+	if (t->t_caller.c_type == CAP_REPLY)
+		ipc_drop_reply(&t->t_caller, E_DEAD);
+	t->t_caller = (struct cap){ 0 };
+	t->t_fault_ep = (struct cap){ 0 };
+	if (t->t_ipcbuf_pa)
+		frame_unref(t->t_ipcbuf_pa);
+	t->t_ipcbuf_pa = 0;
+	fpu_forget(t);
+	t->t_state = TS_FREE;
+	if (t == current)
+		current = NULL;
+}
+
+void thread_start(struct thread *t, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+	struct trap_frame *f = &t->t_frame;
+
+	*f = (struct trap_frame){ 0 };
+	f->rip = rip;
+	f->rsp = rsp;
+	f->rdi = arg;
+	f->cs = SEL_UCODE;
+	f->ss = SEL_UDATA;
+	f->rflags = RFLAGS_USER;
+	f->vector = VEC_FIRST_IRQ; /* not a syscall: return with iretq */
+	t->t_state = TS_READY;
+	t->t_slice = SCHED_SLICE_TICKS;
+	sched_enqueue(t, 0);
+}
+
+void thread_fault(struct thread *t, uint64_t kind, uint64_t addr, uint64_t code)
+{
+	struct cap *ep = &t->t_fault_ep;
+
+	t->t_fault[FAULT_W_KIND] = kind;
+	t->t_fault[FAULT_W_ADDR] = addr;
+	t->t_fault[FAULT_W_IP] = t->t_frame.rip;
+	t->t_fault[FAULT_W_CODE] = code;
+	t->t_fault[FAULT_W_THREAD] = thread_index(t);
+	t->t_fault[FAULT_W_SP] = t->t_frame.rsp;
+	if (ep->c_type != CAP_ENDPOINT || !cap_is_live(ep)) {
+		if (kind != FAULT_EXIT)
+			kprintf("kernel: thread %u faulted (kind %lu at %#lx, ip %#lx) with no handler; "
+			        "suspended\n",
+			        thread_index(t), kind, addr, t->t_frame.rip);
+		t->t_state = kind == FAULT_EXIT ? TS_EXITED : TS_SUSPENDED;
+		return;
+	}
+	t->t_in_fault = true;
+	t->t_send_badge = ep->c_word;
+	t->t_send_grant = false;
+	t->t_send_call = kind != FAULT_EXIT;
+	ipc_send_fault(t, &endpoints[ep->c_obj]);
+}
