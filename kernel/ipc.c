@@ -68,8 +68,9 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n)
 }
 
 /* Copies s's message into r's registers and buffer, as received with
- * badge. Lengths were checked when s started to send. */
-static void transfer(struct thread *s, struct thread *r, uint64_t badge)
+ * badge; capabilities go along when grant is set. Lengths were checked
+ * when s started to send. */
+static void transfer(struct thread *s, struct thread *r, uint64_t badge, bool grant)
 {
 	uint64_t info;
 	unsigned words, caps = 0;
@@ -85,7 +86,7 @@ static void transfer(struct thread *s, struct thread *r, uint64_t badge)
 			*msg_word(r, i) = i < words ? *msg_word(s, i) : 0;
 		for (unsigned i = MSG_REG_WORDS; i < words; i++)
 			ipc_buffer(r)->ib_msg[i] = ipc_buffer(s)->ib_msg[i];
-		if (MSGINFO_CAPS(info) && s->t_send_grant)
+		if (MSGINFO_CAPS(info) && grant)
 			caps = transfer_caps(s, r, MSGINFO_CAPS(info));
 		info = MSGINFO(MSGINFO_LABEL(info), words, caps) |
 		       (caps < MSGINFO_CAPS(info) ? MSGINFO_CAPS_LOST : 0);
@@ -98,7 +99,7 @@ static void transfer(struct thread *s, struct thread *r, uint64_t badge)
 /* r has taken s's message: r runs, s waits for the answer if it called. */
 static void rendezvous(struct thread *s, struct thread *r)
 {
-	transfer(s, r, s->t_send_badge);
+	transfer(s, r, s->t_send_badge, s->t_send_grant);
 	if (s->t_send_call) {
 		s->t_call_seq++;
 		s->t_state = TS_REPLY;
@@ -138,7 +139,7 @@ static void answer(struct thread *s, struct thread *c)
 		sched_make_ready(c, false);
 		return;
 	}
-	transfer(s, c, 0);
+	transfer(s, c, 0, true); /* a server may hand its client capabilities */
 	sched_make_ready(c, true);
 }
 
@@ -196,7 +197,8 @@ static void send_to(struct thread *t, struct endpoint *ep, bool block)
 	if (r && r->t_state == TS_RECV) {
 		endpoint_dequeue(ep, r);
 		sched_timeout_remove(r);
-		thread_set_result(t, E_OK);
+		if (!t->t_in_fault) /* a faulting thread's rax is its own */
+			thread_set_result(t, E_OK);
 		rendezvous(t, r);
 	} else if (!block) {
 		thread_set_result(t, E_WOULD_BLOCK);
@@ -270,7 +272,8 @@ void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout)
 	} else {
 		t->t_state = TS_RECV;
 		endpoint_enqueue(ep, t);
-		if (timeout != IPC_FOREVER)
+		/* A deadline past the end of time is no deadline. */
+		if (timeout != IPC_FOREVER && clock_ticks() + timeout > clock_ticks())
 			sched_timeout_add(t, clock_ticks() + timeout);
 	}
 }

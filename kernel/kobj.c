@@ -19,7 +19,8 @@ void kobj_init(struct kobj *o, unsigned type)
 	o->ko_type = (uint8_t)type;
 	o->ko_refs = 0;
 	o->ko_live = true;
-	o->ko_doomed = false;
+	/* ko_doomed stays: it says whether o is on the reap list, which a
+	 * new incarnation may still be (kobj_reap skips live referenced ones). */
 }
 
 void kobj_kill(struct kobj *o)

@@ -50,8 +50,10 @@ static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_
 /* Copies len bytes to user address va of task (already mapped). */
 static void copy_to_task(struct task *task, uint64_t va, const uint8_t *src, uint64_t len)
 {
-	if (task_copy_out(task, va, src, len))
-		panic("roottask: cannot write %#lx", va);
+	uint64_t bad;
+
+	if (!task_copy_out(task, va, src, len, &bad))
+		panic("roottask: cannot write %#lx", bad);
 }
 
 /* Loads the ELF image at img into task. Returns the entry point, or 0 if

@@ -58,9 +58,9 @@ static void sys_debug_write(struct thread *t, struct trap_frame *f)
 	}
 	while (len) {
 		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
-		uint64_t bad = task_copy_in(t->t_task, buf, addr, n);
+		uint64_t bad;
 
-		if (bad) {
+		if (!task_copy_in(t->t_task, buf, addr, n, &bad)) {
 			thread_fault(t, FAULT_BAD_POINTER, bad, SYS_DEBUG_WRITE);
 			return;
 		}

@@ -182,14 +182,16 @@ static uint8_t *user_page(struct task *t, uint64_t ua, bool write)
 	return (uint8_t *)pa_to_va(*e & PTE_ADDR) + (ua & (FRAME_SIZE - 1));
 }
 
-static uint64_t copy_user(struct task *t, uint64_t ua, uint8_t *k, uint64_t len, bool to_user)
+static bool copy_user(struct task *t, uint64_t ua, uint8_t *k, uint64_t len, bool to_user, uint64_t *bad)
 {
 	while (len) {
 		uint64_t n = FRAME_SIZE - (ua & (FRAME_SIZE - 1));
 		uint8_t *p = user_page(t, ua, to_user);
 
-		if (!p)
-			return ua ? ua : 1;
+		if (!p) {
+			*bad = ua;
+			return false;
+		}
 		if (n > len)
 			n = len;
 		for (uint64_t i = 0; i < n; i++) {
@@ -202,17 +204,17 @@ static uint64_t copy_user(struct task *t, uint64_t ua, uint8_t *k, uint64_t len,
 		k += n;
 		len -= n;
 	}
-	return 0;
+	return true;
 }
 
-uint64_t task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len)
+bool task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len, uint64_t *bad)
 {
-	return copy_user(t, uaddr, dst, len, false);
+	return copy_user(t, uaddr, dst, len, false, bad);
 }
 
-uint64_t task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len)
+bool task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len, uint64_t *bad)
 {
-	return copy_user(t, uaddr, (uint8_t *)src, len, true);
+	return copy_user(t, uaddr, (uint8_t *)src, len, true, bad);
 }
 
 static void iomap_allow(struct task *t, uint64_t first, uint64_t count)

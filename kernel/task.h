@@ -54,9 +54,10 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count);
 
 /* Copies between kernel memory and t's user memory, page by page through
  * the page tables (so a bad user address is found, never touched). Return
- * the first bad user address, or 0 when the whole range was fine. */
-uint64_t task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len);
-uint64_t task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len);
+ * false, with the first bad user address in *bad, if part of the range is
+ * not mapped user-accessible (and writable, for copies out). */
+bool task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len, uint64_t *bad);
+bool task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len, uint64_t *bad);
 
 /* Recomputes t's I/O bitmap from the I/O port capabilities it holds. */
 void task_update_iomap(struct task *t);

@@ -3,3 +3,4 @@
 TEST_SUITES += "qemu/boot=ACCEL=$(ACCEL) tests/qemu/boot.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
+TEST_SUITES += "docs=scripts/check-docs.sh"

@@ -4,6 +4,7 @@
 
 #include "../../clock.h"
 #include "../../panic.h"
+#include "../../sched.h"
 #include "cpu.h"
 #include "msr.h"
 #include "paging.h"
@@ -82,6 +83,7 @@ static void timer_interrupt(struct trap_frame *tf)
 {
 	(void)tf;
 	clock_tick();
+	sched_tick();
 }
 
 void lapic_init(unsigned hz)
