@@ -135,6 +135,7 @@ static void answer(struct thread *s, struct thread *c)
 			}
 			c->t_frame.rip = rip;
 			c->t_frame.rsp = rsp;
+			c->t_frame.vector = VEC_FIRST_IRQ; /* iretq: keep rcx and r11 */
 		}
 		sched_make_ready(c, false);
 		return;

@@ -15,6 +15,7 @@ needs=(
 	"gdb:gdb"
 	"clang-format:clang-format"
 	"coreutils:timeout"
+	"libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
 )
 
 missing=()

@@ -1,0 +1,278 @@
+/* linuxbench: the /init of an initramfs that measures Linux on the machine
+ * `make bench` boots Kestrel on, so the two can be compared: a null system
+ * call and same-core round trips between two processes through a pipe pair
+ * and through futexes. Prints one line per figure, then ends QEMU through
+ * isa-debug-exit (include/kestrel/qemu_exit.h). Run as any other process
+ * (not PID 1), it measures the host and just exits.
+ *
+ * Timing: every iteration is timed alone, between two reads of
+ * `lfence; rdtsc` (the same sequence at both ends; lfence keeps rdtsc from
+ * being executed before the earlier instructions under hardware
+ * virtualization, and costs one instruction under TCG). Under QEMU TCG with
+ * -icount shift=0 the TSC advances by one per guest instruction, so each
+ * figure is a count of guest instructions; under KVM it is cycles. Nothing
+ * is subtracted: `rdtsc_overhead` is the same timed region left empty.
+ * Each figure runs WARMUP_ITERS untimed iterations first, then ITERS timed
+ * ones, and reports their median (the ITERS/2-th smallest, from 0), 99th
+ * percentile (nearest rank: the ceil(0.99 * ITERS)-th smallest, from 1)
+ * and minimum. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kestrel/qemu_exit.h"
+
+#define WARMUP_ITERS 1000
+#define ITERS        10000
+
+static uint64_t samples[ITERS];
+
+static inline uint64_t tsc_read(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Ends the run: through isa-debug-exit when we are the initramfs's init
+ * (QEMU exits with status (code << 1) | 1), powering off if the port cannot
+ * be reached. Init must never return: the kernel would panic. */
+static _Noreturn void finish(int code)
+{
+	fflush(stdout);
+	if (getpid() != 1)
+		exit(code == QEMU_EXIT_PASS ? 0 : 1);
+	if (ioperm(QEMU_EXIT_PORT, 4, 1) == 0)
+		outl(code, QEMU_EXIT_PORT);
+	else
+		printf("linuxbench: ioperm(0x%x) failed (%s); powering off\n", QEMU_EXIT_PORT,
+		       strerror(errno));
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+static _Noreturn void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("linuxbench error: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (%s)\n", strerror(errno));
+	finish(QEMU_EXIT_FAIL);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *name)
+{
+	qsort(samples, ITERS, sizeof(samples[0]), cmp_u64);
+	printf("linuxbench %s median=%lu p99=%lu min=%lu iters=%d\n", name, (unsigned long)samples[ITERS / 2],
+	       (unsigned long)samples[(ITERS * 99 + 99) / 100 - 1], (unsigned long)samples[0], ITERS);
+	fflush(stdout);
+}
+
+static void bench_rdtsc_overhead(void)
+{
+	for (int i = -WARMUP_ITERS; i < ITERS; i++) {
+		uint64_t t0 = tsc_read();
+		uint64_t t1 = tsc_read();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	report("rdtsc_overhead");
+}
+
+/* getppid through the syscall instruction itself, not a libc wrapper or the
+ * vDSO: the cheapest entry into the kernel and back. */
+static inline long raw_getppid(void)
+{
+	long ret = SYS_getppid;
+
+	__asm__ volatile("syscall" : "+a"(ret) : : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void bench_null_syscall(void)
+{
+	for (int i = -WARMUP_ITERS; i < ITERS; i++) {
+		uint64_t t0 = tsc_read();
+		raw_getppid();
+		uint64_t t1 = tsc_read();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	report("null_syscall");
+}
+
+static void reap(pid_t child)
+{
+	int st;
+
+	if (waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail("child %d did not exit cleanly", (int)child);
+}
+
+/* One round trip: the parent writes a byte into one pipe, the child reads
+ * it and writes it back through the other, the parent reads it. On one CPU
+ * that is four system calls and two context switches. The child stops at
+ * end of file. */
+static void bench_pipe_rt(void)
+{
+	int down[2], up[2];
+	char c = 'x';
+
+	if (pipe(down) != 0 || pipe(up) != 0)
+		fail("pipe");
+	pid_t child = fork();
+	if (child < 0)
+		fail("fork");
+	if (child == 0) {
+		close(down[1]);
+		close(up[0]);
+		while (read(down[0], &c, 1) == 1)
+			if (write(up[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	for (int i = -WARMUP_ITERS; i < ITERS; i++) {
+		uint64_t t0 = tsc_read();
+		if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
+			fail("pipe round trip %d", i);
+		uint64_t t1 = tsc_read();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	close(down[1]);
+	close(up[0]);
+	reap(child);
+	report("pipe_rt");
+}
+
+/* The futex word's states. The two processes share it through a
+ * MAP_SHARED mapping made before fork, so the futex calls must not carry
+ * FUTEX_PRIVATE_FLAG (that is for one address space). */
+enum { TURN_CHILD = 1, TURN_PARENT = 2, TURN_QUIT = 3 };
+
+static long futex(uint32_t *uaddr, int op, uint32_t val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
+static void futex_pass(uint32_t *word, uint32_t turn)
+{
+	__atomic_store_n(word, turn, __ATOMIC_SEQ_CST);
+	futex(word, FUTEX_WAKE, 1);
+}
+
+/* Blocks until *word holds a state other than `mine`; returns it. */
+static uint32_t futex_await(uint32_t *word, uint32_t mine)
+{
+	uint32_t v;
+
+	while ((v = __atomic_load_n(word, __ATOMIC_SEQ_CST)) == mine || v == 0)
+		futex(word, FUTEX_WAIT, v);
+	return v;
+}
+
+/* One round trip: the parent hands the turn to the child (store, then
+ * FUTEX_WAKE) and waits (FUTEX_WAIT) until the child hands it back the same
+ * way. The wake is made every time, as a ping-pong with a sleeping partner
+ * needs: four system calls and two context switches on one CPU. */
+static void bench_futex_rt(void)
+{
+	uint32_t *word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (word == MAP_FAILED)
+		fail("mmap");
+	pid_t child = fork();
+	if (child < 0)
+		fail("fork");
+	if (child == 0) {
+		while (futex_await(word, TURN_PARENT) == TURN_CHILD)
+			futex_pass(word, TURN_PARENT);
+		_exit(0);
+	}
+	for (int i = -WARMUP_ITERS; i < ITERS; i++) {
+		uint64_t t0 = tsc_read();
+		futex_pass(word, TURN_CHILD);
+		futex_await(word, TURN_CHILD);
+		uint64_t t1 = tsc_read();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	futex_pass(word, TURN_QUIT);
+	reap(child);
+	munmap(word, 4096);
+	report("futex_rt");
+}
+
+/* Which mitigations the kernel chose shapes every figure (page-table
+ * isolation alone doubles a system call), so say them. */
+static void print_context(void)
+{
+	static const char *const vulns[] = { "meltdown", "spectre_v2", "retbleed", "spec_rstack_overflow" };
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		printf("linuxbench kernel %s %s\n", u.release, u.version);
+	if (getpid() == 1)
+		mount("sysfs", "/sys", "sysfs", 0, NULL);
+	for (size_t i = 0; i < sizeof(vulns) / sizeof(vulns[0]); i++) {
+		char path[128], line[200];
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/vulnerabilities/%s", vulns[i]);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(line, sizeof(line), f) != NULL)
+			printf("linuxbench cpu %s: %s", vulns[i], line);
+		fclose(f);
+	}
+	fflush(stdout);
+}
+
+int main(void)
+{
+	cpu_set_t one;
+
+	/* Same core for both processes of a round trip (QEMU has one CPU, but
+	 * a host run may not). */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) != 0)
+		fail("sched_setaffinity");
+	print_context();
+	bench_rdtsc_overhead();
+	bench_null_syscall();
+	bench_pipe_rt();
+	bench_futex_rt();
+	printf("linuxbench done\n");
+	finish(QEMU_EXIT_PASS);
+}
