@@ -51,26 +51,32 @@ struct pool *pool_split(struct pool *parent, uint64_t pages)
 	for (uint32_t i = 0; i < MAX_POOLS; i++) {
 		struct pool *p = &pools[i];
 
-		if (p->p_obj.ko_live || p->p_used)
+		if (p->p_obj.ko_live || p->p_used || p->p_children || p == &pools[0])
 			continue;
 		kobj_init(&p->p_obj, CAP_POOL);
 		p->p_quota = pages;
 		p->p_used = 0;
 		p->p_parent = (uint32_t)(parent - pools);
 		parent->p_quota -= pages;
+		parent->p_children++;
 		return p;
 	}
 	return NULL;
 }
 
-/* A dead pool with nothing charged gives its quota back to its parent. */
+/* A dead pool with nothing charged and no children gives its quota back
+ * to its parent, which may then be able to do the same. */
 static void pool_settle(struct pool *p)
 {
-	if (p->p_obj.ko_live || p->p_used || p->p_parent >= MAX_POOLS)
-		return;
-	pools[p->p_parent].p_quota += p->p_quota;
-	p->p_quota = 0;
-	pool_settle(&pools[p->p_parent]);
+	while (!p->p_obj.ko_live && !p->p_used && !p->p_children && p->p_parent < MAX_POOLS) {
+		struct pool *parent = &pools[p->p_parent];
+
+		parent->p_quota += p->p_quota;
+		parent->p_children--;
+		p->p_quota = 0;
+		p->p_parent = MAX_POOLS; /* settled: the entry is free */
+		p = parent;
+	}
 }
 
 void pool_release(struct pool *p)

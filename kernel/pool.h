@@ -13,14 +13,17 @@
 
 #define MAX_POOLS 64
 
-/* Invariants: p_used <= p_quota; a pool with ko_live false and p_used > 0
- * is a zombie waiting for its last pages to come back, after which its
- * quota returns to p_parent. */
+/* Invariants: p_used <= p_quota; p_children counts the pools split from
+ * this one that have not yet given their quota back. A pool with ko_live
+ * false and pages or children outstanding is a zombie: its table entry is
+ * not reused (a child still names it as parent) until both are zero, and
+ * then its quota returns to p_parent. */
 struct pool {
 	struct kobj p_obj;
 	uint64_t p_quota;
 	uint64_t p_used;
 	uint32_t p_parent; /* index, or MAX_POOLS for the root */
+	uint32_t p_children;
 };
 
 extern struct pool pools[MAX_POOLS];
