@@ -29,10 +29,12 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -M
 HOST_LDLIBS := -lcmocka
 
 .PHONY: all deps run test debug bench clean
-all: deps kernel
+all: deps kernel user
 
 include boot/build.mk
 include kernel/build.mk
+include libipc/build.mk
+include tests/ktest/build.mk
 include tests/host/build.mk
 include tests/qemu/build.mk
 
@@ -49,7 +51,7 @@ run: all
 debug: all
 	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)
 
-test: deps kernel host-tests
+test: deps kernel user host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)
 
 bench: all

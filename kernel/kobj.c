@@ -19,8 +19,34 @@ void kobj_init(struct kobj *o, unsigned type)
 	o->ko_type = (uint8_t)type;
 	o->ko_refs = 0;
 	o->ko_live = true;
+	o->ko_forced = false;
+	o->ko_owner = NO_OWNER;
 	/* ko_doomed stays: it says whether o is on the reap list, which a
 	 * new incarnation may still be (kobj_reap skips live referenced ones). */
+}
+
+void kobj_set_owner(struct kobj *o, uint32_t task, uint32_t gen)
+{
+	o->ko_owner = task;
+	o->ko_owner_gen = gen;
+}
+
+static void doom_if_owned(struct kobj *o, uint32_t task, uint32_t gen)
+{
+	if (o->ko_live && o->ko_owner == task && o->ko_owner_gen == gen) {
+		o->ko_forced = true;
+		kobj_doom(o);
+	}
+}
+
+void kobj_doom_owned(uint32_t task, uint32_t gen)
+{
+	for (size_t i = 0; i < MAX_TASKS; i++)
+		doom_if_owned(&tasks[i].t_obj, task, gen);
+	for (size_t i = 0; i < MAX_ENDPOINTS; i++)
+		doom_if_owned(&endpoints[i].ep_obj, task, gen);
+	for (size_t i = 0; i < MAX_POOLS; i++)
+		doom_if_owned(&pools[i].p_obj, task, gen);
 }
 
 void kobj_kill(struct kobj *o)
@@ -46,7 +72,7 @@ void kobj_reap(void)
 
 		reap_head = o->ko_reap_next;
 		o->ko_doomed = false;
-		if (!o->ko_live || o->ko_refs != 0)
+		if (!o->ko_live || (o->ko_refs != 0 && !o->ko_forced))
 			continue; /* destroyed meanwhile, or a capability came back */
 		switch (o->ko_type) {
 		case CAP_TASK:

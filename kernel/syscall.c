@@ -211,7 +211,10 @@ static void sys_cap_identify(struct thread *t, struct trap_frame *f)
 	}
 	f->rdi = cap_is_live(c) ? c->c_type : CAP_EMPTY;
 	f->rsi = cap_is_live(c) ? c->c_rights : 0;
-	f->rdx = cap_is_live(c) && c->c_type == CAP_ENDPOINT ? c->c_word : 0;
+	f->rdx = !cap_is_live(c)             ? 0
+	         : c->c_type == CAP_ENDPOINT ? c->c_word
+	         : c->c_type == CAP_FRAME    ? c->c_count
+	                                     : 0;
 	RESULT(E_OK);
 }
 
@@ -256,6 +259,7 @@ static void sys_endpoint_create(struct thread *t, struct trap_frame *f)
 		RESULT(E_LIMIT);
 		return;
 	}
+	kobj_set_owner(&ep->ep_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
 	cap_install(dst, &(struct cap){ .c_type = CAP_ENDPOINT,
 	                                .c_rights = R_ALL,
 	                                .c_obj = (uint32_t)(ep - endpoints),
@@ -273,6 +277,7 @@ static void sys_task_create(struct thread *t, struct trap_frame *f)
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	task = task_create(pool->c_obj, &err);
 	CHECK(err);
+	kobj_set_owner(&task->t_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
 	cap_install(dst, &(struct cap){ .c_type = CAP_TASK,
 	                                .c_rights = R_ALL,
 	                                .c_obj = task_index(task),
@@ -304,6 +309,7 @@ int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t 
 		return err;
 	}
 	nt->t_ipcbuf_pa = pa;
+	nt->t_ipcbuf_va = buf_va;
 	*out = nt;
 	return E_OK;
 }
@@ -525,6 +531,7 @@ static void sys_pool_split(struct thread *t, struct trap_frame *f)
 		RESULT(E_LIMIT);
 		return;
 	}
+	kobj_set_owner(&p->p_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
 	cap_install(dst, &(struct cap){ .c_type = CAP_POOL,
 	                                .c_rights = pc->c_rights,
 	                                .c_obj = (uint32_t)(p - pools),

@@ -62,7 +62,10 @@ static void free_tables(paddr_t table, int level)
 
 void task_destroy(struct task *t)
 {
+	uint32_t gen = t->t_obj.ko_gen;
+
 	kobj_kill(&t->t_obj);
+	kobj_doom_owned(task_index(t), gen);
 	for (size_t i = 0; i < MAX_THREADS; i++)
 		if (threads[i].t_state != TS_FREE && threads[i].t_task == t)
 			thread_destroy(&threads[i]);
@@ -144,6 +147,14 @@ void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags)
 			tlb_flush_user(t, va + i * FRAME_SIZE);
 		}
 	}
+}
+
+void task_unmap_if(struct task *t, uint64_t va, paddr_t pa)
+{
+	pte_t *e = walk(t, va, false, NULL);
+
+	if (e && (*e & PTE_P) && (*e & PTE_ADDR) == pa)
+		task_unmap(t, va, 1);
 }
 
 uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)

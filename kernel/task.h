@@ -49,6 +49,9 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 /* Sets the PTE flags of the pages mapped at [va, va + count pages). */
 void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags);
 
+/* Removes the mapping at va if it is of page pa. */
+void task_unmap_if(struct task *t, uint64_t va, paddr_t pa);
+
 /* Removes up to count pages at va; returns how many were mapped. */
 uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count);
 

@@ -74,8 +74,12 @@ void thread_destroy(struct thread *t)
 		ipc_drop_reply(&t->t_caller, E_DEAD);
 	t->t_caller = (struct cap){ 0 };
 	t->t_fault_ep = (struct cap){ 0 };
-	if (t->t_ipcbuf_pa)
+	if (t->t_ipcbuf_pa) {
+		/* The buffer goes with the thread, so another can be made there. */
+		if (t->t_task->t_obj.ko_live)
+			task_unmap_if(t->t_task, t->t_ipcbuf_va, t->t_ipcbuf_pa);
 		frame_unref(t->t_ipcbuf_pa);
+	}
 	t->t_ipcbuf_pa = 0;
 	fpu_forget(t);
 	t->t_state = TS_FREE;

@@ -63,6 +63,7 @@ struct thread {
 
 	struct cap t_fault_ep; /* CAP_EMPTY: faults suspend the thread */
 	paddr_t t_ipcbuf_pa;   /* the message buffer page (one frame reference) */
+	uint64_t t_ipcbuf_va;  /* where it is mapped in t_task */
 
 	bool t_fpu_used; /* has state in t_fpu */
 	struct fxsave_area t_fpu;

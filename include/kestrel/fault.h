@@ -4,7 +4,11 @@
  * answer: a reply with label FAULT_RESUME retries the faulting instruction
  * (after the handler fixed the cause); FAULT_RESUME_AT continues at word 0
  * (rip) with stack word 1 (rsp). An exited thread is never resumed. With no
- * fault endpoint, or if it is gone, the thread is suspended. */
+ * fault endpoint, or if it is gone, the thread is suspended.
+ *
+ * The handler must answer before it receives again: like any call, a fault
+ * the handler received and did not answer is dropped by its next receive,
+ * which leaves the faulting thread suspended. reply_save keeps it for later. */
 #pragma once
 
 enum fault_word {

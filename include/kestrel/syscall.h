@@ -61,8 +61,10 @@
 	  "sets badge on an unbadged endpoint capability.")                                                  \
 	X(CAP_DELETE, cap_delete, 12, PLAIN, 1, "slot", "-",                                                 \
 	  "Empties a slot. The last capability to an object destroys it.")                                   \
-	X(CAP_IDENTIFY, cap_identify, 13, PLAIN, 1, "slot", "out0 = type, out1 = rights, out2 = badge",      \
-	  "Describes the capability in a slot (CAP_EMPTY for an empty or stale one).")                       \
+	X(CAP_IDENTIFY, cap_identify, 13, PLAIN, 1, "slot",                                                  \
+	  "out0 = type, out1 = rights, out2 = badge or pages",                                               \
+	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame. "     \
+	  "An empty or stale slot reads CAP_EMPTY; slot 0 or one past the table is E_BAD_CAP.")              \
 	X(OBJ_DESTROY, obj_destroy, 14, PLAIN, 1, "slot", "-",                                               \
 	  "Destroys a task, thread or endpoint (needs R_CONTROL). Every capability to it stops "             \
 	  "working; threads waiting on it get E_DEAD.")                                                      \
@@ -76,13 +78,14 @@
 	  "ipc_buffer, priority of the caller, no fault endpoint.")                                          \
 	X(THREAD_CONFIGURE, thread_configure, 18, PLAIN, 3, "thread, priority, fault_ep", "-",               \
 	  "Sets a thread's priority (0-255, at most the caller's own) and fault endpoint (a slot of "        \
-	  "the caller's; CAP_NULL for none).")                                                               \
+	  "the caller's; CAP_NULL for none). A priority above the caller's is E_BAD_ARG.")                   \
 	X(THREAD_START, thread_start, 19, PLAIN, 4, "thread, rip, rsp, arg", "-",                            \
 	  "Starts a created thread at rip with stack rsp and rdi = arg.")                                    \
 	X(THREAD_SUSPEND, thread_suspend, 20, PLAIN, 1, "thread", "-",                                       \
 	  "Stops a thread. An IPC it was blocked in is cancelled: when resumed, that call returns "          \
 	  "E_BAD_STATE.")                                                                                    \
-	X(THREAD_RESUME, thread_resume, 21, PLAIN, 1, "thread", "-", "Makes a suspended thread run again.")  \
+	X(THREAD_RESUME, thread_resume, 21, PLAIN, 1, "thread", "-",                                         \
+	  "Makes a suspended thread run again; E_BAD_STATE if it is not suspended.")                         \
 	X(THREAD_EXIT, thread_exit, 22, PLAIN, 1, "status", "does not return",                               \
 	  "Ends the calling thread; its fault endpoint hears FAULT_EXIT with the status.")                   \
 	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                                \
@@ -92,7 +95,8 @@
 	  "Maps every page of a frame capability into task at vaddr with rights (R_READ, R_WRITE, "          \
 	  "R_EXEC; at most the capability's).")                                                              \
 	X(MEM_UNMAP, mem_unmap, 25, PLAIN, 3, "task, vaddr, pages", "out0 = pages unmapped",                 \
-	  "Removes mappings from task; the frames are freed when nothing else holds them.")                  \
+	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "       \
+	  "the frames are freed when nothing else holds them.")                                              \
 	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",                \
 	  "Tells the physical address of a frame capability (needs R_CONTROL).")                             \
 	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                            \

@@ -1,6 +1,7 @@
 # tests/qemu/: suites that boot the kernel under QEMU, each bounded by a
 # timeout (tests/qemu/lib.sh), plus the source-format check.
 TEST_SUITES += "qemu/boot=ACCEL=$(ACCEL) tests/qemu/boot.sh"
+TEST_SUITES += "qemu/ktest=ACCEL=$(ACCEL) tests/qemu/ktest.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
 TEST_SUITES += "docs=scripts/check-docs.sh"

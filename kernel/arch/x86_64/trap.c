@@ -82,6 +82,7 @@ void trap_init(void)
 	idt_set(VEC_DF, IST_DF, 0);
 	idt_set(VEC_NMI, IST_NMI, 0);
 	idt_set(VEC_MC, IST_MC, 0);
+	idt_set(VEC_BP, 0, 3); /* int3 is allowed from user mode, for debuggers */
 	lidt(&idtr);
 }
 

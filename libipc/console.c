@@ -1,0 +1,95 @@
+/* printf and friends over kvformat. */
+#include "console.h"
+
+#include <stdint.h>
+
+/* The formatter is the kernel's own file, built into user programs too: its
+ * header is the only declaration of kvformat, so it is included from there
+ * rather than copied. */
+#include "../kernel/printf.h"
+#include "syscalls.h"
+
+void console_write(const char *s, size_t len)
+{
+	while (len) {
+		size_t n = len > 4096 ? 4096 : len;
+
+		sys_debug_write((uint64_t)s, n);
+		s += n;
+		len -= n;
+	}
+}
+
+struct line_sink {
+	char buf[CONSOLE_LINE];
+	size_t len;
+};
+
+static void line_putc(char c, void *arg)
+{
+	struct line_sink *l = arg;
+
+	if (l->len == sizeof(l->buf)) {
+		console_write(l->buf, l->len);
+		l->len = 0;
+	}
+	l->buf[l->len++] = c;
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	struct line_sink l;
+	int n;
+
+	l.len = 0;
+	n = kvformat(line_putc, &l, fmt, ap);
+	console_write(l.buf, l.len);
+	return n;
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+struct buf_sink {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void buf_putc(char c, void *arg)
+{
+	struct buf_sink *b = arg;
+
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = c;
+	b->len++;
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct buf_sink b = { buf, size, 0 };
+	int n = kvformat(buf_putc, &b, fmt, ap);
+
+	if (size)
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return n;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,84 @@
+/* What the test runner (main.c, the first task) and its helper program
+ * (helper.c, the second module) agree on: the helper's roles, chosen by its
+ * start argument, the slots where it finds its capabilities, the message
+ * labels, and the layout of the page they may share. */
+#pragma once
+
+#include <stdint.h>
+
+#include <kestrel/syscall.h>
+
+/* The start argument: the role in the low 8 bits, a parameter above. */
+#define HELPER_ARG(role, param) ((uint64_t)(role) | ((uint64_t)(param) << 8))
+#define HELPER_ROLE(arg)        ((unsigned)((arg)&0xFF))
+#define HELPER_PARAM(arg)       ((arg) >> 8)
+
+enum helper_role {
+	ROLE_ECHO = 1,   /* serves HSLOT_EP with recv/reply_recv (enum helper_label) */
+	ROLE_CLIENT,     /* calls HSLOT_EP CLIENT_COUNT(param) times; exits with the good replies */
+	ROLE_WRITE,      /* writes to address param (at helper_write_insn) */
+	ROLE_READ,       /* reads address param (at helper_read_insn) */
+	ROLE_PRIVILEGED, /* executes hlt (at helper_hlt_insn) */
+	ROLE_DIVIDE,     /* divides by zero (at helper_div_insn) */
+	ROLE_OPCODE,     /* executes ud2 (at helper_ud_insn) */
+	ROLE_PORT_IN,    /* inb from port param (at helper_in_insn), then exits with 0 */
+	ROLE_PORT_OUT,   /* outb to port param (at helper_out_insn), then exits with 0 */
+	ROLE_SEND_SLOT,  /* nbsend on slot param; exits with the result */
+	ROLE_EXIT,       /* exits with status param */
+	ROLE_SPIN,       /* counts in the shared page forever */
+	ROLE_FUZZ,       /* FUZZ_CALLS random system calls, seed param */
+	ROLE_IDENTIFY,   /* exits with the type cap_identify reports for slot param */
+	ROLE_CYCLE,      /* makes two tasks from HSLOT_POOL that hold each other, drops its own
+	                  * capabilities to them, exits with 0 (or the first error) */
+};
+
+/* Slots of the helper's table (filled by the runner as the role needs). */
+enum helper_slot {
+	HSLOT_EP = 1,     /* the endpoint the role serves or calls */
+	HSLOT_EP2 = 2,    /* ROLE_ECHO: where it reports a swallowed call */
+	HSLOT_EP3 = 3,    /* ROLE_ECHO: where it then waits forever */
+	HSLOT_SELF = 4,   /* its own task, for roles that map memory */
+	HSLOT_POOL = 5,   /* ROLE_FUZZ: a pool to play with */
+	HSLOT_IOPORT = 6, /* ports it was given */
+};
+
+/* ROLE_CLIENT's parameter: an id to send along and a number of calls. */
+#define CLIENT_PARAM(id, count) (((uint64_t)(id) << 16) | (count))
+#define CLIENT_ID(param)        ((param) >> 16)
+#define CLIENT_COUNT(param)     ((param)&0xFFFF)
+
+/* Labels of the test protocol; answers carry LABEL_ANSWER added. */
+enum helper_label {
+	LABEL_ECHO = 0x100, /* answer: the same number of words, each inverted */
+	LABEL_MAP =
+	        0x101, /* caps[0]: a frame; maps it, answer w0 = its word 0, then writes w1 to its word 1 */
+	LABEL_CAPINFO =
+	        0x102, /* answer w0 = caps received, w1 = lost flag, then slot, type, rights, badge each */
+	LABEL_SWALLOW = 0x103, /* no answer: reports on HSLOT_EP2, then waits on HSLOT_EP3 forever */
+	LABEL_QUIT = 0x104,    /* answer, then exit with status 0 */
+	LABEL_CLIENT = 0x105,  /* ROLE_CLIENT's calls: w0 = sequence number, w1 = id; answer w0 + 1 */
+	LABEL_RESUMED = 0x106, /* sent by a helper resumed at helper_resumed */
+	LABEL_GIVE = 0x107,    /* answer carries caps[0] = its HSLOT_EP2 capability */
+	LABEL_ANSWER = 0x1000,
+};
+
+#define HELPER_SHARED_VADDR 0x10000000ULL /* the page shared with the runner, if any */
+#define HELPER_MAP_VADDR    0x20000000ULL /* where LABEL_MAP maps the frame */
+#define ECHO_INVERT(w)      (~(w))
+
+#define FUZZ_CALLS 100000
+
+/* The shared page. */
+struct helper_shared {
+	volatile uint64_t hs_counter;       /* ROLE_SPIN: iterations */
+	volatile uint64_t hs_calls;         /* ROLE_FUZZ: system calls made */
+	volatile uint64_t hs_done;          /* ROLE_FUZZ: finished */
+	volatile uint64_t hs_resume_sp;     /* ROLE_FUZZ: stack pointer for helper_fuzz_resume */
+	volatile uint64_t hs_rng;           /* ROLE_FUZZ: generator state, survives a resume */
+	volatile uint64_t hs_faults;        /* ROLE_FUZZ: calls that returned E_FAULTED */
+	volatile uint64_t hs_errors;        /* ROLE_FUZZ: calls that returned an error */
+	volatile uint64_t hs_trace;         /* ROLE_FUZZ: print each call before making it */
+	volatile uint64_t hs_ok[SYS_COUNT]; /* ROLE_FUZZ: calls that succeeded, by number */
+};
+
+_Static_assert(sizeof(struct helper_shared) <= 4096, "the shared page");

@@ -1,0 +1,121 @@
+/* Interrupts as messages, with the serial port as the device: its
+ * transmitter-empty interrupt (IER bit 1) fires as soon as it is enabled,
+ * on ISA line 4. Also the argument checks of irq_get, irq_bind, irq_ack
+ * and ioport_get. */
+#include "harness.h"
+#include "io.h"
+
+#define COM1_IER   0x3F9
+#define COM1_IIR   0x3FA
+#define COM1_MCR   0x3FC
+#define IER_THRE   0x02
+#define MCR_OUT2   0x08 /* gates the UART's interrupt line on PCs */
+#define SERIAL_IRQ 4
+
+static uint8_t saved_mcr;
+
+/* Also run by kt_end(), so a failed test leaves the interrupt off. */
+static void serial_quiet(void)
+{
+	outb(COM1_IER, 0);
+	inb(COM1_IIR);
+	outb(COM1_MCR, saved_mcr);
+}
+
+static void serial_interrupt_on(void)
+{
+	saved_mcr = inb(COM1_MCR);
+	kt_at_end(serial_quiet);
+	outb(COM1_MCR, saved_mcr | MCR_OUT2);
+	outb(COM1_IER, IER_THRE);
+}
+
+static long serial_bind(uint64_t *irq, uint64_t *ep, uint64_t badge)
+{
+	long e = kt_endpoint(ep);
+
+	*irq = kt_slot();
+	if (e == E_OK)
+		e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, *irq, SERIAL_IRQ);
+	return e != E_OK ? e : sys_irq_bind(*irq, *ep, badge);
+}
+
+int test_serial_interrupt_reaches_bound_endpoint(void)
+{
+	uint64_t irq, ep;
+	struct msg m;
+	long e;
+
+	CHECK_OK(serial_bind(&irq, &ep, 0x40));
+	serial_interrupt_on();
+	e = ipc_recv(ep, KT_WAIT_MS, &m);
+	serial_quiet();
+	CHECK_OK(e);
+	CHECK_EQ(msg_label(&m), KMSG_IRQ);
+	CHECK_EQ(m.badge, 0x40);
+	CHECK_OK(sys_irq_ack(irq));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	return 0;
+}
+
+/* The interrupt fires while nobody waits on the endpoint; the next receive
+ * gets it at once. */
+int test_interrupt_stays_pending_until_received(void)
+{
+	uint64_t irq, ep;
+	struct msg m;
+
+	CHECK_OK(serial_bind(&irq, &ep, 0x8));
+	serial_interrupt_on();
+	kt_sleep(20);
+	serial_quiet();
+	CHECK_OK(ipc_recv(ep, IPC_POLL, &m));
+	CHECK_EQ(msg_label(&m), KMSG_IRQ);
+	CHECK_EQ(m.badge, 0x8);
+	CHECK_OK(sys_irq_ack(irq));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_ERR(ipc_recv(ep, IPC_POLL, &m), E_WOULD_BLOCK);
+	return 0;
+}
+
+int test_irq_calls_check_their_arguments(void)
+{
+	uint64_t s = kt_slot(), irq = kt_slot(), ep, frame;
+	struct cap_info ci;
+
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_frame(1, &frame));
+	CHECK(kt_bi->bi_irq_lines > SERIAL_IRQ);
+	CHECK_ERR(sys_irq_get(BOOT_SLOT_IRQ_CONTROL, s, kt_bi->bi_irq_lines), E_BAD_ARG);
+	CHECK_ERR(sys_irq_get(BOOT_SLOT_IRQ_CONTROL, s, ~0ULL), E_BAD_ARG);
+	CHECK_ERR(sys_irq_get(BOOT_SLOT_POOL, s, 3), E_WRONG_TYPE);
+	CHECK_ERR(sys_irq_get(BOOT_SLOT_IRQ_CONTROL, ep, 3), E_SLOT_FULL);
+	CHECK_OK(sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq, 3));
+	CHECK_OK(sys_cap_identify_out(irq, &ci));
+	CHECK_EQ(ci.ci_type, CAP_IRQ);
+	CHECK_ERR(sys_irq_bind(ep, ep, 1), E_WRONG_TYPE);
+	CHECK_ERR(sys_irq_bind(irq, frame, 1), E_WRONG_TYPE);
+	CHECK_ERR(sys_irq_bind(irq, kt_slot(), 1), E_BAD_CAP);
+	CHECK_ERR(sys_irq_ack(ep), E_WRONG_TYPE);
+	CHECK_ERR(sys_irq_ack(kt_slot()), E_BAD_CAP);
+	return 0;
+}
+
+int test_ioport_get_makes_only_sub_ranges(void)
+{
+	uint64_t sub = kt_slot(), s = kt_slot(), again = kt_slot(), ep;
+	struct cap_info ci;
+
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(sys_ioport_get(BOOT_SLOT_IOPORT, sub, 0x80, 1));
+	CHECK_OK(sys_cap_identify_out(sub, &ci));
+	CHECK_EQ(ci.ci_type, CAP_IOPORT);
+	CHECK_OK(sys_ioport_get(sub, again, 0x80, 1));
+	CHECK_FAILS(sys_ioport_get(sub, s, 0x81, 1));
+	CHECK_FAILS(sys_ioport_get(sub, s, 0x7F, 2));
+	CHECK_ERR(sys_ioport_get(BOOT_SLOT_IOPORT, s, 0xFFFF, 2), E_BAD_ARG);
+	CHECK_ERR(sys_ioport_get(BOOT_SLOT_IOPORT, s, 0x80, 0), E_BAD_ARG);
+	CHECK_ERR(sys_ioport_get(BOOT_SLOT_POOL, s, 0x80, 1), E_WRONG_TYPE);
+	CHECK_ERR(sys_ioport_get(BOOT_SLOT_IOPORT, ep, 0x80, 1), E_SLOT_FULL);
+	return 0;
+}

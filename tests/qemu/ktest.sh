@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The in-system suite: boots the kernel with the ktest runner as the first
+# task and its helper program as the second module. The runner prints one
+# TAP line per test; they are copied here unchanged, so scripts/run-tests.sh
+# counts each in-system test. A run that does not end with the runner's
+# summary and QEMU's matching exit status adds one failing line.
+#
+# KTEST_APPEND adds boot options, e.g. "ktest.only=ipc ktest.seed=7".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BOOT_TIMEOUT=${KTEST_TIMEOUT:-120}
+. tests/qemu/lib.sh
+
+runner=build/tests/ktest/ktest.elf
+helper=build/tests/ktest/ktest-helper.elf
+for f in "$KERNEL" "$runner" "$helper"; do
+	[[ -f $f ]] || { echo "not ok 1 - ktest_boots: $f is missing (make user)"; exit 1; }
+done
+
+boot ktest --append "${KTEST_APPEND:-}" --module "$runner" --module "$helper"
+tap='^(not )?ok [0-9]+ - '
+grep -E "$tap" "$OUT"
+n=$(grep -cE "$tap" "$OUT")
+bad=$(grep -cE '^not ok ' "$OUT")
+summary=$(grep -E '^ktest: [0-9]+ passed, [0-9]+ failed$' "$OUT" | tail -n 1)
+
+why=""
+if [[ -z $summary ]]; then
+	why="no summary line after $n tests; QEMU exit status $status"
+	[[ $status -eq 124 ]] && why+=" (timed out after $BOOT_TIMEOUT s)"
+	[[ $status -eq $EXIT_PANIC ]] && why+=" (kernel panic)"
+elif [[ $bad -eq 0 && $status -ne $EXIT_PASS ]]; then
+	why="all $n tests passed but QEMU exit status is $status, expected $EXIT_PASS"
+elif [[ $bad -ne 0 && $status -ne $EXIT_FAIL ]]; then
+	why="$bad tests failed but QEMU exit status is $status, expected $EXIT_FAIL"
+fi
+if [[ -n $why ]]; then
+	echo "not ok $((n + 1)) - ktest_run_completes: $why (log: $OUT)"
+	echo "# last lines of $OUT:"
+	tail -n 30 "$OUT" | sed 's/^/#   /'
+	exit 1
+fi
+echo "# $summary"
+[[ $bad -eq 0 ]]
