@@ -28,7 +28,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -M
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run test debug bench clean
+.PHONY: all deps run run-ktest test debug bench clean
 all: deps kernel user
 
 include boot/build.mk
@@ -47,6 +47,11 @@ $(BUILD)/.deps: scripts/install-deps.sh
 
 run: all
 	scripts/qemu.sh --accel $(ACCEL) -- $(KERNEL_BIN)
+
+# The in-system test suite on the terminal: user space at work.
+run-ktest: all
+	scripts/qemu.sh --accel $(ACCEL) --module build/tests/ktest/ktest.elf \
+		--module build/tests/ktest/ktest-helper.elf -- $(KERNEL_BIN)
 
 debug: all
 	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)
