@@ -35,6 +35,7 @@ include boot/build.mk
 include kernel/build.mk
 include libipc/build.mk
 include tests/ktest/build.mk
+include bench/kestrel/build.mk
 include tests/host/build.mk
 include tests/qemu/build.mk
 

@@ -10,6 +10,7 @@ KERNEL_SRCS := $(KERNEL_CORE_SRCS) \
 	kernel/clock.c \
 	kernel/console.c \
 	kernel/endpoint.c \
+	kernel/fastpath.c \
 	kernel/ipc.c \
 	kernel/irq.c \
 	kernel/kobj.c \

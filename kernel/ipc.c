@@ -17,6 +17,7 @@
 #include <kestrel/fault.h>
 #include <kestrel/ipc.h>
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
@@ -84,8 +85,9 @@ static void transfer(struct thread *s, struct thread *r, uint64_t badge, bool gr
 		words = MSGINFO_WORDS(info);
 		for (unsigned i = 0; i < MSG_REG_WORDS; i++)
 			*msg_word(r, i) = i < words ? *msg_word(s, i) : 0;
-		for (unsigned i = MSG_REG_WORDS; i < words; i++)
-			ipc_buffer(r)->ib_msg[i] = ipc_buffer(s)->ib_msg[i];
+		if (words > MSG_REG_WORDS)
+			copy_words(&ipc_buffer(r)->ib_msg[MSG_REG_WORDS],
+			           &ipc_buffer(s)->ib_msg[MSG_REG_WORDS], words - MSG_REG_WORDS);
 		if (MSGINFO_CAPS(info) && grant)
 			caps = transfer_caps(s, r, MSGINFO_CAPS(info));
 		info = MSGINFO(MSGINFO_LABEL(info), words, caps) |

@@ -19,6 +19,7 @@
 #include "irq.h"
 #include "pool.h"
 #include "roottask.h"
+#include "fastpath.h"
 #include "sched.h"
 #include "arch/x86_64/switch.h"
 
@@ -152,6 +153,9 @@ void kmain(uint32_t magic, uint32_t mbi)
 		kprintf("kernel: shutdown requested on the command line\n");
 		platform_halt(PLATFORM_HALT_PASS);
 	}
+	if (boot_option(boot_info.bi_cmdline, "fastpath", opt, sizeof(opt)) && opt[0] == 'o' && opt[1] == 'f')
+		fastpath_enabled = false;
+	kprintf("kernel: IPC fast path %s\n", fastpath_enabled ? "on" : "off (boot option fastpath=off)");
 	root_pool = pool_init();
 	irq_init();
 	fpu_init();

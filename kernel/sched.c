@@ -19,10 +19,20 @@
 #define PRIOS 256
 
 struct thread *current;
+int sched_top = -1;
 static struct thread *queue_head[PRIOS], *queue_tail[PRIOS];
 static uint64_t queue_bits[PRIOS / 64];
 static struct thread *timeouts; /* sorted by t_deadline */
 static bool slice_expired;
+
+/* The highest priority with a queued thread, or -1. */
+static int highest_queued(void)
+{
+	for (int w = PRIOS / 64 - 1; w >= 0; w--)
+		if (queue_bits[w])
+			return w * 64 + 63 - __builtin_clzll(queue_bits[w]);
+	return -1;
+}
 
 void sched_enqueue(struct thread *t, bool front)
 {
@@ -41,6 +51,8 @@ void sched_enqueue(struct thread *t, bool front)
 		queue_tail[p] = t;
 	}
 	queue_bits[p / 64] |= 1ULL << (p % 64);
+	if ((int)p > sched_top)
+		sched_top = (int)p;
 }
 
 void sched_dequeue(struct thread *t)
@@ -58,8 +70,11 @@ void sched_dequeue(struct thread *t)
 	else
 		queue_tail[p] = t->t_prev;
 	t->t_next = t->t_prev = NULL;
-	if (!queue_head[p])
+	if (!queue_head[p]) {
 		queue_bits[p / 64] &= ~(1ULL << (p % 64));
+		if ((int)p == sched_top)
+			sched_top = highest_queued();
+	}
 }
 
 void sched_make_ready(struct thread *t, bool front)
@@ -69,20 +84,12 @@ void sched_make_ready(struct thread *t, bool front)
 		sched_enqueue(t, front);
 }
 
-/* The highest priority with a queued thread, or -1. */
-static int highest_queued(void)
-{
-	for (int w = PRIOS / 64 - 1; w >= 0; w--)
-		if (queue_bits[w])
-			return w * 64 + 63 - __builtin_clzll(queue_bits[w]);
-	return -1;
-}
-
 void sched_timeout_add(struct thread *t, uint64_t deadline)
 {
 	struct thread **p = &timeouts;
 
 	t->t_deadline = deadline;
+	t->t_timed = true;
 	while (*p && (*p)->t_deadline <= deadline)
 		p = &(*p)->t_timeout_next;
 	t->t_timeout_next = *p;
@@ -91,6 +98,9 @@ void sched_timeout_add(struct thread *t, uint64_t deadline)
 
 void sched_timeout_remove(struct thread *t)
 {
+	if (!t->t_timed)
+		return;
+	t->t_timed = false;
 	for (struct thread **p = &timeouts; *p; p = &(*p)->t_timeout_next) {
 		if (*p == t) {
 			*p = t->t_timeout_next;
@@ -123,7 +133,7 @@ void sched_yield(void)
  * higher priority, or its slice is over and one of equal priority waits. */
 static struct thread *choose(void)
 {
-	int top = highest_queued();
+	int top = sched_top;
 	struct thread *t;
 
 	if (current && current->t_state == TS_READY) {

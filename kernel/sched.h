@@ -24,6 +24,10 @@ void sched_make_ready(struct thread *t, bool front);
 /* Takes t out of its run queue, if it is queued. */
 void sched_dequeue(struct thread *t);
 
+/* The highest priority with a queued thread, or -1 (kept up to date by
+ * sched_enqueue and sched_dequeue, so the fast path reads one word). */
+extern int sched_top;
+
 /* Timer tick: slices and timeouts. Interrupts off. */
 void sched_tick(void);
 

@@ -58,7 +58,8 @@ struct thread {
 	uint32_t t_call_seq;
 	struct cap t_caller;
 
-	uint64_t t_deadline; /* clock tick to time out at, when waiting with one */
+	bool t_timed;        /* in the timeout list */
+	uint64_t t_deadline; /* clock tick to time out at, when t_timed */
 	struct thread *t_timeout_next;
 
 	struct cap t_fault_ep; /* CAP_EMPTY: faults suspend the thread */

@@ -7,6 +7,7 @@ KTEST_SRCS := \
 	tests/ktest/main.c \
 	tests/ktest/test_basic.c \
 	tests/ktest/test_caps.c \
+	tests/ktest/test_fastpath.c \
 	tests/ktest/test_fault.c \
 	tests/ktest/test_ipc.c \
 	tests/ktest/test_ipc_local.c \

@@ -54,6 +54,7 @@
 	X(suspend_cancels_a_blocked_ipc)                         \
 	/* test_ipc.c */                                         \
 	X(call_and_answer_with_no_words)                         \
+	X(fast_and_general_paths_deliver_the_same_messages)      \
 	X(call_and_answer_with_register_words)                   \
 	X(call_and_answer_with_buffer_words)                     \
 	X(server_answers_repeated_calls_with_reply_recv)         \

@@ -2,6 +2,9 @@
 # timeout (tests/qemu/lib.sh), plus the source-format check.
 TEST_SUITES += "qemu/boot=ACCEL=$(ACCEL) tests/qemu/boot.sh"
 TEST_SUITES += "qemu/ktest=ACCEL=$(ACCEL) tests/qemu/ktest.sh"
+# The same suite with the IPC fast path off: the general path alone must
+# pass it too.
+TEST_SUITES += "qemu/ktest-nofastpath=ACCEL=$(ACCEL) KTEST_NAME=ktest-nofastpath KTEST_APPEND=fastpath=off tests/qemu/ktest.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
 TEST_SUITES += "docs=scripts/check-docs.sh"

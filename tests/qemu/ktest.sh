@@ -5,7 +5,8 @@
 # counts each in-system test. A run that does not end with the runner's
 # summary and QEMU's matching exit status adds one failing line.
 #
-# KTEST_APPEND adds boot options, e.g. "ktest.only=ipc ktest.seed=7".
+# KTEST_APPEND adds boot options, e.g. "ktest.only=ipc ktest.seed=7";
+# KTEST_NAME names the log (build/test-logs/qemu/NAME.log).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BOOT_TIMEOUT=${KTEST_TIMEOUT:-120}
@@ -17,7 +18,7 @@ for f in "$KERNEL" "$runner" "$helper"; do
 	[[ -f $f ]] || { echo "not ok 1 - ktest_boots: $f is missing (make user)"; exit 1; }
 done
 
-boot ktest --append "${KTEST_APPEND:-}" --module "$runner" --module "$helper"
+boot "${KTEST_NAME:-ktest}" --append "${KTEST_APPEND:-}" --module "$runner" --module "$helper"
 tap='^(not )?ok [0-9]+ - '
 grep -E "$tap" "$OUT"
 n=$(grep -cE "$tap" "$OUT")

@@ -97,6 +97,13 @@ static inline void load_segments(uint16_t code, uint16_t data)
 	                 : "rax", "memory");
 }
 
+/* Copies n 64-bit words (the kernel has no SSE; rep movsq is the fast
+ * way to move a message buffer). */
+static inline void copy_words(uint64_t *dst, const uint64_t *src, uint64_t n)
+{
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

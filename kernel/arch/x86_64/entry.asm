@@ -19,10 +19,12 @@ CPU_FRAME_END   equ 16
 CPU_USER_RSP    equ 24
 FRAME_SIZE      equ 22 * 8
 VEC_SYSCALL     equ 0x100
+SYS_CALL        equ 7                  ; include/kestrel/syscall.h (checked in fastpath.c)
+SYS_REPLY_RECV  equ 9
 SEL_UCODE       equ 0x28 | 3
 SEL_UDATA       equ 0x20 | 3
 
-extern trap_dispatch, trap_dispatch_user, syscall_dispatch
+extern trap_dispatch, trap_dispatch_user, syscall_dispatch, fastpath_call, fastpath_reply_recv
 global trap_stubs, syscall_entry, exit_to_user
 
 section .text
@@ -123,10 +125,27 @@ syscall_entry:
 	push VEC_SYSCALL
 	PUSH_GPRS
 	cld
-	mov rdi, rsp
+	mov rdi, rsp                    ; the frame, which is also the thread
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
+	; call and reply_recv try the fast path first (kernel/fastpath.c): it
+	; returns only when the general path has to do the work.
+	cmp eax, SYS_CALL
+	je .fast_call
+	cmp eax, SYS_REPLY_RECV
+	je .fast_reply_recv
+.general:
 	call syscall_dispatch           ; does not return
+.fast_call:
+	mov rbx, rdi                    ; rbx survives the call (user rbx is saved)
+	call fastpath_call
+	mov rdi, rbx
+	jmp .general
+.fast_reply_recv:
+	mov rbx, rdi
+	call fastpath_reply_recv
+	mov rdi, rbx
+	jmp .general
 
 ; exit_to_user(struct trap_frame *frame): noreturn. The caller has checked
 ; that rip and rsp are user addresses and rflags is sane, and set up

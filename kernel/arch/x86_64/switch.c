@@ -3,6 +3,8 @@
 
 #include "../../task.h"
 #include "../../thread.h"
+
+#include <stdbool.h>
 #include "cpu.h"
 #include "msr.h"
 #include "paging.h"
@@ -11,6 +13,7 @@
 extern void exit_to_user(struct trap_frame *f) __attribute__((noreturn));
 
 static struct thread *fpu_owner;
+static bool fpu_ts; /* CR0.TS as last written: reading CR0 costs more than a variable */
 static struct fxsave_area fpu_initial;
 
 static inline void fxsave(struct fxsave_area *a)
@@ -29,6 +32,7 @@ void fpu_init(void)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
 	fxsave(&fpu_initial);
+	fpu_ts = true;
 	/* The state every thread starts with: x87 default control word, SSE
 	 * exceptions masked, round to nearest. */
 	fpu_initial.bytes[24] = 0x80;
@@ -39,6 +43,7 @@ void fpu_init(void)
 void fpu_trap(struct thread *t)
 {
 	write_cr0(read_cr0() & ~CR0_TS);
+	fpu_ts = false;
 	if (fpu_owner == t)
 		return;
 	if (fpu_owner)
@@ -78,7 +83,6 @@ void arch_return_to_user(struct thread *t)
 {
 	struct cpu *c = this_cpu();
 	uint64_t frame_end = (uintptr_t)(&t->t_frame + 1);
-	uint64_t cr0 = read_cr0();
 
 	c->c_frame_end = frame_end;
 	c->c_tss.ts_tss.rsp[0] = frame_end;
@@ -86,8 +90,10 @@ void arch_return_to_user(struct thread *t)
 		c->c_cr3 = t->t_task->t_root;
 		write_cr3(c->c_cr3);
 	}
-	if ((fpu_owner == t) != !(cr0 & CR0_TS))
-		write_cr0(cr0 ^ CR0_TS);
+	if ((fpu_owner == t) == fpu_ts) {
+		fpu_ts = !fpu_ts;
+		write_cr0(read_cr0() ^ CR0_TS);
+	}
 	load_iomap(c, t->t_task);
 	exit_to_user(&t->t_frame);
 }
