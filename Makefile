@@ -61,6 +61,7 @@ test: deps kernel user host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)
 
 bench: all
+	@scripts/install-deps.sh bench
 	@scripts/bench.sh
 
 clean:

@@ -4,6 +4,9 @@
 #include <kestrel/boot.h>
 #include <kestrel/error.h>
 
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeat.h"
+#include "arch/x86_64/msr.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/switch.h"
@@ -33,6 +36,11 @@ struct task *task_create(uint32_t pool, int *err)
 	for (size_t i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		root[i] = ((pte_t *)pa_to_va(kernel_root))[i];
 	kobj_init(&t->t_obj, CAP_TASK);
+	t->t_cr3 = t->t_root;
+	if (cpu_features.cf_pcid) { /* PCID 0 is the kernel's own tables */
+		t->t_cr3 |= (task_index(t) + 1) | CR3_NOFLUSH;
+		invpcid(INVPCID_CONTEXT, task_index(t) + 1, 0); /* what its last user left */
+	}
 	t->t_pool = pool;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;

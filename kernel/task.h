@@ -22,6 +22,13 @@ struct task {
 	uint8_t *t_iomap;
 	paddr_t t_iomap_pa;
 	uint32_t t_io_lo, t_io_hi;
+	/* Where the CPU has PCIDs, the task's TLB entries are tagged with its
+	 * PCID and survive switches; entries that may be out of date (a
+	 * mapping changed while another task ran, or a task that used
+	 * the same PCID before) are dropped at once with INVPCID, so a switch
+	 * only loads t_cr3: the root, the PCID and the no-flush bit (just the
+	 * root without PCIDs). */
+	uint64_t t_cr3;
 	struct cap t_caps[CAP_SLOTS];
 };
 

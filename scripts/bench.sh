@@ -1,58 +1,153 @@
 #!/usr/bin/env bash
-# `make bench`: the figures of the running system, as a table, then one
-# machine-readable line. Guest instruction counts come from a TCG run with
-# -icount shift=0, where rdtsc counts guest instructions; wall times are
-# the median of several runs on this (noisy, shared) host. The Linux
-# figures come from scripts/bench-linux.sh: Debian's kernel on the same
-# QEMU machine, in the same units (ACCEL=kvm there gives cycles instead).
+# `make bench`: the system's figures as a table, beside Linux measured on
+# the same QEMU machine, then one machine-readable line. Writes every
+# figure to build/bench/results.json and the round trips by message size
+# to build/bench/ipc-round-trips.png.
+#
+# ACCEL=tcg (the default wherever there is no hardware virtualization)
+# runs QEMU with -icount shift=0, where the guest's rdtsc counts guest
+# instructions: every figure is an exact, repeatable instruction count.
+# ACCEL=kvm (a host with vmx or svm) measures cycles instead; both halves
+# always run under the same accelerator. Wall times are medians of several
+# runs on this host and are noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KERNEL=build/kernel/kernel.bin
+accel=${ACCEL:-$(scripts/accel.sh)}
+export ACCEL=$accel
 runs=${BENCH_RUNS:-5}
-mkdir -p build/bench
+out=build/bench
+mkdir -p "$out"
+if [[ $accel == tcg ]]; then
+	unit=instr
+	unit_text="guest instructions"
+	label=tcg-icount
+else
+	unit=cycles
+	unit_text="cycles"
+	label=kvm
+fi
 
-out=build/bench/boot-icount.log
-scripts/qemu.sh --test --accel tcg --icount --timeout 60 --append shutdown -- "$KERNEL" \
-	</dev/null >"$out" 2>&1 || [[ $? -eq 33 ]]
-boot_instr=$(sed -n 's/^boot: \([0-9]*\) TSC from entry to banner.*/\1/p' "$out" | tr -d '\r')
-[[ -n $boot_instr ]] || { echo "bench: no boot figure in $out" >&2; exit 1; }
+# --- Kestrel: the IPC benchmark with the fast path on and off -----------
+scripts/bench-kestrel.sh --fastpath on >"$out/kbench-on.txt"
+scripts/bench-kestrel.sh --fastpath off >"$out/kbench-off.txt"
+# fig FILE PREFIX NAME: "MEDIAN P99 MIN"
+fig() {
+	local f
+	f=$(sed -n "s/^$2 $3 median=\([0-9]*\) p99=\([0-9]*\) min=\([0-9]*\) .*/\1 \2 \3/p" "$1")
+	[[ -n $f ]] || { echo "bench: no $3 figure in $1" >&2; exit 1; }
+	echo "$f"
+}
 
+# --- Boot time ------------------------------------------------------------
+boot_log=$out/boot-icount.log
+scripts/qemu.sh --test --accel tcg --icount --timeout 60 --append shutdown -- build/kernel/kernel.bin \
+	</dev/null >"$boot_log" 2>&1 || [[ $? -eq 33 ]]
+boot_instr=$(sed -n 's/^boot: \([0-9]*\) TSC from entry to banner.*/\1/p' "$boot_log" | tr -d '\r')
+[[ -n $boot_instr ]] || { echo "bench: no boot figure in $boot_log" >&2; exit 1; }
 walls=()
 for ((i = 0; i < runs; i++)); do
 	t0=$(date +%s%N)
-	scripts/qemu.sh --test --accel tcg --timeout 60 --append shutdown -- "$KERNEL" \
-		</dev/null >build/bench/boot-wall.log 2>&1 || [[ $? -eq 33 ]]
+	scripts/qemu.sh --test --accel "$accel" --timeout 60 --append shutdown -- build/kernel/kernel.bin \
+		</dev/null >"$out/boot-wall.log" 2>&1 || [[ $? -eq 33 ]]
 	walls+=($((($(date +%s%N) - t0) / 1000000)))
 done
 wall_ms=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 
-linux_out=build/bench/linux/bench.txt
+# --- Linux on the same machine --------------------------------------------
+linux_out=$out/linux/bench.txt
 mkdir -p "${linux_out%/*}"
 scripts/bench-linux.sh >"$linux_out"
-# linux_figure NAME: "MEDIAN P99 MIN" from linuxbench's line for NAME.
-linux_figure() {
-	local f
-	f=$(sed -n "s/^linuxbench $1 median=\([0-9]*\) p99=\([0-9]*\) min=\([0-9]*\) .*/\1 \2 \3/p" "$linux_out")
-	[[ -n $f ]] || { echo "bench: no $1 figure in $linux_out" >&2; exit 1; }
-	echo "$f"
-}
 linux_kernel=$(sed -n 's/^linuxbench kernel \([^ ]*\) .*/\1/p' "$linux_out")
-linux_accel=$(sed -n 's/^linuxbench accel=\([^ ]*\) .*/\1/p' "$linux_out")
-linux_unit=$(sed -n 's/^linuxbench accel=.* unit=\([a-z]*\)$/\1/p' "$linux_out")
-[[ $linux_unit == instructions ]] && linux_unit="guest instructions"
 
-printf '%-44s %14s\n' "figure" "value"
-printf '%-44s %14s\n' "boot, entry to banner (guest instructions)" "$boot_instr"
-printf '%-44s %11s ms\n' "boot, QEMU start to power-off (wall, median)" "$wall_ms"
-echo
-printf '%-44s %8s %8s %8s\n' "Linux $linux_kernel ($linux_unit)" median p99 min
-medians=""
-for row in "null_syscall:null system call (getppid)" "pipe_rt:pipe round trip, two processes" \
-	"futex_rt:futex round trip, two processes" "rdtsc_overhead:empty timed region (not subtracted)"; do
-	name=${row%%:*}
-	fig=$(linux_figure "$name")
-	read -r med p99 min <<<"$fig"
-	printf '%-44s %8s %8s %8s\n' "${row#*:}" "$med" "$p99" "$min"
-	medians+=" linux_$name=$med"
+# --- The table --------------------------------------------------------------
+json_rows=()
+row() { # row TEXT KEY "MEDIAN P99 MIN" [SLOW_MEDIAN]
+	local med p99 min
+	read -r med p99 min <<<"$3"
+	if [[ -n ${4:-} ]]; then
+		printf '%-46s %8s %8s %8s %11s\n' "$1" "$med" "$p99" "$min" "$4"
+		json_rows+=("\"$2\": {\"median\": $med, \"p99\": $p99, \"min\": $min, \"median_no_fastpath\": $4}")
+	else
+		printf '%-46s %8s %8s %8s\n' "$1" "$med" "$p99" "$min"
+		json_rows+=("\"$2\": {\"median\": $med, \"p99\": $p99, \"min\": $min}")
+	fi
+}
+slow() { fig "$out/kbench-off.txt" kbench "$1" | cut -d' ' -f1; }
+
+echo "Kestrel ($unit_text; accel $label)"
+printf '%-46s %8s %8s %8s %11s\n' "" median p99 min "no fastpath"
+row "null system call" null_syscall "$(fig "$out/kbench-on.txt" kbench null_syscall)"
+for where in inter intra; do
+	for w in 0 1 4 8 64; do
+		text="IPC round trip, $([[ $where == inter ]] && echo "2 address spaces" || echo "1 address space"), $w words"
+		row "$text" "ipc_rt_${where}_${w}w" "$(fig "$out/kbench-on.txt" kbench "ipc_rt_${where}_${w}w")" \
+			"$(slow "ipc_rt_${where}_${w}w")"
+	done
 done
-echo "boot_instr=$boot_instr boot_wall_ms=$wall_ms accel=tcg-icount$medians linux_accel=$linux_accel"
+row "4 KiB page sent by mapping (round trip)" page_map_inter "$(fig "$out/kbench-on.txt" kbench page_map_inter)" \
+	"$(slow page_map_inter)"
+row "4 KiB copied through the buffer (4 calls)" page_copy_inter \
+	"$(fig "$out/kbench-on.txt" kbench page_copy_inter)" "$(slow page_copy_inter)"
+row "empty timed region (not subtracted)" rdtsc_overhead "$(fig "$out/kbench-on.txt" kbench rdtsc_overhead)"
+echo
+echo "Linux $linux_kernel, same QEMU machine ($unit_text)"
+printf '%-46s %8s %8s %8s\n' "" median p99 min
+row "null system call (getppid)" linux_null_syscall "$(fig "$linux_out" linuxbench null_syscall)"
+row "pipe round trip, two processes" linux_pipe_rt "$(fig "$linux_out" linuxbench pipe_rt)"
+row "futex round trip, two processes" linux_futex_rt "$(fig "$linux_out" linuxbench futex_rt)"
+row "empty timed region (not subtracted)" linux_rdtsc_overhead "$(fig "$linux_out" linuxbench rdtsc_overhead)"
+
+rt=$(fig "$out/kbench-on.txt" kbench ipc_rt_inter_0w | cut -d' ' -f1)
+rt_slow=$(slow ipc_rt_inter_0w)
+null=$(fig "$out/kbench-on.txt" kbench null_syscall | cut -d' ' -f1)
+l_null=$(fig "$linux_out" linuxbench null_syscall | cut -d' ' -f1)
+l_pipe=$(fig "$linux_out" linuxbench pipe_rt | cut -d' ' -f1)
+l_futex=$(fig "$linux_out" linuxbench futex_rt | cut -d' ' -f1)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+echo
+echo "Ratios (medians): Linux pipe round trip / Kestrel IPC round trip = $(ratio "$l_pipe" "$rt")x," \
+	"futex = $(ratio "$l_futex" "$rt")x, null system call = $(ratio "$l_null" "$null")x"
+if [[ $accel == tcg ]]; then
+	echo "Targets: IPC round trip $rt <= 443 (seL4's Call + ReplyRecv here): $([[ $rt -le 443 ]] && echo met || echo "missed by $((rt - 443))");" \
+		"Linux pipe round trip >= 20x ours: $(awk -v a="$l_pipe" -v b="$rt" 'BEGIN { print (a >= 20 * b) ? "met" : "missed" }')"
+fi
+echo
+echo "boot: $boot_instr guest instructions from entry to banner; $wall_ms ms from QEMU start to power-off (wall, median of $runs)"
+
+# --- results.json and the chart ------------------------------------------------
+{
+	echo "{"
+	echo "  \"accel\": \"$label\", \"unit\": \"$unit\", \"linux_kernel\": \"$linux_kernel\","
+	echo "  \"boot_instr\": $boot_instr, \"boot_wall_ms\": $wall_ms,"
+	printf '  %s,\n' "${json_rows[@]:0:${#json_rows[@]}-1}"
+	printf '  %s\n' "${json_rows[-1]}"
+	echo "}"
+} >"$out/results.json"
+{
+	for w in 0 1 4 8 64; do
+		echo "$w $(fig "$out/kbench-on.txt" kbench "ipc_rt_inter_${w}w" | cut -d' ' -f1) $(slow "ipc_rt_inter_${w}w") $l_pipe $l_futex"
+	done
+} >"$out/ipc-round-trips.dat"
+if command -v gnuplot >/dev/null; then
+	gnuplot <<GP
+set terminal pngcairo size 900,520 font ",11" noenhanced
+set output "$out/ipc-round-trips.png"
+set title "IPC round trip between two address spaces, QEMU TCG ($unit_text, median)"
+set xlabel "message size (64-bit words)"
+set ylabel "$unit_text per round trip"
+set logscale y
+set yrange [100:40000]
+set key top left
+set style data linespoints
+set xtics ("0" 0, "1" 1, "4" 2, "8" 3, "64" 4)
+plot "$out/ipc-round-trips.dat" using 0:2 title "Kestrel call + reply_recv (fast path)" lw 2 pt 7, \
+     "" using 0:3 title "Kestrel, fast path off" lw 2 pt 5, \
+     "" using 0:4 title "Linux $linux_kernel pipe round trip" lw 2 dt 2 pt 0, \
+     "" using 0:5 title "Linux futex round trip" lw 2 dt 3 pt 0
+GP
+	echo "chart: $out/ipc-round-trips.png; figures: $out/results.json"
+else
+	echo "chart: gnuplot is missing (scripts/install-deps.sh bench); figures: $out/results.json"
+fi
+echo "ipc_rt_${unit}=$rt ipc_rt_slow_${unit}=$rt_slow null_syscall_${unit}=$null linux_null_syscall_${unit}=$l_null" \
+	"linux_pipe_rt_${unit}=$l_pipe linux_futex_rt_${unit}=$l_futex accel=$label"

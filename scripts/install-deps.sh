@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and `make run` need,
 # and only those that are missing. Runs apt-get as root, or through sudo.
+#   scripts/install-deps.sh          what make, make run and make test need
+#   scripts/install-deps.sh bench    that, and what make bench adds (gnuplot)
 set -euo pipefail
 
 # package:command-or-file that proves it is there
@@ -17,6 +19,7 @@ needs=(
 	"coreutils:timeout"
 	"libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
 )
+[[ ${1:-} == bench ]] && needs+=("gnuplot-nox:gnuplot")
 
 missing=()
 for pair in "${needs[@]}"; do

@@ -8,3 +8,4 @@ TEST_SUITES += "qemu/ktest-nofastpath=ACCEL=$(ACCEL) KTEST_NAME=ktest-nofastpath
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
 TEST_SUITES += "docs=scripts/check-docs.sh"
+TEST_SUITES += "qemu/bench-smoke=ACCEL=$(ACCEL) tests/qemu/bench-smoke.sh"

@@ -104,6 +104,18 @@ static inline void copy_words(uint64_t *dst, const uint64_t *src, uint64_t n)
 	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
 
+enum { INVPCID_ADDRESS = 0, INVPCID_CONTEXT = 1 };
+
+/* Drops TLB entries of one PCID: one address, or all of them. */
+static inline void invpcid(uint64_t type, uint64_t pcid, uint64_t va)
+{
+	struct {
+		uint64_t pcid, va;
+	} desc = { pcid, va };
+
+	__asm__ volatile("invpcid %0, %1" : : "m"(desc), "r"(type) : "memory");
+}
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

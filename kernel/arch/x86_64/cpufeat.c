@@ -26,6 +26,7 @@ void cpufeat_init(void)
 {
 	struct cpu_features *f = &cpu_features;
 	uint32_t r[4], max, vendor[3];
+	bool invpcid = false;
 
 	cpuid(0, 0, r);
 	max = r[0];
@@ -41,6 +42,7 @@ void cpufeat_init(void)
 		cpuid(7, 0, r);
 		f->cf_smep = r[1] >> 7 & 1;
 		f->cf_smap = r[1] >> 20 & 1;
+		invpcid = r[1] >> 10 & 1;
 	}
 	cpuid(0x80000001, 0, r);
 	f->cf_nx = r[3] >> 20 & 1;
@@ -50,11 +52,16 @@ void cpufeat_init(void)
 		copy_regs(f->cf_hv_vendor, &r[1], 3);
 	}
 
+	/* PCIDs are used only with INVPCID, which drops a stale entry of an
+	 * address space that is not loaded. */
+	f->cf_pcid = f->cf_pcid && invpcid;
 	if (f->cf_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr0(read_cr0() | CR0_WP);
-	write_cr4(read_cr4() | (f->cf_pge ? CR4_PGE : 0) | (f->cf_smep ? CR4_SMEP : 0) |
-	          (f->cf_smap ? CR4_SMAP : 0));
+	/* CR3 holds PCID 0 here (the boot tables are page-aligned), as
+	 * setting PCIDE requires. */
+	write_cr4(read_cr4() | (f->cf_pge ? CR4_PGE : 0) | (f->cf_pcid ? CR4_PCIDE : 0) |
+	          (f->cf_smep ? CR4_SMEP : 0) | (f->cf_smap ? CR4_SMAP : 0));
 }
 
 const char *cpufeat_accel(void)

@@ -28,5 +28,10 @@
 #define CR4_PGE        (1ULL << 7)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
-#define CR4_SMEP       (1ULL << 20)
-#define CR4_SMAP       (1ULL << 21)
+#define CR4_PCIDE      (1ULL << 17)
+
+/* With CR4.PCIDE: CR3 bits 0-11 name the address space's PCID, and bit 63
+ * set keeps that PCID's TLB entries across the load. */
+#define CR3_NOFLUSH (1ULL << 63)
+#define CR4_SMEP    (1ULL << 20)
+#define CR4_SMAP    (1ULL << 21)

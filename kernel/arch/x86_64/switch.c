@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "cpu.h"
+#include "cpufeat.h"
 #include "msr.h"
 #include "paging.h"
 #include "percpu.h"
@@ -86,8 +87,8 @@ void arch_return_to_user(struct thread *t)
 
 	c->c_frame_end = frame_end;
 	c->c_tss.ts_tss.rsp[0] = frame_end;
-	if (c->c_cr3 != t->t_task->t_root) {
-		c->c_cr3 = t->t_task->t_root;
+	if (c->c_cr3 != t->t_task->t_cr3) {
+		c->c_cr3 = t->t_task->t_cr3;
 		write_cr3(c->c_cr3);
 	}
 	if ((fpu_owner == t) == fpu_ts) {
@@ -102,7 +103,7 @@ void task_switch_away(struct task *t)
 {
 	struct cpu *c = this_cpu();
 
-	if (c->c_cr3 == t->t_root) {
+	if (c->c_cr3 == t->t_cr3) {
 		c->c_cr3 = kernel_root;
 		write_cr3(kernel_root);
 	}
@@ -115,6 +116,8 @@ void task_switch_away(struct task *t)
 
 void tlb_flush_user(struct task *t, uint64_t va)
 {
-	if (this_cpu()->c_cr3 == t->t_root)
-		invlpg(va);
+	if (this_cpu()->c_cr3 == t->t_cr3)
+		invlpg(va); /* the current PCID's entry */
+	else if (cpu_features.cf_pcid)
+		invpcid(INVPCID_ADDRESS, t->t_cr3 & 0xFFF, va); /* its PCID may still hold it */
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A quick run of the IPC benchmark (200 iterations, fast path on): checks
+# that every figure make bench reads is there, positive, consistent
+# (min <= median <= p99) and sensibly ordered. No thresholds: figures are
+# make bench's business, never a test's.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/qemu/lib.sh
+
+OUT=build/test-logs/qemu/bench-smoke.txt
+ACCEL=$ACCEL scripts/bench-kestrel.sh --iters 200 >"$OUT" 2>&1
+status=$?
+[[ $status -eq 0 ]] || why+=" scripts/bench-kestrel.sh failed with status $status;"
+result "benchmark_runs_to_the_end"
+
+declare -A med
+names="rdtsc_overhead null_syscall page_map_inter page_copy_inter"
+for where in inter intra; do
+	for w in 0 1 4 8 64; do
+		names+=" ipc_rt_${where}_${w}w"
+	done
+done
+for n in $names; do
+	line=$(grep -E "^kbench $n median=[0-9]+ p99=[0-9]+ min=[0-9]+ iters=200$" "$OUT")
+	if [[ -z $line ]]; then
+		why+=" no well-formed line for $n;"
+		continue
+	fi
+	read -r m p mn <<<"$(sed 's/.* median=\([0-9]*\) p99=\([0-9]*\) min=\([0-9]*\) .*/\1 \2 \3/' <<<"$line")"
+	[[ $mn -gt 0 && $mn -le $m && $m -le $p ]] || why+=" $n: min $mn, median $m, p99 $p are not 0 < min <= median <= p99;"
+	med[$n]=$m
+done
+result "every_figure_is_present_and_consistent"
+
+order() { # order A B: median of A below median of B
+	[[ -n ${med[$1]:-} && -n ${med[$2]:-} && ${med[$1]} -lt ${med[$2]} ]] ||
+		why+=" $1 (${med[$1]:-none}) is not below $2 (${med[$2]:-none});"
+}
+order rdtsc_overhead null_syscall
+order null_syscall ipc_rt_inter_0w
+order ipc_rt_inter_8w ipc_rt_inter_64w
+order ipc_rt_intra_8w ipc_rt_intra_64w
+order ipc_rt_inter_0w page_map_inter
+order ipc_rt_inter_64w page_copy_inter
+result "figures_are_ordered_sensibly"
+finish
