@@ -126,9 +126,12 @@ void fastpath_call(struct trap_frame *f)
 	r->t_ep = NULL;
 	t->t_call_seq++;
 	t->t_state = TS_REPLY;
-	r->t_caller = (struct cap){
-		.c_type = CAP_REPLY, .c_rights = R_WRITE, .c_obj = thread_index(t), .c_gen = t->t_call_seq
-	};
+	/* Field by field: a reply capability's other fields are always 0, and
+	 * a struct assignment would cost a string store. */
+	r->t_caller.c_type = CAP_REPLY;
+	r->t_caller.c_rights = R_WRITE;
+	r->t_caller.c_obj = t->t_index;
+	r->t_caller.c_gen = t->t_call_seq;
 	r->t_frame.rdi = t->t_task->t_caps[f->rdi].c_word; /* the badge */
 	copy_message(&r->t_frame, f, n);
 	switch_to(r);

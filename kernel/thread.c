@@ -35,6 +35,7 @@ struct thread *thread_alloc(struct task *task, uint8_t prio)
 		t->t_state = TS_INACTIVE;
 		t->t_prio = prio;
 		t->t_task = task;
+		t->t_index = (uint32_t)i;
 		return t;
 	}
 	return NULL;

@@ -40,6 +40,7 @@ struct thread {
 	uint8_t t_prio;
 	uint32_t t_slice; /* ticks left in this time slice */
 	struct task *t_task;
+	uint32_t t_index; /* in threads[], kept so the fast path need not divide */
 	struct thread *t_next, *t_prev;
 	struct endpoint *t_ep;
 
@@ -74,7 +75,7 @@ extern struct thread threads[MAX_THREADS];
 
 static inline uint32_t thread_index(const struct thread *t)
 {
-	return (uint32_t)(t - threads);
+	return t->t_index;
 }
 
 /* Allocates a thread in task. Returns NULL when the table is full. */
