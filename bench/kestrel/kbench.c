@@ -207,7 +207,7 @@ static unsigned option(const struct boot_info *bi, const char *key, unsigned dfl
 static long run(const struct boot_info *bi)
 {
 	const struct boot_module_info *self_image = &bi->bi_modules[0];
-	uint64_t ep = slot_alloc(), frame = slot_alloc(), tep = slot_alloc();
+	uint64_t ep = slot_alloc(), frame = slot_alloc(), tep = slot_alloc(), tep_sleep = slot_alloc();
 	struct spawn_cap caps[] = { { ep, SRV_EP, R_READ | R_WRITE, 0 },
 		                    { SPAWN_OWN_TASK, SRV_SELF, R_ALL, 0 } };
 	struct spawn_req req = { .sr_image = (const void *)self_image->bm_vaddr,
@@ -228,11 +228,19 @@ static long run(const struct boot_info *bi)
 	if (bi->bi_nmodules < 1)
 		return printf("kbench: boot me with my own image as the second module\n"), -1;
 	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, ep)) || (e = sys_endpoint_create(BOOT_SLOT_POOL, tep)) ||
+	    (e = sys_endpoint_create(BOOT_SLOT_POOL, tep_sleep)) ||
 	    (e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0)) || (e = spawn_load(&req, &sp)) ||
 	    (e = spawn_start(&sp, ROLE_SERVER)) ||
 	    (e = uthread_create(server_thread, tep, 100, CAP_NULL, BOOT_SLOT_POOL, &ui)))
 		return printf("kbench: set-up failed with error %ld\n", e), e;
 
+	/* Let both servers reach their receive before anything is timed: a
+	 * server still in the run queue would change the paths measured. */
+	{
+		struct msg m;
+
+		ipc_recv(tep_sleep, 20, &m);
+	}
 	time_empty();
 	time_null_syscall();
 	time_round_trips("inter", ep);
