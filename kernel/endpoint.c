@@ -24,18 +24,6 @@ struct endpoint *endpoint_alloc(void)
 	return NULL;
 }
 
-void endpoint_enqueue(struct endpoint *ep, struct thread *t)
-{
-	t->t_ep = ep;
-	t->t_next = NULL;
-	t->t_prev = ep->ep_tail;
-	if (ep->ep_tail)
-		ep->ep_tail->t_next = t;
-	else
-		ep->ep_head = t;
-	ep->ep_tail = t;
-}
-
 void endpoint_dequeue(struct endpoint *ep, struct thread *t)
 {
 	if (t->t_prev)

@@ -159,13 +159,6 @@ void fastpath_reply_recv(struct trap_frame *f)
 	c->t_frame.rdi = 0;
 	copy_message(&c->t_frame, f, n);
 	t->t_state = TS_RECV;
-	t->t_ep = ep;
-	t->t_next = NULL;
-	t->t_prev = ep->ep_tail;
-	if (ep->ep_tail)
-		ep->ep_tail->t_next = t;
-	else
-		ep->ep_head = t;
-	ep->ep_tail = t;
+	endpoint_enqueue(ep, t);
 	switch_to(c);
 }
