@@ -36,6 +36,7 @@ include kernel/build.mk
 include libipc/build.mk
 include tests/ktest/build.mk
 include bench/kestrel/build.mk
+include servers/build.mk
 include tests/host/build.mk
 include tests/qemu/build.mk
 

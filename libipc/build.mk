@@ -17,6 +17,8 @@ AR := ar
 LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
+	libipc/proto.c \
+	libipc/server.c \
 	libipc/slots.c \
 	libipc/spawn.c \
 	libipc/ustring.c \

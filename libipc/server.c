@@ -1,0 +1,62 @@
+/* Server start-up, the ready handshake and service lookup. */
+#include "server.h"
+
+#include "ipc.h"
+#include "slots.h"
+#include "vspace.h"
+
+PROTO_CLIENT(SUP_OPS)
+
+static const struct server_info *self;
+
+const struct server_info *server_self(void)
+{
+	return self;
+}
+
+long server_attach(uint64_t arg)
+{
+	self = (const struct server_info *)arg;
+	if (arg != SERVER_INFO_VADDR || self->si_magic != SERVER_INFO_MAGIC)
+		return PE_BAD_REQUEST;
+	slots_init(self->si_first_free_slot);
+	vspace_init(self->si_self);
+	return E_OK;
+}
+
+long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state)
+{
+	struct proto_client sup;
+	struct sup_ready_req q = { 0 };
+	struct sup_ready_rep r;
+	long e = server_attach(arg);
+
+	if (e != E_OK)
+		return e;
+	sup = (struct proto_client){ self->si_sup, 1 };
+	e = sup_ready(&sup, &q, &r);
+	if (e != E_OK)
+		return e;
+	return proto_serve(self->si_ep, ops, nops, state);
+}
+
+long service_lookup(const char *name, struct proto_client *c)
+{
+	struct msg m;
+	size_t n = strlen(name);
+	long e;
+
+	if (!self || n >= SERVER_NAME_LEN)
+		return PE_NO_SERVICE;
+	msg_init(&m, SUP_LOOKUP, SERVER_NAME_LEN / 8);
+	memcpy(m.w, name, n);
+	e = ipc_call(self->si_sup, &m);
+	if (e != E_OK)
+		return e;
+	if ((int32_t)msg_label(&m) < 0)
+		return (int32_t)msg_label(&m);
+	if (MSGINFO_CAPS(m.info) != 1)
+		return PE_NO_SERVICE;
+	*c = (struct proto_client){ m.caps[0], 0 };
+	return E_OK;
+}

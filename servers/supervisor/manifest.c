@@ -1,0 +1,247 @@
+/* Manifest parsing and start order (see manifest.h). */
+#include "manifest.h"
+
+#include <stdbool.h>
+
+#include "../../kernel/printf.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static bool word_eq(const char *w, size_t n, const char *s)
+{
+	size_t i = 0;
+
+	for (; i < n && s[i]; i++)
+		if (w[i] != s[i])
+			return false;
+	return i == n && !s[i];
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static bool copy_word(char *dst, size_t size, const char *w, size_t n)
+{
+	if (n == 0 || n >= size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		dst[i] = w[i];
+	dst[n] = '\0';
+	return true;
+}
+
+/* Decimal or 0x-hex; the whole word must be a number. */
+static bool parse_num(const char *w, size_t n, unsigned *out)
+{
+	unsigned v = 0, base = 10;
+	size_t i = 0;
+
+	if (n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		char c = w[i];
+		unsigned d = c >= '0' && c <= '9'                 ? (unsigned)(c - '0')
+		             : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                                  : 99;
+		if (d >= base || v > (0xFFFFFFFFu - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+struct words {
+	const char *w[4];
+	size_t n[4];
+	unsigned count;
+};
+
+/* Splits a line into at most 4 words; a fifth makes count 5. */
+static void split(const char *line, size_t len, struct words *ws)
+{
+	size_t i = 0;
+
+	ws->count = 0;
+	while (i < len && line[i] != '#') {
+		size_t start;
+
+		while (i < len && is_space(line[i]))
+			i++;
+		if (i == len || line[i] == '#')
+			break;
+		start = i;
+		while (i < len && !is_space(line[i]) && line[i] != '#')
+			i++;
+		if (ws->count < 4) {
+			ws->w[ws->count] = line + start;
+			ws->n[ws->count] = i - start;
+		}
+		ws->count++;
+	}
+}
+
+static void fail(char *err, size_t errlen, const char *why)
+{
+	ksnprintf(err, errlen, "%s", why);
+}
+
+/* One "key value..." line of a server block. Returns false on error. */
+static bool parse_key(struct manifest_server *s, const struct words *ws, char *err, size_t errlen)
+{
+	const char *k = ws->w[0];
+	size_t kn = ws->n[0];
+	unsigned v;
+
+	if (word_eq(k, kn, "binary") && ws->count == 2)
+		return copy_word(s->ms_binary, sizeof(s->ms_binary), ws->w[1], ws->n[1]) ||
+		       (fail(err, errlen, "binary name too long"), false);
+	if (word_eq(k, kn, "provides") && ws->count == 2)
+		return copy_word(s->ms_provides, sizeof(s->ms_provides), ws->w[1], ws->n[1]) ||
+		       (fail(err, errlen, "service name too long"), false);
+	if (word_eq(k, kn, "uses") && ws->count == 2) {
+		if (s->ms_nuses == MANIFEST_MAX_USES)
+			return fail(err, errlen, "too many uses lines"), false;
+		return copy_word(s->ms_uses[s->ms_nuses++], MANIFEST_NAME_LEN, ws->w[1], ws->n[1]) ||
+		       (fail(err, errlen, "service name too long"), false);
+	}
+	if (word_eq(k, kn, "restart") && ws->count == 2) {
+		if (word_eq(ws->w[1], ws->n[1], "always"))
+			s->ms_restart = RESTART_ALWAYS;
+		else if (word_eq(ws->w[1], ws->n[1], "backoff"))
+			s->ms_restart = RESTART_BACKOFF;
+		else if (word_eq(ws->w[1], ws->n[1], "never"))
+			s->ms_restart = RESTART_NEVER;
+		else
+			return fail(err, errlen, "restart is always, backoff or never"), false;
+		return true;
+	}
+	if (word_eq(k, kn, "ports") && ws->count == 3)
+		return (parse_num(ws->w[1], ws->n[1], &s->ms_port_first) &&
+		        parse_num(ws->w[2], ws->n[2], &s->ms_port_count) && s->ms_port_count > 0 &&
+		        s->ms_port_first + s->ms_port_count <= 65536) ||
+		       (fail(err, errlen, "ports wants a first port and a count within 0-65535"), false);
+	if (ws->count != 2 || !parse_num(ws->w[1], ws->n[1], &v))
+		return fail(err, errlen, "unknown key, or a value that is not a number"), false;
+	if (word_eq(k, kn, "priority") && v >= 1 && v <= 99)
+		s->ms_priority = v;
+	else if (word_eq(k, kn, "limit"))
+		s->ms_limit = v;
+	else if (word_eq(k, kn, "irq") && v < 24)
+		s->ms_irq = (int)v;
+	else if (word_eq(k, kn, "heartbeat"))
+		s->ms_heartbeat_ms = v;
+	else
+		return fail(err, errlen, "unknown key, or a value out of range"), false;
+	return true;
+}
+
+static void server_defaults(struct manifest_server *s)
+{
+	for (size_t i = 0; i < sizeof(*s); i++)
+		((char *)s)[i] = 0;
+	s->ms_priority = 50;
+	s->ms_restart = RESTART_BACKOFF;
+	s->ms_limit = 5;
+	s->ms_irq = -1;
+	s->ms_heartbeat_ms = 1000;
+}
+
+unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen)
+{
+	struct manifest_server *cur = NULL;
+	unsigned line = 0;
+	size_t i = 0;
+
+	m->m_count = 0;
+	while (i < len) {
+		size_t start = i;
+		struct words ws;
+
+		while (i < len && text[i] != '\n')
+			i++;
+		line++;
+		split(text + start, i - start, &ws);
+		i++;
+		if (ws.count == 0)
+			continue;
+		if (ws.count > 3)
+			return fail(err, errlen, "too many words"), line;
+		if (word_eq(ws.w[0], ws.n[0], "server")) {
+			if (ws.count != 2 || m->m_count == MANIFEST_MAX_SERVERS)
+				return fail(err, errlen, "server wants one name (at most 16 servers)"), line;
+			cur = &m->m_servers[m->m_count++];
+			server_defaults(cur);
+			if (!copy_word(cur->ms_name, sizeof(cur->ms_name), ws.w[1], ws.n[1]))
+				return fail(err, errlen, "server name too long"), line;
+			for (unsigned j = 0; j + 1 < m->m_count; j++)
+				if (str_eq(cur->ms_name, m->m_servers[j].ms_name))
+					return fail(err, errlen, "a second server of that name"), line;
+			continue;
+		}
+		if (!cur)
+			return fail(err, errlen, "a key before the first server line"), line;
+		if (!parse_key(cur, &ws, err, errlen))
+			return line;
+	}
+	for (unsigned j = 0; j < m->m_count; j++)
+		if (!m->m_servers[j].ms_binary[0])
+			return fail(err, errlen, "a server without a binary line"), line;
+	return 0;
+}
+
+/* The index of the server that provides service, or -1. */
+static int provider(const struct manifest *m, const char *service)
+{
+	for (unsigned i = 0; i < m->m_count; i++)
+		if (m->m_servers[i].ms_provides[0] && str_eq(m->m_servers[i].ms_provides, service))
+			return (int)i;
+	return -1;
+}
+
+int manifest_order(const struct manifest *m, unsigned *order, char *err, size_t errlen)
+{
+	bool placed[MANIFEST_MAX_SERVERS] = { false };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->m_count; i++)
+		for (unsigned u = 0; u < m->m_servers[i].ms_nuses; u++)
+			if (provider(m, m->m_servers[i].ms_uses[u]) < 0) {
+				ksnprintf(err, errlen, "%s uses %s, which no server provides",
+				          m->m_servers[i].ms_name, m->m_servers[i].ms_uses[u]);
+				return -1;
+			}
+	while (n < m->m_count) {
+		unsigned before = n;
+
+		for (unsigned i = 0; i < m->m_count; i++) {
+			bool ready = !placed[i];
+
+			for (unsigned u = 0; ready && u < m->m_servers[i].ms_nuses; u++)
+				ready = placed[provider(m, m->m_servers[i].ms_uses[u])];
+			if (ready) {
+				placed[i] = true;
+				order[n++] = i;
+			}
+		}
+		if (n == before) {
+			ksnprintf(err, errlen, "the servers' uses lines form a cycle");
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* Restart decisions (see policy.h). */
+#include "policy.h"
+
+void policy_started(struct restart_state *rs, uint64_t now)
+{
+	rs->rs_started = now;
+}
+
+int64_t policy_after_death(const struct manifest_server *s, struct restart_state *rs, uint64_t now)
+{
+	uint64_t ran = now >= rs->rs_started ? now - rs->rs_started : 0;
+	uint64_t delay;
+
+	if (ran >= POLICY_MIN_RUN_MS)
+		rs->rs_in_row = 0;
+	rs->rs_in_row++;
+	if (s->ms_restart == RESTART_NEVER)
+		return -1;
+	if (s->ms_restart == RESTART_ALWAYS) {
+		/* Never sooner than the minimum run time after the last start. */
+		delay = ran >= POLICY_MIN_RUN_MS ? 0 : POLICY_MIN_RUN_MS - ran;
+	} else {
+		if (rs->rs_in_row > s->ms_limit)
+			return -1;
+		delay = rs->rs_in_row == 1 ? 0 : POLICY_BACKOFF_MS << (rs->rs_in_row - 2);
+		if (rs->rs_in_row > 8 || delay > POLICY_BACKOFF_MAX_MS)
+			delay = POLICY_BACKOFF_MAX_MS;
+	}
+	rs->rs_restarts++;
+	return (int64_t)delay;
+}

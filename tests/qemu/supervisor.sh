@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The supervisor with tests/sup/manifest.txt: servers start in dependency
+# order, hello answers through the endpoint the supervisor keeps, a crash
+# is noticed and hello comes back on the same endpoint, a server that
+# crashes on every start is left down after its limit. The client's TAP
+# lines are copied through; the supervisor's log is checked here.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/qemu/lib.sh
+
+boot supervisor --module build/servers/supervisor.elf --module tests/sup/manifest.txt \
+	--module build/servers/hello.elf --module build/tests/sup/suptest.elf
+# Renumbered: this script adds its own checks after the client's.
+grep -E '^(not )?ok [0-9]+ - ' "$OUT" >"$OUT.tap"
+while read -r line; do
+	tap_count=$((tap_count + 1))
+	case $line in
+	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
+	*) echo "ok $tap_count - ${line#ok * - }" ;;
+	esac
+done <"$OUT.tap"
+expect_line '^suptest: [0-9]+ passed, 0 failed$'
+expect_status "$EXIT_PASS"
+result "supervised_client_finishes"
+
+expect_line '^supervisor: 3 servers started$'
+expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
+result "supervisor_starts_every_server_in_the_manifest"
+
+expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): page fault \(address 0x0, '
+expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 2\): up again, [0-9]+ guest instructions \([0-9]+ ms\) after it died$'
+result "crashed_server_is_restarted_and_recovery_measured"
+
+expect_count 4 '^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): invalid opcode'
+expect_line '^\[supervisor [0-9]+ ms\] crasher \(generation 4\): left down \(restart policy\)$'
+expect_no_line 'crasher \(generation 5\)'
+result "server_crashing_on_start_is_left_down_after_its_limit"
+finish

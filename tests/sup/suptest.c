@@ -1,0 +1,76 @@
+/* The supervisor test's client (see tests/sup/manifest.txt). As "crasher"
+ * it faults at once, every start. As "suptest" it checks, through hello,
+ * that lookup, calls, a crash and the restart work, prints one TAP line a
+ * check, and ends QEMU. */
+#include <kestrel/proto/hello.h>
+#include <kestrel/proto/supervisor.h>
+#include <kestrel/qemu_exit.h>
+
+#include "console.h"
+#include "io.h"
+#include "ipc.h"
+#include "server.h"
+#include "slots.h"
+#include "syscalls.h"
+
+PROTO_CLIENT(HELLO_OPS)
+PROTO_CLIENT(SUP_OPS)
+
+static unsigned n, failed;
+
+static void tap(int ok, const char *name, long detail)
+{
+	n++;
+	failed += !ok;
+	printf("%s %u - %s%s", ok ? "ok" : "not ok", n, name, ok ? "\n" : ": ");
+	if (!ok)
+		printf("got %ld\n", detail);
+}
+
+static void sleep_ms(uint64_t ms)
+{
+	uint64_t ep = slot_alloc();
+	struct msg m;
+
+	sys_endpoint_create(server_self()->si_pool, ep);
+	ipc_recv(ep, ms, &m);
+	sys_cap_delete(ep);
+	slot_free(ep);
+}
+
+long main(uint64_t arg)
+{
+	const struct server_info *si = (const struct server_info *)arg;
+	struct proto_client hello, sup = { si->si_sup, 1 };
+	struct hello_echo_req eq = { 42 };
+	struct hello_echo_rep er;
+	struct hello_add_req aq = { 5 };
+	struct hello_count_rep cr;
+	struct hello_none none = { 0 };
+	struct sup_name_req crash = { "hello" };
+	struct sup_crash_rep crep;
+	long e;
+
+	if (strcmp(si->si_name, "crasher") == 0)
+		__asm__ volatile("ud2"); /* dies before it is ready, every time */
+	server_attach(arg);
+	e = service_lookup("hello", &hello);
+	tap(e == E_OK, "lookup_finds_hello", e);
+	e = hello_echo(&hello, &eq, &er);
+	tap(e == E_OK && er.value == 42 && er.generation == 1, "echo_answers_from_first_instance",
+	    e ? e : (long)er.value);
+	e = hello_add(&hello, &aq, &cr);
+	tap(e == E_OK && cr.count == 5, "add_counts", e ? e : (long)cr.count);
+	e = sup_crash(&sup, &crash, &crep);
+	tap(e == E_OK && crep.generation == 1, "supervisor_crashes_hello_on_request", e);
+	eq.value = 7;
+	e = hello_echo(&hello, &eq, &er);
+	tap(e == E_OK && er.value == 7 && er.generation == 2, "same_endpoint_answers_after_restart",
+	    e ? e : (long)er.generation);
+	e = hello_count(&hello, &none, &cr);
+	tap(e == E_OK && cr.count == 0, "restarted_instance_starts_afresh", e ? e : (long)cr.count);
+	sleep_ms(1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
+	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
+	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	return 0;
+}
