@@ -55,32 +55,40 @@ static const struct boot_module_info *find_module(const char *suffix)
 	return NULL;
 }
 
-/* The server_info page, mapped read-only into the child. */
+#define INFO_SCRATCH 0x0000600000000000ULL /* where we fill a server_info page */
+
+/* The server_info page, mapped read-only into the child; the mapping is
+ * its only reference, so the page goes with the child. */
 static long give_info(struct srv *s, const struct server_info *si)
 {
-	uint64_t frame = slot_alloc(), va;
+	uint64_t frame = slot_alloc(), unmapped;
 	long e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0);
 
 	if (e == E_OK)
-		e = vspace_map(frame, 1, R_READ | R_WRITE, 1, &va);
+		e = sys_mem_map(BOOT_SLOT_TASK, frame, INFO_SCRATCH, R_READ | R_WRITE);
 	if (e == E_OK) {
-		memcpy((void *)va, si, sizeof(*si));
+		memcpy((void *)INFO_SCRATCH, si, sizeof(*si));
+		sys_mem_unmap_out(BOOT_SLOT_TASK, INFO_SCRATCH, 1, &unmapped);
 		e = sys_mem_map(s->s_sp.sp_task, frame, SERVER_INFO_VADDR, R_READ);
 	}
+	sys_cap_delete(frame);
+	slot_free(frame);
 	return e;
 }
 
 static long start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
-	uint64_t pool = slot_alloc(), fault = slot_alloc(), ports = slot_alloc();
-	struct spawn_cap caps[] = {
+	uint64_t pool = slot_alloc(), fault = slot_alloc(), ports = slot_alloc(), irq = slot_alloc();
+	/* Slots 1-4 always; 5 ports and 6 the interrupt line when the
+	 * manifest gives them. */
+	struct spawn_cap caps[6] = {
 		{ s->s_ep, 1, R_READ | R_WRITE | R_GRANT, 0 },
 		{ sep, 2, R_WRITE | R_GRANT, BADGE_SERVER | (uint64_t)(s - srvs) },
 		{ SPAWN_OWN_TASK, 3, R_ALL, 0 },
 		{ pool, 4, R_READ | R_WRITE, 0 },
-		{ ports, 5, R_ALL, 0 },
 	};
+	unsigned ncaps = 4;
 	struct spawn_req req = { (const void *)s->s_mod->bm_vaddr,
 		                 s->s_mod->bm_size,
 		                 BOOT_SLOT_TASK,
@@ -88,21 +96,28 @@ static long start(struct srv *s)
 		                 ms->ms_priority,
 		                 fault,
 		                 caps,
-		                 ms->ms_port_count ? 5 : 4 };
+		                 0 };
 	struct server_info si = { .si_magic = SERVER_INFO_MAGIC,
 		                  .si_ep = 1,
 		                  .si_sup = 2,
 		                  .si_self = 3,
 		                  .si_pool = 4,
 		                  .si_ioport = ms->ms_port_count ? 5 : 0,
+		                  .si_irq = ms->ms_irq >= 0 ? 6 : 0,
 		                  .si_first_free_slot = 6 };
 	long e;
 
+	if (ms->ms_port_count)
+		caps[ncaps++] = (struct spawn_cap){ ports, 5, R_ALL, 0 };
+	if (ms->ms_irq >= 0)
+		caps[ncaps++] = (struct spawn_cap){ irq, 6, R_ALL, 0 };
+	req.sr_ncaps = ncaps;
 	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES)) ||
 	    (e = sys_cap_copy(sep, BOOT_SLOT_TASK, fault, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs),
 	                      CAP_COPY_BADGE)) ||
 	    (ms->ms_port_count &&
 	     (e = sys_ioport_get(BOOT_SLOT_IOPORT, ports, ms->ms_port_first, ms->ms_port_count))) ||
+	    (ms->ms_irq >= 0 && (e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq, (uint64_t)ms->ms_irq))) ||
 	    (e = spawn_load(&req, &s->s_sp)))
 		return e;
 	/* The child's copies are the only ones: they go with the child. */
@@ -110,9 +125,12 @@ static long start(struct srv *s)
 	sys_cap_delete(fault);
 	if (ms->ms_port_count)
 		sys_cap_delete(ports);
+	if (ms->ms_irq >= 0)
+		sys_cap_delete(irq);
 	slot_free(pool);
 	slot_free(fault);
 	slot_free(ports);
+	slot_free(irq);
 	memcpy(si.si_name, ms->ms_name, strlen(ms->ms_name));
 	si.si_generation = ++s->s_generation;
 	if ((e = give_info(s, &si)) || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR)))
