@@ -3,8 +3,6 @@
 
 #include <stdbool.h>
 
-#include "../../kernel/printf.h"
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -95,9 +93,23 @@ static void split(const char *line, size_t len, struct words *ws)
 	}
 }
 
+/* err = a + b + c + d, cut to errlen: the parser needs no printf, so it links
+ * into the supervisor and the host tests alike. */
+static void say(char *err, size_t errlen, const char *a, const char *b, const char *c, const char *d)
+{
+	const char *parts[4] = { a, b, c, d };
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++)
+		for (const char *p = parts[i]; p && *p && n + 1 < errlen; p++)
+			err[n++] = *p;
+	if (errlen)
+		err[n] = '\0';
+}
+
 static void fail(char *err, size_t errlen, const char *why)
 {
-	ksnprintf(err, errlen, "%s", why);
+	say(err, errlen, why, NULL, NULL, NULL);
 }
 
 /* One "key value..." line of a server block. Returns false on error. */
@@ -133,7 +145,7 @@ static bool parse_key(struct manifest_server *s, const struct words *ws, char *e
 	if (word_eq(k, kn, "ports") && ws->count == 3)
 		return (parse_num(ws->w[1], ws->n[1], &s->ms_port_first) &&
 		        parse_num(ws->w[2], ws->n[2], &s->ms_port_count) && s->ms_port_count > 0 &&
-		        s->ms_port_first + s->ms_port_count <= 65536) ||
+		        s->ms_port_first <= 65535 && s->ms_port_count <= 65536 - s->ms_port_first) ||
 		       (fail(err, errlen, "ports wants a first port and a count within 0-65535"), false);
 	if (ws->count != 2 || !parse_num(ws->w[1], ws->n[1], &v))
 		return fail(err, errlen, "unknown key, or a value that is not a number"), false;
@@ -164,6 +176,7 @@ static void server_defaults(struct manifest_server *s)
 unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen)
 {
 	struct manifest_server *cur = NULL;
+	unsigned server_line[MANIFEST_MAX_SERVERS]; /* where each block starts, for errors */
 	unsigned line = 0;
 	size_t i = 0;
 
@@ -184,6 +197,7 @@ unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *
 		if (word_eq(ws.w[0], ws.n[0], "server")) {
 			if (ws.count != 2 || m->m_count == MANIFEST_MAX_SERVERS)
 				return fail(err, errlen, "server wants one name (at most 16 servers)"), line;
+			server_line[m->m_count] = line;
 			cur = &m->m_servers[m->m_count++];
 			server_defaults(cur);
 			if (!copy_word(cur->ms_name, sizeof(cur->ms_name), ws.w[1], ws.n[1]))
@@ -200,7 +214,7 @@ unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *
 	}
 	for (unsigned j = 0; j < m->m_count; j++)
 		if (!m->m_servers[j].ms_binary[0])
-			return fail(err, errlen, "a server without a binary line"), line;
+			return fail(err, errlen, "a server without a binary line"), server_line[j];
 	return 0;
 }
 
@@ -221,8 +235,8 @@ int manifest_order(const struct manifest *m, unsigned *order, char *err, size_t 
 	for (unsigned i = 0; i < m->m_count; i++)
 		for (unsigned u = 0; u < m->m_servers[i].ms_nuses; u++)
 			if (provider(m, m->m_servers[i].ms_uses[u]) < 0) {
-				ksnprintf(err, errlen, "%s uses %s, which no server provides",
-				          m->m_servers[i].ms_name, m->m_servers[i].ms_uses[u]);
+				say(err, errlen, m->m_servers[i].ms_name, " uses ",
+				    m->m_servers[i].ms_uses[u], ", which no server provides");
 				return -1;
 			}
 	while (n < m->m_count) {
@@ -239,7 +253,7 @@ int manifest_order(const struct manifest *m, unsigned *order, char *err, size_t 
 			}
 		}
 		if (n == before) {
-			ksnprintf(err, errlen, "the servers' uses lines form a cycle");
+			fail(err, errlen, "the servers' uses lines form a cycle");
 			return -1;
 		}
 	}

@@ -17,13 +17,19 @@ int64_t policy_after_death(const struct manifest_server *s, struct restart_state
 	if (s->ms_restart == RESTART_NEVER)
 		return -1;
 	if (s->ms_restart == RESTART_ALWAYS) {
-		/* Never sooner than the minimum run time after the last start. */
-		delay = ran >= POLICY_MIN_RUN_MS ? 0 : POLICY_MIN_RUN_MS - ran;
+		/* The first crash restarts at once, however short the run: a
+		 * server killed by hand must come back fast. A second one in
+		 * a row waits for the minimum run time since the last start. */
+		delay = rs->rs_in_row == 1 || ran >= POLICY_MIN_RUN_MS ? 0 : POLICY_MIN_RUN_MS - ran;
 	} else {
 		if (rs->rs_in_row > s->ms_limit)
 			return -1;
-		delay = rs->rs_in_row == 1 ? 0 : POLICY_BACKOFF_MS << (rs->rs_in_row - 2);
-		if (rs->rs_in_row > 8 || delay > POLICY_BACKOFF_MAX_MS)
+		/* Test the count before shifting: past 8 the shift could overflow. */
+		if (rs->rs_in_row > 8)
+			delay = POLICY_BACKOFF_MAX_MS;
+		else
+			delay = rs->rs_in_row == 1 ? 0 : (uint64_t)POLICY_BACKOFF_MS << (rs->rs_in_row - 2);
+		if (delay > POLICY_BACKOFF_MAX_MS)
 			delay = POLICY_BACKOFF_MAX_MS;
 	}
 	rs->rs_restarts++;

@@ -9,8 +9,10 @@
 
 #include "manifest.h"
 
-#define POLICY_MIN_RUN_MS     500 /* a server that ran this long gets a fresh count */
-#define POLICY_BACKOFF_MS     50  /* the first backoff delay, doubled per crash in a row */
+/* A server that ran this long gets a fresh count; always restarts a second
+ * quick crash in a row no sooner than this after the last start. */
+#define POLICY_MIN_RUN_MS     500
+#define POLICY_BACKOFF_MS     50 /* the first backoff delay, doubled per crash in a row */
 #define POLICY_BACKOFF_MAX_MS 5000
 
 struct restart_state {
