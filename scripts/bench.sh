@@ -53,6 +53,16 @@ for ((i = 0; i < runs; i++)); do
 done
 wall_ms=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 
+# --- Recovery: hello crashed on request until its restart answers -------------
+sup_log=$out/supervisor.log
+sup_opts=(--test --accel "$accel" --timeout 60 --module build/servers/supervisor.elf
+	--module tests/sup/manifest.txt --module build/servers/hello.elf --module build/tests/sup/suptest.elf)
+[[ $accel == tcg ]] && sup_opts+=(--icount)
+scripts/qemu.sh "${sup_opts[@]}" -- build/kernel/kernel.bin </dev/null >"$sup_log" 2>&1 || [[ $? -eq 33 ]]
+recovery=$(sed -n 's/^suptest: recovery \([0-9]*\) TSC.*/\1/p' "$sup_log" | tr -d '\r')
+sup_recovery=$(sed -n 's/.*hello (generation 2): up again, \([0-9]*\) guest instructions.*/\1/p' "$sup_log" | tr -d '\r')
+[[ -n $recovery && -n $sup_recovery ]] || { echo "bench: no recovery figure in $sup_log" >&2; exit 1; }
+
 # --- Linux on the same machine --------------------------------------------
 linux_out=$out/linux/bench.txt
 mkdir -p "${linux_out%/*}"
@@ -96,6 +106,13 @@ row "null system call (getppid)" linux_null_syscall "$(fig "$linux_out" linuxben
 row "pipe round trip, two processes" linux_pipe_rt "$(fig "$linux_out" linuxbench pipe_rt)"
 row "futex round trip, two processes" linux_futex_rt "$(fig "$linux_out" linuxbench futex_rt)"
 row "empty timed region (not subtracted)" linux_rdtsc_overhead "$(fig "$linux_out" linuxbench rdtsc_overhead)"
+
+echo
+echo "Recovery of a crashed server (hello, restart always; $unit_text)"
+printf '%-46s %8s\n' "crash request until the new instance answers" "$recovery"
+printf '%-46s %8s\n' "fault until the new instance is ready" "$sup_recovery"
+[[ $accel == tcg ]] && echo "(guest time: 1 instruction = 1 ns under -icount shift=0, so $((recovery / 1000)) us)"
+json_rows+=("\"hello_recovery\": {\"crash_to_answer\": $recovery, \"fault_to_ready\": $sup_recovery}")
 
 rt=$(fig "$out/kbench-on.txt" kbench ipc_rt_inter_0w | cut -d' ' -f1)
 rt_slow=$(slow ipc_rt_inter_0w)
@@ -150,4 +167,4 @@ else
 	echo "chart: gnuplot is missing (scripts/install-deps.sh bench); figures: $out/results.json"
 fi
 echo "ipc_rt_${unit}=$rt ipc_rt_slow_${unit}=$rt_slow null_syscall_${unit}=$null linux_null_syscall_${unit}=$l_null" \
-	"linux_pipe_rt_${unit}=$l_pipe linux_futex_rt_${unit}=$l_futex accel=$label"
+	"linux_pipe_rt_${unit}=$l_pipe linux_futex_rt_${unit}=$l_futex recovery_${unit}=$recovery accel=$label"
