@@ -28,16 +28,19 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -M
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run run-ktest test debug bench clean
+.PHONY: all deps run run-ktest run-libc test debug bench clean
 all: deps kernel user
 
 include boot/build.mk
 include kernel/build.mk
 include libipc/build.mk
+include libc-glue/build.mk
 include tests/ktest/build.mk
+include tests/libc/build.mk
 include bench/kestrel/build.mk
 include servers/build.mk
 include tests/host/build.mk
+include tests/servers/build.mk
 include tests/qemu/build.mk
 
 # Installs missing packages once per change of the install script.
@@ -47,13 +50,20 @@ $(BUILD)/.deps: scripts/install-deps.sh
 	scripts/install-deps.sh
 	@touch $@
 
+# The supervisor as the first task, its manifest and the servers it names.
+RUN_MODULES := $(SUPERVISOR_ELF) servers/manifest.txt $(CONSOLE_ELF) $(HELLO_ELF) $(SHELL_ELF)
+
 run: all
-	scripts/qemu.sh --accel $(ACCEL) -- $(KERNEL_BIN)
+	scripts/qemu.sh --accel $(ACCEL) $(RUN_MODULES:%=--module %) -- $(KERNEL_BIN)
 
 # The in-system test suite on the terminal: user space at work.
 run-ktest: all
 	scripts/qemu.sh --accel $(ACCEL) --module build/tests/ktest/ktest.elf \
 		--module build/tests/ktest/ktest-helper.elf -- $(KERNEL_BIN)
+
+# The C library's test program on the terminal.
+run-libc: all
+	scripts/qemu.sh --accel $(ACCEL) --module build/tests/libc/libctest.elf -- $(KERNEL_BIN)
 
 debug: all
 	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)

@@ -9,7 +9,7 @@
 #include "../kernel/printf.h"
 #include "syscalls.h"
 
-void console_write(const char *s, size_t len)
+void debug_write(const char *s, size_t len)
 {
 	while (len) {
 		size_t n = len > 4096 ? 4096 : len;
@@ -30,7 +30,7 @@ static void line_putc(char c, void *arg)
 	struct line_sink *l = arg;
 
 	if (l->len == sizeof(l->buf)) {
-		console_write(l->buf, l->len);
+		debug_write(l->buf, l->len);
 		l->len = 0;
 	}
 	l->buf[l->len++] = c;
@@ -43,7 +43,7 @@ int vprintf(const char *fmt, va_list ap)
 
 	l.len = 0;
 	n = kvformat(line_putc, &l, fmt, ap);
-	console_write(l.buf, l.len);
+	debug_write(l.buf, l.len);
 	return n;
 }
 

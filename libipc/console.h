@@ -1,13 +1,16 @@
-/* Console output for user programs: the kernel console through
+/* Debug output for user programs: the kernel console through
  * SYS_DEBUG_WRITE, and printf on top of the kernel's own formatter
- * (kernel/printf.c, compiled into every program). */
+ * (kernel/printf.c, compiled into every program). Programs that talk to
+ * people use the console server instead (servers/shell/). */
 #pragma once
 
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Writes len bytes as they are, in pieces of at most 4096. */
-void console_write(const char *s, size_t len);
+/* Writes len bytes as they are, in pieces of at most 4096. (Not
+ * console_write: that is the console server's protocol,
+ * include/kestrel/proto/console.h.) */
+void debug_write(const char *s, size_t len);
 
 /* Formats into one buffer and writes it with one system call when it fits
  * (CONSOLE_LINE bytes), so lines of different threads and tasks do not mix.

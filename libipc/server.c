@@ -24,17 +24,21 @@ long server_attach(uint64_t arg)
 	return E_OK;
 }
 
-long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state)
+long server_ready(void)
 {
-	struct proto_client sup;
+	struct proto_client sup = { self->si_sup, 1 };
 	struct sup_ready_req q = { 0 };
 	struct sup_ready_rep r;
+
+	return sup_ready(&sup, &q, &r);
+}
+
+long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state)
+{
 	long e = server_attach(arg);
 
-	if (e != E_OK)
-		return e;
-	sup = (struct proto_client){ self->si_sup, 1 };
-	e = sup_ready(&sup, &q, &r);
+	if (e == E_OK)
+		e = server_ready();
 	if (e != E_OK)
 		return e;
 	return proto_serve(self->si_ep, ops, nops, state);

@@ -3,6 +3,9 @@
  * which also answers heartbeats). A server's main is one call:
  *
  *   return server_run(arg, ops, nops, state);
+ *
+ * or, for a server with its own loop (one that also takes interrupts):
+ * server_attach, its set-up, server_ready, then receive and proto_dispatch.
  */
 #pragma once
 
@@ -22,8 +25,14 @@ const struct server_info *server_self(void);
 long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state);
 
 /* Sets up libipc from the server_info at arg, without serving: for
- * programs the supervisor starts that are clients only. */
+ * programs the supervisor starts that are clients only, and for servers
+ * that run their own loop (they call server_ready when they are). */
 long server_attach(uint64_t arg);
+
+/* Tells the supervisor this program is ready: until then it shows as
+ * starting. server_run calls it; a program that uses server_attach calls
+ * it itself once it can do its work. */
+long server_ready(void);
 
 /* Gets the endpoint of the service called name from the supervisor into a
  * fresh slot. Returns E_OK or an error (PE_NO_SERVICE). */

@@ -32,7 +32,11 @@ extern char uthread_entry[];
 
 void uthread_main(struct uthread *ut)
 {
-	thread_exit((uint64_t)ut->ut_fn(ut->ut_arg));
+	long status = ut->ut_fn(ut->ut_arg);
+
+	if (uthread_exit_hook)
+		uthread_exit_hook(ut);
+	thread_exit((uint64_t)status);
 }
 
 /* Maps the stack pages at the top of the region; the frame is logged with
@@ -77,6 +81,7 @@ long uthread_create(long (*fn)(uint64_t), uint64_t arg, unsigned prio, uint64_t 
 	ut->ut_fn = fn;
 	ut->ut_arg = arg;
 	ut->ut_slot = slot;
+	ut->ut_libc = 0;
 	out->ui_slot = slot;
 	out->ui_region = base;
 	out->ui_stack = stack;

@@ -26,7 +26,8 @@ struct uthread {
 	long (*ut_fn)(uint64_t arg);  /* uthread_create: what the thread runs */
 	uint64_t ut_arg;
 	uint64_t ut_slot; /* its thread capability in the task's table (0: the first thread) */
-	uint64_t ut_spare[4];
+	void *ut_libc;    /* the C library's state of this thread (libc-glue); 0 until used */
+	uint64_t ut_spare[3];
 };
 
 _Static_assert(sizeof(struct uthread) % 16 == 0, "the stack below the record stays 16-byte aligned");
@@ -53,6 +54,11 @@ struct uthread_info {
 	uint64_t ui_stack;  /* lowest mapped stack address */
 	struct uthread *ui_ut;
 };
+
+/* Called, if a program defines it, by a uthread_create() thread whose fn
+ * has returned, just before it exits: libc-glue frees the thread's C
+ * library state there. A thread that calls thread_exit() itself skips it. */
+void uthread_exit_hook(struct uthread *ut) __attribute__((weak));
 
 /* Creates and starts a thread in the caller's own task running fn(arg),
  * with priority prio and fault endpoint fault_ep (a slot of ours, or

@@ -18,6 +18,7 @@ needs=(
 	"clang-format:clang-format"
 	"coreutils:timeout"
 	"libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
+	"python3:python3"
 )
 [[ ${1:-} == bench ]] && needs+=("gnuplot-nox:gnuplot")
 

@@ -3,17 +3,19 @@
  * rights its block gives, and keeps each service's endpoint itself, so a
  * restarted server takes over the same endpoint and clients keep their
  * capabilities. It hears of every crash and exit as a fault message (it is
- * every server's fault handler) and restarts per policy (policy.c). */
+ * every server's fault handler) and restarts per policy (policy.c). The
+ * control calls the shell uses (ps, kill, crash, restart, log) are in
+ * control.c; every log line is also kept for them (log.c). */
+#include <stdarg.h>
+
 #include <kestrel/boot.h>
 #include <kestrel/fault.h>
 #include <kestrel/proto/supervisor.h>
 
 #include "console.h"
 #include "ipc.h"
-#include "manifest.h"
-#include "policy.h"
 #include "slots.h"
-#include "spawn.h"
+#include "srv.h"
 #include "syscalls.h"
 #include "vspace.h"
 
@@ -21,24 +23,12 @@
 #define BADGE_FAULT       (1ULL << 41) /* | index: its fault messages */
 #define SERVER_POOL_PAGES 4096         /* 16 MiB of quota for each server */
 
-enum srv_state { SRV_DOWN, SRV_STARTING, SRV_UP, SRV_WAITING, SRV_FAILED };
-
-struct srv {
-	const struct manifest_server *s_ms;
-	const struct boot_module_info *s_mod;
-	uint64_t s_ep; /* the service endpoint: ours, for ever */
-	struct spawned s_sp;
-	enum srv_state s_state;
-	uint64_t s_generation;
-	struct restart_state s_rs;
-	uint64_t s_restart_at; /* ms, when SRV_WAITING */
-	uint64_t s_died_tsc;   /* when the last instance died, for the recovery time */
-	uint64_t s_died_ms;
-};
+struct srv srvs[MANIFEST_MAX_SERVERS];
+unsigned srv_count;
+struct log_ring srv_log_ring;
 
 static const struct boot_info *bi;
 static struct manifest manifest;
-static struct srv srvs[MANIFEST_MAX_SERVERS];
 static uint64_t sep; /* our endpoint: servers' calls and faults */
 
 static const struct boot_module_info *find_module(const char *suffix)
@@ -52,6 +42,33 @@ static const struct boot_module_info *find_module(const char *suffix)
 		if (len >= n && strcmp(name + len - n, suffix) == 0 && (len == n || name[len - n - 1] == '/'))
 			return &bi->bi_modules[i];
 	}
+	return NULL;
+}
+
+void srv_log(const char *fmt, ...)
+{
+	char line[CONSOLE_LINE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printf("%s\n", line);
+	log_ring_put(&srv_log_ring, line);
+}
+
+void srv_log_event(const struct srv *s, const char *what)
+{
+	srv_log("[supervisor %lu ms] %s (generation %lu): %s", sys_clock_ms(), s->s_ms->ms_name,
+	        s->s_generation, what);
+}
+
+struct srv *srv_find(const char *name, bool by_service)
+{
+	for (unsigned i = 0; i < srv_count; i++)
+		if (strncmp(by_service ? srvs[i].s_ms->ms_provides : srvs[i].s_ms->ms_name, name,
+		            SERVER_NAME_LEN) == 0)
+			return &srvs[i];
 	return NULL;
 }
 
@@ -76,7 +93,7 @@ static long give_info(struct srv *s, const struct server_info *si)
 	return e;
 }
 
-static long start(struct srv *s)
+long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
 	uint64_t pool = slot_alloc(), fault = slot_alloc(), ports = slot_alloc(), irq = slot_alloc();
@@ -104,7 +121,7 @@ static long start(struct srv *s)
 		                  .si_pool = 4,
 		                  .si_ioport = ms->ms_port_count ? 5 : 0,
 		                  .si_irq = ms->ms_irq >= 0 ? 6 : 0,
-		                  .si_first_free_slot = 6 };
+		                  .si_first_free_slot = 7 };
 	long e;
 
 	if (ms->ms_port_count)
@@ -133,17 +150,33 @@ static long start(struct srv *s)
 	slot_free(irq);
 	memcpy(si.si_name, ms->ms_name, strlen(ms->ms_name));
 	si.si_generation = ++s->s_generation;
-	if ((e = give_info(s, &si)) || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR)))
+	if ((e = give_info(s, &si)) || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR))) {
+		spawn_destroy(&s->s_sp);
 		return e;
-	s->s_state = SRV_STARTING;
-	policy_started(&s->s_rs, sys_clock_ms());
+	}
+	s->s_state = SUP_STARTING;
+	s->s_started_ms = sys_clock_ms();
+	policy_started(&s->s_rs, s->s_started_ms);
 	return E_OK;
 }
 
-static void log_event(const struct srv *s, const char *what)
+void srv_end(struct srv *s, const char *why)
 {
-	printf("[supervisor %lu ms] %s (generation %lu): %s\n", sys_clock_ms(), s->s_ms->ms_name,
-	       s->s_generation, what);
+	uint64_t now = sys_clock_ms();
+	int64_t delay;
+
+	srv_log_event(s, why);
+	s->s_died_tsc = sys_clock_tsc();
+	s->s_died_ms = now;
+	spawn_destroy(&s->s_sp);
+	delay = policy_after_death(s->s_ms, &s->s_rs, now);
+	if (delay < 0) {
+		s->s_state = SUP_FAILED;
+		srv_log_event(s, "left down (restart policy)");
+		return;
+	}
+	s->s_state = SUP_RESTARTING;
+	s->s_restart_at = now + (uint64_t)delay;
 }
 
 static void died(struct srv *s, const struct msg *m)
@@ -152,24 +185,12 @@ static void died(struct srv *s, const struct msg *m)
 		"?",         "page fault",      "protection fault", "divide error", "invalid opcode",
 		"exception", "bad system call", "bad pointer",      "exit"
 	};
-	uint64_t kind = m->w[FAULT_W_KIND], now = sys_clock_ms();
+	uint64_t kind = m->w[FAULT_W_KIND];
 	char what[96];
-	int64_t delay;
 
 	snprintf(what, sizeof(what), "%s (address %#lx, ip %#lx, code %ld)", kind < 9 ? kinds[kind] : "?",
 	         m->w[FAULT_W_ADDR], m->w[FAULT_W_IP], (long)m->w[FAULT_W_CODE]);
-	log_event(s, what);
-	s->s_died_tsc = sys_clock_tsc();
-	s->s_died_ms = now;
-	spawn_destroy(&s->s_sp);
-	delay = policy_after_death(s->s_ms, &s->s_rs, now);
-	if (delay < 0) {
-		s->s_state = SRV_FAILED;
-		log_event(s, "left down (restart policy)");
-		return;
-	}
-	s->s_state = SRV_WAITING;
-	s->s_restart_at = now + (uint64_t)delay;
+	srv_end(s, what);
 }
 
 static void answer(struct msg *m, long status, unsigned words)
@@ -179,29 +200,28 @@ static void answer(struct msg *m, long status, unsigned words)
 	ipc_reply(m);
 }
 
-static void ready(struct srv *s, struct msg *m)
+/* The caller's index: the badge of its capability to us. */
+static struct srv *caller(const struct proto_ctx *ctx)
 {
+	return &srvs[ctx->pc_badge & 0xFFFF];
+}
+
+long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct sup_ready_rep *r)
+{
+	struct srv *s = caller(ctx);
 	char what[96];
 
+	(void)q;
+	(void)r;
 	if (s->s_generation > 1) {
 		snprintf(what, sizeof(what), "up again, %lu guest instructions (%lu ms) after it died",
 		         sys_clock_tsc() - s->s_died_tsc, sys_clock_ms() - s->s_died_ms);
-		log_event(s, what);
+		srv_log_event(s, what);
 	} else {
-		log_event(s, "up");
+		srv_log_event(s, "up");
 	}
-	s->s_state = SRV_UP;
-	memset(m->w, 0, 8);
-	answer(m, E_OK, 1);
-}
-
-static struct srv *by_name(const char *name, int provides)
-{
-	for (unsigned i = 0; i < manifest.m_count; i++)
-		if (strncmp(provides ? srvs[i].s_ms->ms_provides : srvs[i].s_ms->ms_name, name,
-		            SERVER_NAME_LEN) == 0)
-			return &srvs[i];
-	return NULL;
+	s->s_state = SUP_UP;
+	return E_OK;
 }
 
 /* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller. */
@@ -212,7 +232,7 @@ static void lookup(struct msg *m, uint64_t caller)
 	uint64_t copy = slot_alloc();
 
 	memcpy(name, m->w, SERVER_NAME_LEN);
-	s = by_name(name, 1);
+	s = srv_find(name, true);
 	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE, caller + 1, CAP_COPY_BADGE) != E_OK) {
 		answer(m, PE_NO_SERVICE, 0);
 		return;
@@ -224,42 +244,56 @@ static void lookup(struct msg *m, uint64_t caller)
 	slot_free(copy);
 }
 
-/* SUP_CRASH: tell the named server to fault (it must be waiting). */
-static void crash(struct msg *m)
-{
-	struct srv *s = by_name((const char *)m->w, 0);
-	struct msg c;
+#define FAILED_POLL_MS 100 /* how soon a call to a server left down is refused */
 
-	if (!s || s->s_state != SRV_UP) {
-		answer(m, PE_NO_SERVICE, 0);
-		return;
-	}
-	msg_init(&c, PROTO_CRASH, 0);
-	m->w[0] = s->s_generation;
-	answer(m, ipc_nbsend(s->s_ep, &c), 1);
+/* A call to a server left down would wait for ever on the endpoint we keep
+ * for it (a later restart request may bring the server back, so the
+ * endpoint stays): answer such calls PE_NO_SERVICE instead, looking every
+ * FAILED_POLL_MS. Only after the message in hand was answered, since a
+ * receive drops an unanswered call. A message that is not a call (an
+ * interrupt for a driver left down) gets nothing: the reply just fails. */
+static void refuse_calls_to_failed(void)
+{
+	struct msg m;
+
+	for (unsigned i = 0; i < srv_count; i++)
+		while (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod &&
+		       ipc_recv(srvs[i].s_ep, IPC_POLL, &m) == E_OK)
+			answer(&m, PE_NO_SERVICE, 0);
 }
 
+/* How long the loop may wait for a message: until the next restart is
+ * due, or the next look for calls to a server left down. */
 static uint64_t next_timeout(void)
 {
 	uint64_t now = sys_clock_ms(), best = IPC_FOREVER;
 
-	for (unsigned i = 0; i < manifest.m_count; i++)
-		if (srvs[i].s_state == SRV_WAITING) {
-			uint64_t t = srvs[i].s_restart_at > now ? srvs[i].s_restart_at - now : 1;
+	for (unsigned i = 0; i < srv_count; i++) {
+		uint64_t t = IPC_FOREVER;
 
-			if (t < best)
-				best = t;
-		}
+		if (srvs[i].s_state == SUP_RESTARTING)
+			t = srvs[i].s_restart_at > now ? srvs[i].s_restart_at - now : 1;
+		else if (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod)
+			t = FAILED_POLL_MS;
+		if (t < best)
+			best = t;
+	}
 	return best;
 }
 
 static void restart_due(void)
 {
 	uint64_t now = sys_clock_ms();
+	char what[64];
+	long e;
 
-	for (unsigned i = 0; i < manifest.m_count; i++)
-		if (srvs[i].s_state == SRV_WAITING && srvs[i].s_restart_at <= now && start(&srvs[i]) != E_OK)
-			srvs[i].s_state = SRV_FAILED;
+	for (unsigned i = 0; i < srv_count; i++)
+		if (srvs[i].s_state == SUP_RESTARTING && srvs[i].s_restart_at <= now &&
+		    (e = srv_start(&srvs[i])) != E_OK) {
+			srvs[i].s_state = SUP_FAILED;
+			snprintf(what, sizeof(what), "cannot start again: error %ld", e);
+			srv_log_event(&srvs[i], what);
+		}
 }
 
 static long setup(void)
@@ -270,30 +304,34 @@ static long setup(void)
 	long e;
 
 	if (!mf)
-		return printf("supervisor: no manifest.txt module\n"), PE_BAD_REQUEST;
+		return srv_log("supervisor: no manifest.txt module"), PE_BAD_REQUEST;
 	line = manifest_parse((const char *)mf->bm_vaddr, mf->bm_size, &manifest, err, sizeof(err));
 	if (line)
-		return printf("supervisor: manifest line %u: %s\n", line, err), PE_BAD_REQUEST;
+		return srv_log("supervisor: manifest line %u: %s", line, err), PE_BAD_REQUEST;
 	if (manifest_order(&manifest, order, err, sizeof(err)))
-		return printf("supervisor: manifest: %s\n", err), PE_BAD_REQUEST;
+		return srv_log("supervisor: manifest: %s", err), PE_BAD_REQUEST;
 	sep = slot_alloc();
 	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, sep)))
 		return e;
-	for (unsigned k = 0; k < manifest.m_count; k++) {
+	srv_count = manifest.m_count;
+	for (unsigned i = 0; i < srv_count; i++)
+		srvs[i].s_ms = &manifest.m_servers[i];
+	for (unsigned k = 0; k < srv_count; k++) {
 		struct srv *s = &srvs[order[k]];
 
-		s->s_ms = &manifest.m_servers[order[k]];
 		s->s_mod = find_module(s->s_ms->ms_binary);
 		s->s_ep = slot_alloc();
-		if (!s->s_mod || (e = sys_endpoint_create(BOOT_SLOT_POOL, s->s_ep)) || (e = start(s))) {
-			printf("supervisor: cannot start %s (binary %s): error %ld\n", s->s_ms->ms_name,
-			       s->s_ms->ms_binary, s->s_mod ? e : -1L);
-			s->s_state = SRV_FAILED;
+		if (!s->s_mod || (e = sys_endpoint_create(BOOT_SLOT_POOL, s->s_ep)) || (e = srv_start(s))) {
+			srv_log("supervisor: cannot start %s (binary %s): error %ld", s->s_ms->ms_name,
+			        s->s_ms->ms_binary, s->s_mod ? e : -1L);
+			s->s_state = SUP_FAILED;
 		}
 	}
-	printf("supervisor: %u servers started\n", manifest.m_count);
+	srv_log("supervisor: %u servers started", srv_count);
 	return E_OK;
 }
+
+static const struct proto_op ops[] = PROTO_TABLE(SUP_OPS);
 
 long main(uint64_t arg)
 {
@@ -311,21 +349,21 @@ long main(uint64_t arg)
 		e = ipc_recv(sep, next_timeout(), &m);
 		if (e == E_TIMEOUT) {
 			restart_due();
+			refuse_calls_to_failed();
 			continue;
 		}
 		i = m.badge & 0xFFFF;
-		if (e != E_OK || i >= manifest.m_count)
+		if (e != E_OK || i >= srv_count)
 			continue;
 		if ((m.badge & BADGE_FAULT) && msg_label(&m) == KMSG_FAULT)
 			died(&srvs[i], &m);
-		else if ((m.badge & BADGE_SERVER) && msg_label(&m) == SUP_BASE + 1)
-			ready(&srvs[i], &m);
-		else if ((m.badge & BADGE_SERVER) && msg_label(&m) == SUP_LOOKUP)
-			lookup(&m, i);
-		else if ((m.badge & BADGE_SERVER) && msg_label(&m) == SUP_BASE + 3)
-			crash(&m);
-		else
+		else if (!(m.badge & BADGE_SERVER))
 			answer(&m, PE_BAD_OP, 0);
+		else if (msg_label(&m) == SUP_LOOKUP)
+			lookup(&m, i);
+		else if (proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), NULL, &m))
+			ipc_reply(&m);
 		restart_due();
+		refuse_calls_to_failed();
 	}
 }

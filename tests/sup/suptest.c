@@ -41,14 +41,14 @@ static void sleep_ms(uint64_t ms)
 long main(uint64_t arg)
 {
 	const struct server_info *si = (const struct server_info *)arg;
-	struct proto_client hello, sup = { si->si_sup, 1 };
+	struct proto_client hello, crashy, sup = { si->si_sup, 1 };
 	struct hello_echo_req eq = { 42 };
 	struct hello_echo_rep er;
 	struct hello_add_req aq = { 5 };
 	struct hello_count_rep cr;
 	struct hello_none none = { 0 };
 	struct sup_name_req crash = { "hello" };
-	struct sup_crash_rep crep;
+	struct sup_generation_rep crep;
 	uint64_t t0, t1;
 	long e;
 
@@ -75,6 +75,12 @@ long main(uint64_t arg)
 	/* Under -icount the time-stamp counter counts guest instructions. */
 	printf("suptest: recovery %lu TSC from the crash request to the restarted hello's answer\n", t1 - t0);
 	sleep_ms(1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
+	/* Its service stays, but calls to it are refused instead of waiting
+	 * for ever (any opcode will do: nobody is there to read it). */
+	e = service_lookup("crashy", &crashy);
+	if (e == E_OK)
+		e = hello_echo(&crashy, &eq, &er);
+	tap(e == PE_NO_SERVICE, "call_to_server_left_down_is_refused", e);
 	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	return 0;

@@ -5,7 +5,9 @@
  * read-only page of struct server_info says which of its slots hold what.
  * The server answers requests on si_ep; when it is ready it calls the
  * supervisor (si_sup) with SUP_READY. Clients get a service's endpoint with
- * SUP_LOOKUP: the answer carries one capability, badged for that client. */
+ * SUP_LOOKUP: the answer carries one capability, badged for that client.
+ * The control calls (SUP_OPS below: list, kill, crash, restart, log) are
+ * what the shell's ps, kill, crash, restart and log use. */
 #pragma once
 
 #include <stdint.h>
@@ -39,15 +41,68 @@ struct sup_ready_rep {
 };
 
 struct sup_name_req {
-	char name[SERVER_NAME_LEN];
+	char name[SERVER_NAME_LEN]; /* a server's name in the manifest, NUL-padded */
 };
-struct sup_crash_rep {
-	uint64_t generation; /* of the instance that was told to crash */
+struct sup_generation_rep {
+	uint64_t generation; /* crash, kill: of the instance it hit; restart: of the new one */
 };
 
+/* What ps shows of a server. */
+#define SUP_STATES(X)                                                           \
+	X(SUP_DOWN, "down")             /* not started yet */                   \
+	X(SUP_STARTING, "starting")     /* running, not ready yet */            \
+	X(SUP_UP, "up")                 /* ready */                             \
+	X(SUP_RESTARTING, "restarting") /* died; started again after a delay */ \
+	X(SUP_FAILED, "failed")         /* left down (policy, or it could not start) */
+
+enum sup_state {
+#define SUP_STATE_ENUM(name, text) name,
+	SUP_STATES(SUP_STATE_ENUM)
+#undef SUP_STATE_ENUM
+};
+
+struct sup_index_req {
+	uint64_t index;
+};
+struct sup_list_rep {
+	char name[SERVER_NAME_LEN];
+	uint64_t state; /* enum sup_state */
+	uint64_t generation;
+	uint64_t restarts;  /* automatic and requested, since boot */
+	uint64_t uptime_ms; /* of the running instance; 0 when none runs */
+};
+
+/* The supervisor keeps its last SUP_LOG_LINES log lines (what it prints
+ * on the kernel console, without the newline) and numbers every line
+ * from 0 at boot. */
+#define SUP_LOG_LINES 64
+#define SUP_LOG_TEXT  120
+struct sup_log_req {
+	uint64_t from; /* a line number */
+};
+struct sup_log_rep {
+	uint64_t number; /* of the line given: the first still kept at or after from */
+	uint64_t next;   /* the number the next new line will get */
+	char text[SUP_LOG_TEXT];
+};
+
+/* ready: a server tells it is ready (libipc's server_run does).
+ * crash: the named server faults on purpose (PROTO_CRASH; it must be
+ *   waiting for a message), for demonstrations; its policy restarts it.
+ * list: the index-th server of the manifest (E_NOT_FOUND past the last).
+ * kill: the named server's task is destroyed, as a crash would end it;
+ *   its restart policy decides what follows (E_BAD_STATE if not running).
+ * restart: the named server is stopped if it runs and started again at
+ *   once, whatever its policy and even if it was left down.
+ * log: one kept log line (E_NOT_FOUND when from is past the newest).
+ * Names that are no server get PE_NO_SERVICE. */
 #define SUP_OPS(X)                                                                                \
 	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep) \
-	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_crash_rep)
+	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_generation_rep)            \
+	X(sup, list, SUP_BASE + 4, PROTO_IDEMPOTENT, struct sup_index_req, struct sup_list_rep)   \
+	X(sup, kill, SUP_BASE + 5, 0, struct sup_name_req, struct sup_generation_rep)             \
+	X(sup, restart, SUP_BASE + 6, 0, struct sup_name_req, struct sup_generation_rep)          \
+	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)
 
 /* SUP_LOOKUP: request words = the service name (NUL-padded, up to
  * SERVER_NAME_LEN bytes); the answer carries the endpoint capability. Not

@@ -1,0 +1,33 @@
+/* libc-glue: what its files share, and the little a newlib program may ask
+ * of it besides the C library itself. See docs/libc.md. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* For programs. */
+
+/* The start argument (rdi at _start). The first task's points at its
+ * struct boot_info (include/kestrel/boot.h), a server's or a program the
+ * supervisor starts at its struct server_info (include/kestrel/proto/
+ * supervisor.h); start.c has read either already, and for a server_info
+ * has called libipc's server_attach(), so service_lookup() works. */
+uint64_t glue_start_arg(void);
+
+/* The slots of the program's own task and of the pool its memory comes
+ * from, as the start argument names them; CAP_NULL when it names none
+ * (then sbrk, and so malloc, fails with ENOMEM). */
+uint64_t glue_task_slot(void);
+uint64_t glue_pool_slot(void);
+
+/* Between the glue's files. */
+
+/* start.c: getpid()'s answer and the clock when the program started. */
+pid_t glue_pid(void);
+uint64_t glue_start_ms(void);
+
+/* console_glue.c: the console behind file descriptors 0, 1 and 2. Both
+ * return the bytes moved, or -1 with errno set. */
+ssize_t glue_console_write(const void *buf, size_t len);
+ssize_t glue_console_read(void *buf, size_t len);

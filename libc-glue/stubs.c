@@ -1,0 +1,187 @@
+/* The POSIX-style calls newlib makes to reach the system (newlib is built
+ * with MISSING_SYSCALL_NAMES, so it calls write, not _write), over
+ * Kestrel's system calls. The heap (sbrk) is in heap.c, the console behind
+ * descriptors 0-2 in console_glue.c. Each call fails the POSIX way: -1 with
+ * errno set in the calling thread's struct _reent.
+ *
+ * Only descriptors 0, 1 and 2 exist, all three the console. Files arrive
+ * with the filesystem server, processes with the supervisor's control
+ * protocol; until then the calls that need them fail with ENOSYS. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <unistd.h>
+
+#include "glue.h"
+#include "syscalls.h"
+
+static int is_console(int fd)
+{
+	return fd >= 0 && fd <= 2;
+}
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+_READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
+{
+	if (!is_console(fd))
+		return fail(EBADF);
+	return glue_console_write(buf, len);
+}
+
+_READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
+{
+	if (!is_console(fd))
+		return fail(EBADF);
+	return glue_console_read(buf, len);
+}
+
+int open(const char *path, int flags, ...)
+{
+	(void)path;
+	(void)flags;
+	return fail(ENOSYS); /* files arrive with the filesystem server */
+}
+
+int close(int fd)
+{
+	return is_console(fd) ? 0 : fail(EBADF);
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+	(void)offset;
+	(void)whence;
+	return fail(is_console(fd) ? ESPIPE : EBADF);
+}
+
+int isatty(int fd)
+{
+	if (is_console(fd))
+		return 1;
+	errno = EBADF;
+	return 0;
+}
+
+/* The console is a character device: stdio makes it line-buffered. */
+int fstat(int fd, struct stat *st)
+{
+	if (!is_console(fd))
+		return fail(EBADF);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | S_IRUSR | S_IWUSR;
+	return 0;
+}
+
+int stat(const char *path, struct stat *st)
+{
+	(void)path;
+	(void)st;
+	return fail(ENOSYS);
+}
+
+int unlink(const char *path)
+{
+	(void)path;
+	return fail(ENOSYS);
+}
+
+int link(const char *old, const char *new)
+{
+	(void)old;
+	(void)new;
+	return fail(ENOSYS);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	(void)path;
+	(void)mode;
+	return fail(ENOSYS);
+}
+
+/* Ends the calling thread; its fault endpoint (the supervisor's) hears
+ * FAULT_EXIT with the status and ends the task. Other threads of the task
+ * run until then. exit() calls this after atexit handlers and stdio. */
+void _exit(int status)
+{
+	thread_exit((uint64_t)(unsigned)status);
+}
+
+pid_t getpid(void)
+{
+	return glue_pid();
+}
+
+/* Only a signal to ourselves can be delivered: it ends the task with
+ * 128 + sig, as a shell reports a process killed by sig (signal handlers
+ * are newlib's, in raise(), before this). Signal 0 asks whether the
+ * process exists. Other processes come with the supervisor's protocol. */
+int kill(pid_t pid, int sig)
+{
+	if (sig < 0 || sig >= NSIG)
+		return fail(EINVAL);
+	if (pid != glue_pid() && pid != 0)
+		return fail(ESRCH);
+	if (sig != 0)
+		_exit(128 + sig);
+	return 0;
+}
+
+int fork(void)
+{
+	return fail(ENOSYS);
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)path;
+	(void)argv;
+	(void)envp;
+	return fail(ENOSYS);
+}
+
+int wait(int *status)
+{
+	(void)status;
+	return fail(ENOSYS);
+}
+
+/* There is no wall clock yet: the time of day is the time since boot, so
+ * time() counts seconds from 1970-01-01 00:00 at boot. */
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	uint64_t ms = sys_clock_ms();
+
+	(void)tz;
+	if (tv) {
+		tv->tv_sec = (time_t)(ms / 1000);
+		tv->tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	}
+	return 0;
+}
+
+/* clock() is tms_utime + tms_stime in CLOCKS_PER_SEC (1000) ticks. The
+ * kernel does not count a task's processor time, so this is the time since
+ * the program started, an upper bound of it; the result is the time since
+ * boot, in the same ticks. */
+clock_t times(struct tms *t)
+{
+	uint64_t now = sys_clock_ms();
+
+	if (t) {
+		t->tms_utime = (clock_t)(now - glue_start_ms());
+		t->tms_stime = 0;
+		t->tms_cutime = 0;
+		t->tms_cstime = 0;
+	}
+	return (clock_t)now;
+}

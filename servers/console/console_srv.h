@@ -1,0 +1,41 @@
+/* The console server's state and handlers, shared by main.c (start-up and
+ * the receive loop) and console_srv.c (what each message does).
+ *
+ * Theory of operation. One thread, one endpoint: the service endpoint the
+ * supervisor keeps also receives the UART's interrupt (bound with badge
+ * CONSOLE_IRQ_BADGE; the kernel's KMSG_IRQ label and that badge tell it
+ * from a client's call, whose badges are small numbers). Each interrupt
+ * drains the receive FIFO through the line discipline (line.h), echoing
+ * as it goes. A read that finds no finished line is deferred: its reply
+ * capability is kept (proto_defer) and answered when Enter completes a
+ * line. Output is written polled, with a bounded wait for room (uart.h),
+ * so a stuck line makes short writes, never a hung server. */
+#pragma once
+
+#include <stdint.h>
+
+#include <kestrel/proto/console.h>
+
+#include "line.h"
+#include "proto.h"
+
+#define CONSOLE_IRQ_BADGE (1ULL << 63)
+
+/* c_reader: the saved reply capability of the one read waiting for a
+ * line, or CAP_NULL; c_reader_max is the most bytes it takes. */
+struct console {
+	struct line c_line;
+	uint64_t c_irq; /* our interrupt line capability */
+	uint64_t c_reader;
+	uint64_t c_reader_max;
+};
+
+PROTO_SERVER(CONSOLE_OPS)
+
+/* Sets up the UART and takes in whatever was typed before. The interrupt
+ * must already be bound to the endpoint. */
+void console_init(struct console *c, uint64_t irq);
+
+/* The UART interrupted: drain its receive FIFO, acknowledge the line, and
+ * answer a waiting reader if a line is now finished. */
+void console_irq(struct console *c);

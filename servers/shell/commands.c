@@ -1,0 +1,263 @@
+/* The shell's commands. Each gets the words of its line; errors are
+ * printed as "command: what went wrong" and the prompt comes back. */
+#include <kestrel/proto/hello.h>
+#include <kestrel/proto/supervisor.h>
+#include <kestrel/qemu_exit.h>
+
+#include "args.h"
+#include "io.h"
+#include "ipc.h"
+#include "shell.h"
+#include "syscalls.h"
+
+PROTO_CLIENT(HELLO_OPS)
+PROTO_CLIENT(SUP_OPS)
+
+#define LOG_DEFAULT 10
+
+struct command {
+	const char *c_name;
+	const char *c_usage;
+	const char *c_help; /* NULL: not listed by help */
+	void (*c_fn)(struct shell *sh, int argc, char **argv);
+};
+
+/* help lists the table below. */
+static void cmd_help(struct shell *sh, int argc, char **argv);
+
+static void fail(struct shell *sh, const char *what, long e)
+{
+	shell_printf(sh, "%s: %s\n", what, proto_error_text(e));
+}
+
+static void cmd_echo(struct shell *sh, int argc, char **argv)
+{
+	char out[SHELL_LINE_MAX + 1];
+	size_t n = 0;
+
+	/* One write: the words came in one line, so they fit in one. */
+	for (int i = 1; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+
+		if (n + len + 1 > sizeof(out))
+			break;
+		memcpy(out + n, argv[i], len);
+		n += len;
+		out[n++] = ' ';
+	}
+	if (n)
+		n--;
+	out[n++] = '\n';
+	shell_write(sh, out, n);
+}
+
+/* hello echo N | hello add N | hello count */
+static void cmd_hello(struct shell *sh, int argc, char **argv)
+{
+	struct hello_echo_rep er;
+	struct hello_count_rep cr;
+	uint64_t n = 0;
+	long e;
+
+	if (sh->sh_hello.pc_ep == CAP_NULL) {
+		shell_printf(sh, "hello: no hello service in the manifest\n");
+		return;
+	}
+	if (argc == 3 && strcmp(argv[1], "echo") == 0 && args_number(argv[2], &n)) {
+		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ n }, &er);
+		if (e == E_OK)
+			shell_printf(sh, "%lu (from generation %lu)\n", er.value, er.generation);
+	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && args_number(argv[2], &n)) {
+		e = hello_add(&sh->sh_hello, &(struct hello_add_req){ n }, &cr);
+		if (e == E_OK)
+			shell_printf(sh, "count %lu\n", cr.count);
+	} else if (argc == 2 && strcmp(argv[1], "count") == 0) {
+		e = hello_count(&sh->sh_hello, &(struct hello_none){ 0 }, &cr);
+		if (e == E_OK)
+			shell_printf(sh, "count %lu\n", cr.count);
+	} else {
+		shell_printf(sh, "usage: hello echo N | hello add N | hello count\n");
+		return;
+	}
+	if (e != E_OK)
+		fail(sh, "hello", e);
+}
+
+static void cmd_uptime(struct shell *sh, int argc, char **argv)
+{
+	uint64_t ms = sys_clock_ms();
+
+	(void)argc;
+	(void)argv;
+	shell_printf(sh, "up %lu.%03lu s\n", ms / 1000, ms % 1000);
+}
+
+static void cmd_mem(struct shell *sh, int argc, char **argv)
+{
+	uint64_t left, free_frames;
+	long e = sys_pool_info_out(sh->sh_pool, &left, &free_frames);
+
+	(void)argc;
+	(void)argv;
+	if (e != E_OK) {
+		fail(sh, "mem", e);
+		return;
+	}
+	shell_printf(
+	        sh,
+	        "free: %lu frames (%lu KiB) in the system; this shell's pool has %lu pages (%lu KiB) left\n",
+	        free_frames, free_frames * 4, left, left * 4);
+}
+
+static void cmd_ps(struct shell *sh, int argc, char **argv)
+{
+	static const char *const states[] = {
+#define STATE_TEXT(name, text) [name] = text,
+		SUP_STATES(STATE_TEXT)
+#undef STATE_TEXT
+	};
+	struct sup_list_rep r;
+	long e;
+
+	(void)argc;
+	(void)argv;
+	shell_printf(sh, "%-16s %-10s %4s %8s %14s\n", "NAME", "STATE", "GEN", "RESTARTS", "UPTIME");
+	for (uint64_t i = 0; (e = sup_list(&sh->sh_sup, &(struct sup_index_req){ i }, &r)) == E_OK; i++) {
+		r.name[SERVER_NAME_LEN - 1] = '\0';
+		shell_printf(sh, "%-16s %-10s %4lu %8lu %8lu.%03lu s\n", r.name,
+		             r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?",
+		             r.generation, r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
+	}
+	if (e != E_NOT_FOUND)
+		fail(sh, "ps", e);
+}
+
+/* kill, crash and restart: the same request, different calls. */
+static void control(struct shell *sh, int argc, char **argv,
+                    long (*call)(struct proto_client *, const struct sup_name_req *,
+                                 struct sup_generation_rep *),
+                    const char *done)
+{
+	struct sup_name_req q = { { 0 } };
+	struct sup_generation_rep r;
+	size_t n;
+	long e;
+
+	if (argc != 2 || (n = strlen(argv[1])) >= SERVER_NAME_LEN) {
+		shell_printf(sh, "usage: %s NAME (ps lists the names)\n", argv[0]);
+		return;
+	}
+	memcpy(q.name, argv[1], n);
+	e = call(&sh->sh_sup, &q, &r);
+	if (e == E_OK)
+		shell_printf(sh, "%s %s (generation %lu)\n", done, argv[1], r.generation);
+	else if (e == PE_NO_SERVICE)
+		shell_printf(sh, "%s: %s: no such server (ps lists them)\n", argv[0], argv[1]);
+	else if (e == E_BAD_STATE)
+		shell_printf(sh, "%s: %s: not running, or not waiting for a message\n", argv[0], argv[1]);
+	else
+		fail(sh, argv[0], e);
+}
+
+static void cmd_kill(struct shell *sh, int argc, char **argv)
+{
+	control(sh, argc, argv, sup_kill, "killed");
+}
+
+static void cmd_crash(struct shell *sh, int argc, char **argv)
+{
+	control(sh, argc, argv, sup_crash, "crashed");
+}
+
+static void cmd_restart(struct shell *sh, int argc, char **argv)
+{
+	control(sh, argc, argv, sup_restart, "restarted");
+}
+
+/* The last N lines, oldest first: ask for line 0 to learn the newest
+ * number, then walk from N before it. */
+static void cmd_log(struct shell *sh, int argc, char **argv)
+{
+	struct sup_log_rep r;
+	uint64_t want = LOG_DEFAULT, from;
+	long e;
+
+	if (argc > 2 || (argc == 2 && !args_number(argv[1], &want))) {
+		shell_printf(sh, "usage: log [N]\n");
+		return;
+	}
+	e = sup_log(&sh->sh_sup, &(struct sup_log_req){ 0 }, &r);
+	if (e != E_OK) {
+		fail(sh, "log", e);
+		return;
+	}
+	from = r.next > want ? r.next - want : 0;
+	while ((e = sup_log(&sh->sh_sup, &(struct sup_log_req){ from }, &r)) == E_OK) {
+		r.text[SUP_LOG_TEXT - 1] = '\0';
+		shell_printf(sh, "%4lu %s\n", r.number, r.text);
+		from = r.number + 1;
+	}
+	if (e != E_NOT_FOUND)
+		fail(sh, "log", e);
+}
+
+/* Not listed: the QEMU tests end the machine with it. Only the test
+ * manifest gives the shell the isa-debug-exit port. */
+static void cmd_poweroff(struct shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (sh->sh_ioport == CAP_NULL) {
+		shell_printf(sh, "poweroff: this shell holds no port to do it with\n");
+		return;
+	}
+	shell_printf(sh, "poweroff\n");
+	outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
+	shell_printf(sh, "poweroff: no isa-debug-exit device here\n");
+}
+
+static const struct command commands[] = {
+	{ "help", "help", "this list", cmd_help },
+	{ "echo", "echo WORDS...", "print the words", cmd_echo },
+	{ "hello", "hello echo N", "the hello server echoes N and tells its generation", cmd_hello },
+	{ "", "hello add N", "add N to the hello server's count", NULL },
+	{ "", "hello count", "the hello server's count", NULL },
+	{ "uptime", "uptime", "time since boot", cmd_uptime },
+	{ "mem", "mem", "free memory: the system's and this shell's pool", cmd_mem },
+	{ "ps", "ps", "the servers: state, generation, restarts, uptime", cmd_ps },
+	{ "kill", "kill NAME", "end a server as a crash would; its restart policy applies", cmd_kill },
+	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
+	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },
+	{ "log", "log [N]", "the supervisor's last N log lines (10)", cmd_log },
+	{ "poweroff", "poweroff", NULL, cmd_poweroff },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void cmd_help(struct shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	shell_printf(sh, "commands:\n");
+	for (const struct command *c = commands; c->c_name; c++)
+		if (c->c_help)
+			shell_printf(sh, "  %-16s %s\n", c->c_usage, c->c_help);
+}
+
+void shell_run(struct shell *sh, char *line)
+{
+	char *argv[ARGS_MAX];
+	int argc = args_split(line, argv, ARGS_MAX);
+
+	if (argc == 0)
+		return;
+	if (argc < 0) {
+		shell_printf(sh, "too many words (at most %d)\n", ARGS_MAX);
+		return;
+	}
+	for (const struct command *c = commands; c->c_name; c++)
+		if (c->c_fn && strcmp(c->c_name, argv[0]) == 0) {
+			c->c_fn(sh, argc, argv);
+			return;
+		}
+	shell_printf(sh, "%s: unknown command (help lists them)\n", argv[0]);
+}

@@ -1,0 +1,105 @@
+/* The supervisor's control calls (SUP_OPS in include/kestrel/proto/
+ * supervisor.h): what the shell's ps, kill, crash, restart and log ask.
+ * Any server may make them: the manifest has no right for it yet. */
+#include "console.h"
+#include "ipc.h"
+#include "srv.h"
+#include "syscalls.h"
+
+long sup_list_srv(struct proto_ctx *ctx, const struct sup_index_req *q, struct sup_list_rep *r)
+{
+	const struct srv *s;
+
+	(void)ctx;
+	if (q->index >= srv_count)
+		return E_NOT_FOUND;
+	s = &srvs[q->index];
+	memcpy(r->name, s->s_ms->ms_name, strlen(s->s_ms->ms_name));
+	r->state = s->s_state;
+	r->generation = s->s_generation;
+	r->restarts = s->s_rs.rs_restarts;
+	r->uptime_ms = srv_running(s) ? sys_clock_ms() - s->s_started_ms : 0;
+	return E_OK;
+}
+
+/* The server a name request names, or NULL (the caller answers
+ * PE_NO_SERVICE). */
+static struct srv *named(const struct sup_name_req *q)
+{
+	return srv_find(q->name, false);
+}
+
+long sup_kill_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
+{
+	struct srv *s = named(q);
+
+	(void)ctx;
+	if (!s)
+		return PE_NO_SERVICE;
+	if (!srv_running(s))
+		return E_BAD_STATE;
+	r->generation = s->s_generation;
+	/* The caller may be the server itself: then nobody hears the answer. */
+	srv_end(s, "killed on request");
+	return E_OK;
+}
+
+/* The server faults in its own code, as a bug would make it: it must be
+ * waiting for a message (the crash order is sent without blocking). */
+long sup_crash_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
+{
+	struct srv *s = named(q);
+	struct msg c;
+	long e;
+
+	(void)ctx;
+	if (!s)
+		return PE_NO_SERVICE;
+	if (s->s_state != SUP_UP)
+		return E_BAD_STATE;
+	msg_init(&c, PROTO_CRASH, 0);
+	if ((e = ipc_nbsend(s->s_ep, &c)) != E_OK)
+		return e;
+	r->generation = s->s_generation;
+	return E_OK;
+}
+
+long sup_restart_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
+{
+	struct srv *s = named(q);
+	char what[64];
+	long e;
+
+	(void)ctx;
+	if (!s)
+		return PE_NO_SERVICE;
+	if (!s->s_mod)
+		return E_BAD_STATE; /* its binary is not among the boot modules */
+	if (srv_running(s)) {
+		srv_log_event(s, "stopped for a restart on request");
+		s->s_died_tsc = sys_clock_tsc();
+		s->s_died_ms = sys_clock_ms();
+		spawn_destroy(&s->s_sp);
+	}
+	/* Asked for, not a crash: the policy's count of crashes in a row
+	 * starts afresh. */
+	s->s_rs.rs_in_row = 0;
+	s->s_rs.rs_restarts++;
+	if ((e = srv_start(s)) != E_OK) {
+		s->s_state = SUP_FAILED;
+		snprintf(what, sizeof(what), "cannot start again: error %ld", e);
+		srv_log_event(s, what);
+		return e;
+	}
+	r->generation = s->s_generation;
+	return E_OK;
+}
+
+long sup_log_srv(struct proto_ctx *ctx, const struct sup_log_req *q, struct sup_log_rep *r)
+{
+	(void)ctx;
+	if (!log_ring_get(&srv_log_ring, q->from, &r->number, r->text))
+		return E_NOT_FOUND;
+	r->next = srv_log_ring.lr_next;
+	return E_OK;
+}

@@ -1,0 +1,65 @@
+/* The supervisor's table of servers, shared by main.c (start-up, faults,
+ * restarts and the receive loop) and control.c (the control calls: list,
+ * kill, crash, restart, log). Only the supervisor's one thread touches it.
+ *
+ * A server's state (enum sup_state, include/kestrel/proto/supervisor.h):
+ * DOWN until first started; STARTING from its start until it says ready;
+ * UP; RESTARTING after it died, until s_restart_at; FAILED when its policy
+ * leaves it down or it cannot be started. s_sp names its task and thread
+ * exactly while it is STARTING or UP (srv_running). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kestrel/boot.h>
+#include <kestrel/proto/supervisor.h>
+
+#include "log.h"
+#include "manifest.h"
+#include "policy.h"
+#include "proto.h"
+#include "spawn.h"
+
+struct srv {
+	const struct manifest_server *s_ms;
+	const struct boot_module_info *s_mod;
+	uint64_t s_ep; /* the service endpoint: ours, for ever */
+	struct spawned s_sp;
+	enum sup_state s_state;
+	uint64_t s_generation;
+	struct restart_state s_rs;
+	uint64_t s_started_ms; /* when the running instance was started */
+	uint64_t s_restart_at; /* ms, when RESTARTING */
+	uint64_t s_died_tsc;   /* when the last instance died, for the recovery time */
+	uint64_t s_died_ms;
+};
+
+extern struct srv srvs[MANIFEST_MAX_SERVERS];
+extern unsigned srv_count;
+extern struct log_ring srv_log_ring;
+
+/* The server named name (by_service: the one providing that service), or
+ * NULL. name need not be NUL-terminated within SERVER_NAME_LEN bytes. */
+struct srv *srv_find(const char *name, bool by_service);
+
+static inline bool srv_running(const struct srv *s)
+{
+	return s->s_state == SUP_STARTING || s->s_state == SUP_UP;
+}
+
+/* Starts a new instance (generation + 1) of a server that is not running.
+ * Returns E_OK or the error of the step that failed. */
+long srv_start(struct srv *s);
+
+/* Ends the running instance, logging why, and applies the restart policy:
+ * RESTARTING with a delay, or FAILED. */
+void srv_end(struct srv *s, const char *why);
+
+/* Prints a line on the kernel console and keeps it in srv_log_ring. */
+void srv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* srv_log of "[supervisor T ms] NAME (generation G): what". */
+void srv_log_event(const struct srv *s, const char *what);
+
+PROTO_SERVER(SUP_OPS)
