@@ -1,7 +1,8 @@
 # servers/: the supervisor (first task) and the servers it starts, and the
 # supervisor's test client (tests/sup/). servers/manifest.txt is what
 # `make run` boots.
-SUPERVISOR_SRCS := servers/supervisor/main.c servers/supervisor/control.c servers/supervisor/log.c \
+SUPERVISOR_SRCS := servers/supervisor/main.c servers/supervisor/control.c servers/supervisor/heartbeat.c \
+	servers/supervisor/log.c \
 	servers/supervisor/manifest.c servers/supervisor/policy.c
 HELLO_SRCS      := servers/hello/main.c
 CONSOLE_SRCS    := servers/console/main.c servers/console/console_srv.c servers/console/line.c \

@@ -13,6 +13,7 @@
 #include <kestrel/proto/supervisor.h>
 
 #include "console.h"
+#include "heartbeat.h"
 #include "ipc.h"
 #include "slots.h"
 #include "srv.h"
@@ -225,6 +226,14 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 }
 
 /* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller. */
+static bool srv_may_use(const struct srv *s, const char *service)
+{
+	for (unsigned u = 0; u < s->s_ms->ms_nuses; u++)
+		if (strncmp(s->s_ms->ms_uses[u], service, SERVER_NAME_LEN) == 0)
+			return true;
+	return false;
+}
+
 static void lookup(struct msg *m, uint64_t caller)
 {
 	char name[SERVER_NAME_LEN + 1] = { 0 };
@@ -233,6 +242,8 @@ static void lookup(struct msg *m, uint64_t caller)
 
 	memcpy(name, m->w, SERVER_NAME_LEN);
 	s = srv_find(name, true);
+	if (s && !srv_may_use(&srvs[caller], name))
+		s = NULL; /* only what its manifest block's uses lines name */
 	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE, caller + 1, CAP_COPY_BADGE) != E_OK) {
 		answer(m, PE_NO_SERVICE, 0);
 		return;
@@ -273,6 +284,8 @@ static uint64_t next_timeout(void)
 
 		if (srvs[i].s_state == SUP_RESTARTING)
 			t = srvs[i].s_restart_at > now ? srvs[i].s_restart_at - now : 1;
+		else if (srvs[i].s_state == SUP_UP && srvs[i].s_ms->ms_heartbeat_ms)
+			t = HEARTBEAT_TICK_MS; /* to see an overdue heartbeat */
 		else if (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod)
 			t = FAILED_POLL_MS;
 		if (t < best)
@@ -341,13 +354,14 @@ long main(uint64_t arg)
 	bi = (const struct boot_info *)arg;
 	slots_init(bi->bi_first_free_slot);
 	vspace_init(BOOT_SLOT_TASK);
-	if ((e = setup()))
+	if ((e = setup()) || (e = heartbeat_start()))
 		return e;
 	for (;;) {
 		uint64_t i;
 
 		e = ipc_recv(sep, next_timeout(), &m);
 		if (e == E_TIMEOUT) {
+			heartbeat_check();
 			restart_due();
 			refuse_calls_to_failed();
 			continue;
@@ -363,6 +377,7 @@ long main(uint64_t arg)
 			lookup(&m, i);
 		else if (proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), NULL, &m))
 			ipc_reply(&m);
+		heartbeat_check();
 		restart_due();
 		refuse_calls_to_failed();
 	}

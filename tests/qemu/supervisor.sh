@@ -23,7 +23,7 @@ expect_line '^suptest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "supervised_client_finishes"
 
-expect_line '^supervisor: 3 servers started$'
+expect_line '^supervisor: 4 servers started$'
 expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
 result "supervisor_starts_every_server_in_the_manifest"
 
@@ -35,4 +35,7 @@ expect_count 4 '^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): invalid 
 expect_line '^\[supervisor [0-9]+ ms\] crasher \(generation 4\): left down \(restart policy\)$'
 expect_no_line 'crasher \(generation 5\)'
 result "server_crashing_on_start_is_left_down_after_its_limit"
+expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): up$'
+expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): hung: no answer to a heartbeat in time$'
+result "server_that_stops_answering_is_found_by_its_heartbeat"
 finish

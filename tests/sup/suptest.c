@@ -55,6 +55,11 @@ long main(uint64_t arg)
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
 	server_attach(arg);
+	if (strcmp(si->si_name, "hanger") == 0) {
+		server_ready(); /* then never answers anything: only a heartbeat can tell */
+		for (;;)
+			__asm__ volatile("pause");
+	}
 	e = service_lookup("hello", &hello);
 	tap(e == E_OK, "lookup_finds_hello", e);
 	e = hello_echo(&hello, &eq, &er);
@@ -81,6 +86,8 @@ long main(uint64_t arg)
 	if (e == E_OK)
 		e = hello_echo(&crashy, &eq, &er);
 	tap(e == PE_NO_SERVICE, "call_to_server_left_down_is_refused", e);
+	e = service_lookup("hanging", &crashy);
+	tap(e == PE_NO_SERVICE, "lookup_of_a_service_not_in_uses_is_refused", e);
 	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	return 0;

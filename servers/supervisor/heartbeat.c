@@ -1,0 +1,83 @@
+/* Hang detection. A thread of the supervisor calls each running server
+ * with PROTO_HEARTBEAT every ms_heartbeat_ms; libipc's server loop answers
+ * at once. The call can block for ever on a hung server, so the thread
+ * only records when it started waiting (hb_waiting_since), and the
+ * supervisor's main loop, which never blocks on a server, declares the
+ * server hung once that is older than the deadline and ends it: that also
+ * ends the call (E_DEAD) and frees the thread for the next server. The two
+ * threads share only these words, each written by one side. */
+#include <kestrel/proto/supervisor.h>
+
+#include "heartbeat.h"
+#include "ipc.h"
+#include "slots.h"
+#include "syscalls.h"
+#include "uthread.h"
+
+static volatile uint64_t hb_waiting_since[MANIFEST_MAX_SERVERS]; /* ms, 0: not waiting */
+static volatile uint64_t hb_waiting_gen[MANIFEST_MAX_SERVERS];
+static uint64_t hb_next[MANIFEST_MAX_SERVERS];
+static uint64_t hb_sleep_ep;
+
+static void hb_sleep(uint64_t ms)
+{
+	struct msg m;
+
+	ipc_recv(hb_sleep_ep, ms, &m);
+}
+
+static __attribute__((noreturn)) long hb_thread(uint64_t arg)
+{
+	(void)arg;
+	for (;;) {
+		uint64_t now = sys_clock_ms();
+
+		for (unsigned i = 0; i < srv_count; i++) {
+			struct srv *s = &srvs[i];
+			struct msg m;
+
+			if (s->s_state != SUP_UP || !s->s_ms->ms_heartbeat_ms || now < hb_next[i])
+				continue;
+			hb_waiting_gen[i] = s->s_generation;
+			hb_waiting_since[i] = now;
+			msg_init(&m, PROTO_HEARTBEAT, 0);
+			ipc_call(s->s_ep, &m); /* E_DEAD if the supervisor ends it meanwhile */
+			hb_waiting_since[i] = 0;
+			hb_next[i] = sys_clock_ms() + s->s_ms->ms_heartbeat_ms;
+		}
+		hb_sleep(HEARTBEAT_TICK_MS);
+	}
+}
+
+long heartbeat_start(void)
+{
+	struct uthread_info ui;
+	long e;
+
+	hb_sleep_ep = slot_alloc();
+	e = sys_endpoint_create(BOOT_SLOT_POOL, hb_sleep_ep);
+	return e ? e : uthread_create(hb_thread, 0, HEARTBEAT_PRIORITY, CAP_NULL, BOOT_SLOT_POOL, &ui);
+}
+
+void heartbeat_check(void)
+{
+	uint64_t now = sys_clock_ms();
+
+	for (unsigned i = 0; i < srv_count; i++) {
+		struct srv *s = &srvs[i];
+		uint64_t since = hb_waiting_since[i];
+
+		if (since && s->s_state == SUP_UP && hb_waiting_gen[i] == s->s_generation &&
+		    now - since > heartbeat_deadline(s)) {
+			hb_waiting_since[i] = 0;
+			srv_end(s, "hung: no answer to a heartbeat in time");
+		}
+	}
+}
+
+uint64_t heartbeat_deadline(const struct srv *s)
+{
+	uint64_t d = s->s_ms->ms_heartbeat_ms;
+
+	return d < HEARTBEAT_MIN_DEADLINE_MS ? HEARTBEAT_MIN_DEADLINE_MS : d;
+}
