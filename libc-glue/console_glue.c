@@ -1,19 +1,40 @@
 /* The console back end of file descriptors 0, 1 and 2: the only file that
  * knows where console bytes go.
  *
- * For now output goes to the kernel console (SYS_DEBUG_WRITE, the serial
- * port) and input is always at end of file: there is no console server
- * yet. Its protocol replaces these two functions next, and nothing else in
- * libc-glue changes. */
+ * A program the supervisor started (and whose manifest block says `uses
+ * console`) talks to the console server (include/kestrel/proto/console.h):
+ * writes go out through it, reads return the lines typed at it. Anything
+ * else (the first task, or a program not allowed the console) writes to
+ * the kernel console (SYS_DEBUG_WRITE, the same serial port) and reads
+ * end of file. The choice is made at the first use. */
 #include <errno.h>
+#include <string.h>
+
+#include <kestrel/error.h>
+#include <kestrel/proto/console.h>
 
 #include "glue.h"
+#include "server.h"
 #include "syscalls.h"
+
+PROTO_CLIENT(CONSOLE_OPS)
 
 /* The most SYS_DEBUG_WRITE takes at once. */
 #define DEBUG_WRITE_MAX 4096
 
-ssize_t glue_console_write(const void *buf, size_t len)
+enum { CONSOLE_UNKNOWN, CONSOLE_SERVER, CONSOLE_KERNEL };
+static int console_kind = CONSOLE_UNKNOWN;
+static struct proto_client console;
+
+static int console_pick(void)
+{
+	if (console_kind == CONSOLE_UNKNOWN)
+		console_kind = server_self() && service_lookup("console", &console) == E_OK ? CONSOLE_SERVER
+		                                                                            : CONSOLE_KERNEL;
+	return console_kind;
+}
+
+static ssize_t kernel_write(const char *buf, size_t len)
 {
 	const char *p = buf;
 	size_t left = len;
@@ -23,7 +44,7 @@ ssize_t glue_console_write(const void *buf, size_t len)
 
 		if (sys_debug_write((uint64_t)p, n) < 0) {
 			if (p != buf)
-				return p - (const char *)buf; /* what did go out */
+				return p - buf; /* what did go out */
 			errno = EIO;
 			return -1;
 		}
@@ -33,9 +54,46 @@ ssize_t glue_console_write(const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+static ssize_t server_write(const char *buf, size_t len)
+{
+	static struct console_write_req q;
+	struct console_write_rep r;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = len - done > CONSOLE_DATA_MAX ? CONSOLE_DATA_MAX : len - done;
+
+		q.len = n;
+		memcpy(q.data, buf + done, n);
+		if (console_write(&console, &q, &r) != E_OK || r.written == 0) {
+			if (done)
+				return (ssize_t)done;
+			errno = EIO;
+			return -1;
+		}
+		done += r.written;
+	}
+	return (ssize_t)len;
+}
+
+ssize_t glue_console_write(const void *buf, size_t len)
+{
+	return console_pick() == CONSOLE_SERVER ? server_write(buf, len) : kernel_write(buf, len);
+}
+
 ssize_t glue_console_read(void *buf, size_t len)
 {
-	(void)buf;
-	(void)len;
-	return 0; /* end of file, until the console server exists */
+	struct console_read_req q = { len < CONSOLE_DATA_MAX ? len : CONSOLE_DATA_MAX };
+	static struct console_read_rep r;
+	long e;
+
+	if (console_pick() != CONSOLE_SERVER || len == 0)
+		return 0; /* end of file: no console to read */
+	e = console_read(&console, &q, &r);
+	if (e != E_OK) {
+		errno = e == PE_RESTARTED ? EINTR : EIO;
+		return -1;
+	}
+	memcpy(buf, r.data, r.len);
+	return (ssize_t)r.len;
 }

@@ -122,7 +122,8 @@ long srv_start(struct srv *s)
 		                  .si_pool = 4,
 		                  .si_ioport = ms->ms_port_count ? 5 : 0,
 		                  .si_irq = ms->ms_irq >= 0 ? 6 : 0,
-		                  .si_first_free_slot = 7 };
+		                  .si_first_free_slot = 7,
+		                  .si_priority = ms->ms_priority };
 	long e;
 
 	if (ms->ms_port_count)

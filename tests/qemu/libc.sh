@@ -30,6 +30,17 @@ result "printf_line_reaches_the_console"
 expect_count 8 '^# (first|second) thread: round [0-9]+, [0-9]+\.[0-9]{4}$'
 expect_count 8 'thread: round'
 result "two_threads_lines_stay_whole"
+# Again, started by the supervisor: stdout then goes through the console
+# server (libc-glue/console_glue.c), not the kernel console.
+first_out=$OUT
+boot libc-supervised --module build/servers/supervisor.elf --module tests/libc/manifest.txt \
+	--module build/servers/console.elf --module "$prog"
+expect_status "$EXIT_PASS"
+expect_line '^libctest: [0-9]+ passed, 0 failed$'
+expect_line '^\[supervisor [0-9]+ ms\] console \(generation 1\): up$'
+expect_count 8 '^# (first|second) thread: round [0-9]+, [0-9]+\.[0-9]{4}$'
+result "libctest_passes_through_the_console_server_under_the_supervisor"
+OUT=$first_out
 n=$tap_count
 bad=$((bad + tap_failed))
 

@@ -29,6 +29,7 @@ struct server_info {
 	uint64_t si_irq;             /* slot: its interrupt line, or 0 */
 	uint64_t si_ioport;          /* slot: its I/O ports, or 0 */
 	uint64_t si_first_free_slot; /* slots from here on are empty */
+	uint64_t si_priority;        /* its threads' priority: more threads may have at most this */
 };
 
 #define SUP_BASE (PROTO_FIRST + 0 * PROTO_RANGE)
