@@ -216,7 +216,7 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	(void)q;
 	(void)r;
 	if (s->s_generation > 1) {
-		snprintf(what, sizeof(what), "up again, %lu guest instructions (%lu ms) after it died",
+		snprintf(what, sizeof(what), "up again, %lu TSC (%lu ms) after it died",
 		         sys_clock_tsc() - s->s_died_tsc, sys_clock_ms() - s->s_died_ms);
 		srv_log_event(s, what);
 	} else {
