@@ -83,6 +83,68 @@ static void cmd_hello(struct shell *sh, int argc, char **argv)
 		fail(sh, "hello", e);
 }
 
+#define BENCH_CALLS 1000
+
+static uint64_t bench_samples[BENCH_CALLS];
+
+static inline uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint64_t bench_median(void)
+{
+	for (unsigned gap = BENCH_CALLS / 2; gap; gap /= 2)
+		for (unsigned i = gap; i < BENCH_CALLS; i++)
+			for (unsigned j = i; j >= gap && bench_samples[j - gap] > bench_samples[j];
+			     j -= gap) {
+				uint64_t t = bench_samples[j];
+
+				bench_samples[j] = bench_samples[j - gap];
+				bench_samples[j - gap] = t;
+			}
+	return bench_samples[BENCH_CALLS / 2];
+}
+
+/* bench: what a call costs from here, timed like make bench (which runs
+ * the full benchmark in a boot of its own, bench/kestrel/kbench.c). */
+static void cmd_bench(struct shell *sh, int argc, char **argv)
+{
+	struct hello_echo_rep er;
+	long e = E_OK;
+
+	(void)argc;
+	(void)argv;
+	for (unsigned i = 0; i < BENCH_CALLS; i++) {
+		uint64_t t0 = bench_tsc();
+
+		sys_thread_id();
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	shell_printf(sh, "null system call: median %lu TSC\n", bench_median());
+	if (sh->sh_hello.pc_ep == CAP_NULL) {
+		shell_printf(sh, "bench: no hello service to call\n");
+		return;
+	}
+	for (unsigned i = 0; i < BENCH_CALLS && e == E_OK; i++) {
+		uint64_t t0 = bench_tsc();
+
+		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ i }, &er);
+		bench_samples[i] = bench_tsc() - t0;
+	}
+	if (e != E_OK) {
+		fail(sh, "bench", e);
+		return;
+	}
+	shell_printf(sh,
+	             "hello echo round trip: median %lu TSC over %u calls (guest instructions under "
+	             "-icount; make bench has the full table)\n",
+	             bench_median(), BENCH_CALLS);
+}
+
 static void cmd_uptime(struct shell *sh, int argc, char **argv)
 {
 	uint64_t ms = sys_clock_ms();
@@ -229,6 +291,7 @@ static const struct command commands[] = {
 	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
 	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },
 	{ "log", "log [N]", "the supervisor's last N log lines (10)", cmd_log },
+	{ "bench", "bench", "time a null system call and a call to hello", cmd_bench },
 	{ "poweroff", "poweroff", NULL, cmd_poweroff },
 	{ NULL, NULL, NULL, NULL },
 };

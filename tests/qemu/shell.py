@@ -15,7 +15,7 @@ import sys
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
-COMMANDS = ["help", "echo", "hello", "uptime", "mem", "ps", "kill", "crash", "restart", "log"]
+COMMANDS = ["help", "echo", "hello", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench"]
 PROMPT = r"kestrel> "
 SUP = r"\[supervisor \d+ ms\] "  # the supervisor's log lines on the kernel console
 
@@ -71,6 +71,10 @@ def main():
 
     check("help_lists_every_command", help_lists_every_command)
     check("echo_prints_its_words", cmd("echo one  two   three", r"\none two three\n"))
+    check(
+        "bench_times_a_system_call_and_a_call_to_hello",
+        cmd("bench", r"null system call: median [1-9]\d* TSC\n.*hello echo round trip: median [1-9]\d* TSC"),
+    )
     check(
         "hello_add_and_count_reach_the_hello_server",
         cmd("hello add 5", r"\ncount 5\n"),
