@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kestrel/ipc.h>
+
 #include "cap.h"
 #include "thread.h"
 
@@ -43,6 +45,12 @@ static inline void endpoint_enqueue(struct endpoint *ep, struct thread *t)
 
 /* Removes t from ep's queue. */
 void endpoint_dequeue(struct endpoint *ep, struct thread *t);
+
+/* Whether msginfo's length and capability count are within the limits. */
+static inline bool ipc_message_fits(uint64_t info)
+{
+	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
+}
 
 /* The IPC operations on the current thread, arguments and results in its
  * frame (syscall.h's register convention). They may block it. */

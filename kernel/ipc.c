@@ -174,11 +174,6 @@ int ipc_reply(struct thread *t)
 	return E_OK;
 }
 
-static bool message_fits(uint64_t info)
-{
-	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
-}
-
 /* send on a slot holding a saved reply capability answers that call. */
 static void send_on_reply(struct thread *t, struct cap *c)
 {
@@ -216,7 +211,7 @@ void ipc_send(struct thread *t, uint64_t slot, bool block, bool call)
 	struct cap *c = cap_slot(t->t_task, slot);
 	int err;
 
-	if (!message_fits(t->t_frame.rsi)) {
+	if (!ipc_message_fits(t->t_frame.rsi)) {
 		thread_set_result(t, E_BAD_LENGTH);
 		return;
 	}

@@ -225,16 +225,23 @@ static void buf_putc(char c, void *arg)
 	b->len++;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct buf_sink b = { buf, size, 0 };
+	int n = kvformat(buf_putc, &b, fmt, ap);
+
+	if (size)
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return n;
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kvformat(buf_putc, &b, fmt, ap);
+	n = kvsnprintf(buf, size, fmt, ap);
 	va_end(ap);
-	if (size)
-		buf[b.len < size ? b.len : size - 1] = '\0';
 	return n;
 }

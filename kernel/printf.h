@@ -17,6 +17,7 @@ int kvformat(putc_fn putc, void *arg, const char *fmt, va_list ap);
 /* Like snprintf: writes at most size - 1 characters and a NUL, returns the
  * length the whole output would have had. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* Prints on the kernel console (console.c). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

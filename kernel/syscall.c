@@ -111,14 +111,9 @@ static void sys_call(struct thread *t, struct trap_frame *f)
 	ipc_send(t, f->rdi, true, true);
 }
 
-static bool message_fits(uint64_t info)
-{
-	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
-}
-
 static void sys_reply(struct thread *t, struct trap_frame *f)
 {
-	if (!message_fits(f->rsi)) {
+	if (!ipc_message_fits(f->rsi)) {
 		RESULT(E_BAD_LENGTH);
 		return;
 	}
@@ -127,7 +122,7 @@ static void sys_reply(struct thread *t, struct trap_frame *f)
 
 static void sys_reply_recv(struct thread *t, struct trap_frame *f)
 {
-	if (!message_fits(f->rsi)) {
+	if (!ipc_message_fits(f->rsi)) {
 		RESULT(E_BAD_LENGTH);
 		return;
 	}

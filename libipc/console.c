@@ -58,29 +58,10 @@ int printf(const char *fmt, ...)
 	return n;
 }
 
-struct buf_sink {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void buf_putc(char c, void *arg)
-{
-	struct buf_sink *b = arg;
-
-	if (b->len + 1 < b->size)
-		b->buf[b->len] = c;
-	b->len++;
-}
-
+/* The kernel's formatter (kernel/printf.c) does the work, as for printf. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct buf_sink b = { buf, size, 0 };
-	int n = kvformat(buf_putc, &b, fmt, ap);
-
-	if (size)
-		buf[b.len < size ? b.len : size - 1] = '\0';
-	return n;
+	return kvsnprintf(buf, size, fmt, ap);
 }
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)
