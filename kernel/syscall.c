@@ -356,7 +356,7 @@ static void sys_thread_start(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
 	target = &threads[tc->c_obj];
-	if (target->t_state != TS_INACTIVE) {
+	if (target->t_state != TS_INACTIVE && target->t_state != TS_SUSPENDED) {
 		RESULT(E_BAD_STATE);
 		return;
 	}

@@ -25,7 +25,6 @@
 
 /* Opcodes every server answers, handled inside libipc's server loop. */
 #define PROTO_HEARTBEAT 0x0F01 /* supervisor's liveness check: answer at once */
-#define PROTO_CRASH     0x0F02 /* from the supervisor (badge 0) only: fault on purpose, for demonstrations */
 
 /* Operation flags. */
 #define PROTO_IDEMPOTENT 1 /* safe to repeat: the client stub retries it after a restart */

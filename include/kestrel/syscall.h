@@ -80,7 +80,8 @@
 	  "Sets a thread's priority (0-255, at most the caller's own) and fault endpoint (a slot of "        \
 	  "the caller's; CAP_NULL for none). A priority above the caller's is E_BAD_ARG.")                   \
 	X(THREAD_START, thread_start, 19, PLAIN, 4, "thread, rip, rsp, arg", "-",                            \
-	  "Starts a created thread at rip with stack rsp and rdi = arg.")                                    \
+	  "Starts a created or suspended thread afresh at rip with stack rsp and rdi = arg (other "          \
+	  "registers 0); E_BAD_STATE if it is running or blocked.")                                          \
 	X(THREAD_SUSPEND, thread_suspend, 20, PLAIN, 1, "thread", "-",                                       \
 	  "Stops a thread. An IPC it was blocked in is cancelled: when resumed, that call returns "          \
 	  "E_BAD_STATE.")                                                                                    \

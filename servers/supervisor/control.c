@@ -44,23 +44,24 @@ long sup_kill_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct su
 	return E_OK;
 }
 
-/* The server faults in its own code, as a bug would make it: it must be
- * waiting for a message (the crash order is sent without blocking). */
+/* The server's first thread jumps to address 0, as a bad function pointer
+ * would make it, wherever it is (blocked in a call or a receive, or
+ * running): a real page fault, which comes back to us as a fault message
+ * like any other crash. */
 long sup_crash_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
 {
 	struct srv *s = named(q);
-	struct msg c;
 	long e;
 
 	(void)ctx;
 	if (!s)
 		return PE_NO_SERVICE;
-	if (s->s_state != SUP_UP)
+	if (!srv_running(s))
 		return E_BAD_STATE;
-	msg_init(&c, PROTO_CRASH, 0);
-	if ((e = ipc_nbsend(s->s_ep, &c)) != E_OK)
-		return e;
 	r->generation = s->s_generation;
+	/* The caller may be the server itself: then nobody hears the answer. */
+	if ((e = sys_thread_suspend(s->s_sp.sp_thread)) || (e = sys_thread_start(s->s_sp.sp_thread, 0, 0, 0)))
+		return e;
 	return E_OK;
 }
 

@@ -76,6 +76,30 @@ int test_thread_start_runs_a_thread_once(void)
 	return 0;
 }
 
+/* What a supervisor does to make a server crash wherever it is: suspend
+ * it and start it again at address 0. */
+int test_thread_start_restarts_a_suspended_thread(void)
+{
+	uint64_t t, ep;
+	struct msg m;
+
+	spin_stop = 0;
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_thread(spin, 0, HELPER_PRIO, ep, &t));
+	kt_sleep(10);
+	CHECK_OK(sys_thread_suspend(t));
+	CHECK_ERR(sys_thread_start(t, USER_TOP, 0x400000, 0), E_BAD_ARG);
+	CHECK_OK(sys_thread_start(t, 0, 0x400000, 0));
+	CHECK_OK(ipc_recv(ep, 1000, &m));
+	CHECK_EQ(msg_label(&m), KMSG_FAULT);
+	CHECK_EQ(m.w[FAULT_W_KIND], FAULT_PAGE);
+	CHECK_EQ(m.w[FAULT_W_IP], 0);
+	CHECK_EQ(m.w[FAULT_W_ADDR], 0);
+	CHECK_OK(sys_obj_destroy(t)); /* it waits for an answer that never comes */
+	spin_stop = 1;
+	return 0;
+}
+
 int test_suspend_stops_a_thread_and_resume_continues_it(void)
 {
 	uint64_t t, c0, ep;

@@ -83,6 +83,7 @@
 	X(thread_create_checks_its_arguments)                    \
 	X(thread_configure_checks_priority_and_endpoint)         \
 	X(thread_start_runs_a_thread_once)                       \
+	X(thread_start_restarts_a_suspended_thread)              \
 	X(suspend_stops_a_thread_and_resume_continues_it)        \
 	X(higher_priority_thread_preempts_lower)                 \
 	X(equal_priority_threads_share_the_cpu)                  \

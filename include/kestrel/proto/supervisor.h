@@ -88,8 +88,8 @@ struct sup_log_rep {
 };
 
 /* ready: a server tells it is ready (libipc's server_run does).
- * crash: the named server faults on purpose (PROTO_CRASH; it must be
- *   waiting for a message), for demonstrations; its policy restarts it.
+ * crash: the named server's first thread jumps to address 0 wherever it
+ *   is (a real page fault), for demonstrations; its policy restarts it.
  * list: the index-th server of the manifest (E_NOT_FOUND past the last).
  * kill: the named server's task is destroyed, as a crash would end it;
  *   its restart policy decides what follows (E_BAD_STATE if not running).
