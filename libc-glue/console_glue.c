@@ -21,6 +21,9 @@ PROTO_CLIENT(CONSOLE_OPS)
 
 /* The most SYS_DEBUG_WRITE takes at once. */
 #define DEBUG_WRITE_MAX 4096
+/* Console writes in a row that make no progress (the server restarting
+ * more than once, or its output stuck) before write gives up. */
+#define WRITE_TRIES     20
 
 enum { CONSOLE_UNKNOWN, CONSOLE_SERVER, CONSOLE_KERNEL };
 static int console_kind = CONSOLE_UNKNOWN;
@@ -59,19 +62,22 @@ static ssize_t server_write(const char *buf, size_t len)
 	static struct console_write_req q;
 	struct console_write_rep r;
 	size_t done = 0;
+	unsigned stuck = 0;
 
 	while (done < len) {
 		size_t n = len - done > CONSOLE_DATA_MAX ? CONSOLE_DATA_MAX : len - done;
 
 		q.len = n;
 		memcpy(q.data, buf + done, n);
-		if (console_write(&console, &q, &r) != E_OK || r.written == 0) {
+		if (console_write(&console, &q, &r) == E_OK && r.written > 0) {
+			done += r.written;
+			stuck = 0;
+		} else if (++stuck == WRITE_TRIES) {
 			if (done)
 				return (ssize_t)done;
 			errno = EIO;
 			return -1;
 		}
-		done += r.written;
 	}
 	return (ssize_t)len;
 }

@@ -16,9 +16,11 @@ const struct server_info *server_self(void)
 
 long server_attach(uint64_t arg)
 {
-	self = (const struct server_info *)arg;
-	if (arg != SERVER_INFO_VADDR || self->si_magic != SERVER_INFO_MAGIC)
+	const struct server_info *si = (const struct server_info *)arg;
+
+	if (arg != SERVER_INFO_VADDR || si->si_magic != SERVER_INFO_MAGIC)
 		return PE_BAD_REQUEST;
+	self = si;
 	slots_init(self->si_first_free_slot);
 	vspace_init(self->si_self);
 	return E_OK;
@@ -26,19 +28,19 @@ long server_attach(uint64_t arg)
 
 long server_ready(void)
 {
-	struct proto_client sup = { self->si_sup, 1 };
+	struct proto_client sup = { self ? self->si_sup : CAP_NULL, 1 };
 	struct sup_ready_req q = { 0 };
 	struct sup_ready_rep r;
 
+	if (!self)
+		return PE_BAD_REQUEST; /* the supervisor did not start us */
 	return sup_ready(&sup, &q, &r);
 }
 
-long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state)
+long server_run(const struct proto_op *ops, size_t nops, void *state)
 {
-	long e = server_attach(arg);
+	long e = server_ready();
 
-	if (e == E_OK)
-		e = server_ready();
 	if (e != E_OK)
 		return e;
 	return proto_serve(self->si_ep, ops, nops, state);

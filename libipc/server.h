@@ -1,11 +1,13 @@
 /* What every server shares: start-up from the supervisor's server_info,
  * the ready handshake and the receive-dispatch-reply loop (proto_serve,
- * which also answers heartbeats). A server's main is one call:
+ * which also answers heartbeats). The C library's start-up
+ * (libc-glue/start.c) attaches a program the supervisor started before
+ * main runs, so a server's main is one call:
  *
- *   return server_run(arg, ops, nops, state);
+ *   return server_run(ops, nops, state);
  *
  * or, for a server with its own loop (one that also takes interrupts):
- * server_attach, its set-up, server_ready, then receive and proto_dispatch.
+ * its set-up, server_ready, then receive and proto_dispatch.
  */
 #pragma once
 
@@ -16,17 +18,17 @@
 
 #include "proto.h"
 
-/* The server_info of this task (valid after server_run started). */
+/* The server_info of this task, or NULL if the supervisor did not start
+ * it. */
 const struct server_info *server_self(void);
 
-/* Sets up libipc from the server_info at arg, tells the supervisor the
- * server is ready, then serves ops on the server's endpoint. Returns only
- * on failure, with the error. */
-long server_run(uint64_t arg, const struct proto_op *ops, size_t nops, void *state);
+/* Tells the supervisor the server is ready, then serves ops on the
+ * server's endpoint. Returns only on failure, with the error. */
+long server_run(const struct proto_op *ops, size_t nops, void *state);
 
-/* Sets up libipc from the server_info at arg, without serving: for
- * programs the supervisor starts that are clients only, and for servers
- * that run their own loop (they call server_ready when they are). */
+/* Sets up libipc from the server_info at arg (the start argument the
+ * supervisor passes): slots, address space, server_self. The C library's
+ * start-up calls it. */
 long server_attach(uint64_t arg);
 
 /* Tells the supervisor this program is ready: until then it shows as

@@ -18,24 +18,24 @@ SUPTEST_ELF    := $(BUILD)/tests/sup/suptest.elf
 
 user: $(SUPERVISOR_ELF) $(HELLO_ELF) $(CONSOLE_ELF) $(SHELL_ELF) $(SUPTEST_ELF)
 
-$(BUILD)/user/servers/supervisor/%.o: USER_CFLAGS += -Iservers/supervisor
-
-$(SUPERVISOR_ELF): $(SUPERVISOR_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+# Every server is a newlib program (libc-glue/build.mk): compiled with
+# NEWLIB_CFLAGS into $(BUILD)/libc/, linked with newlib_link.
+$(SUPERVISOR_ELF): $(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(SUPERVISOR_SRCS:%.c=$(BUILD)/user/%.o))
+	$(call newlib_link,$@,$(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(HELLO_ELF): $(HELLO_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+$(HELLO_ELF): $(HELLO_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(HELLO_SRCS:%.c=$(BUILD)/user/%.o))
+	$(call newlib_link,$@,$(HELLO_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(CONSOLE_ELF): $(CONSOLE_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+$(CONSOLE_ELF): $(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(CONSOLE_SRCS:%.c=$(BUILD)/user/%.o))
+	$(call newlib_link,$@,$(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(SHELL_ELF): $(SHELL_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+$(SHELL_ELF): $(SHELL_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(SHELL_SRCS:%.c=$(BUILD)/user/%.o))
+	$(call newlib_link,$@,$(SHELL_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(SUPTEST_ELF): $(SUPTEST_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+$(SUPTEST_ELF): $(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(SUPTEST_SRCS:%.c=$(BUILD)/user/%.o))
+	$(call newlib_link,$@,$(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o))

@@ -7,9 +7,10 @@
  * no answer. Everything else goes through proto_dispatch and the
  * CONSOLE_OPS table, including the read that waits for a line (its
  * handler defers the answer, so there is nothing to send at once). */
+#include <stdio.h>
+
 #include <kestrel/proto/console.h>
 
-#include "console.h"
 #include "console_srv.h"
 #include "ipc.h"
 #include "server.h"
@@ -24,26 +25,23 @@ static bool is_irq(const struct msg *m)
 	return msg_label(m) == KMSG_IRQ && (m->badge & CONSOLE_IRQ_BADGE);
 }
 
-long main(uint64_t arg)
+int main(void)
 {
-	const struct server_info *si;
+	const struct server_info *si = server_self();
 	struct msg m;
-	long e = server_attach(arg);
+	long e;
 
-	if (e != E_OK)
-		return e;
-	si = server_self();
-	if (!si->si_ioport || !si->si_irq) {
+	if (!si || !si->si_ioport || !si->si_irq) {
 		printf("console: the manifest must give ports 0x3f8 8 and irq 4\n");
-		return PE_BAD_REQUEST;
+		return (int)PE_BAD_REQUEST;
 	}
 	/* Bound before the UART may interrupt, so no edge is missed; a line
 	 * still pending from a previous instance arrives as our first message. */
 	if ((e = sys_irq_bind(si->si_irq, si->si_ep, CONSOLE_IRQ_BADGE)) != E_OK)
-		return e;
+		return (int)e;
 	console_init(&con, si->si_irq);
 	if ((e = server_ready()) != E_OK)
-		return e;
+		return (int)e;
 	e = ipc_recv(si->si_ep, IPC_FOREVER, &m);
 	while (e == E_OK) {
 		bool answer = false;
@@ -54,5 +52,5 @@ long main(uint64_t arg)
 			answer = proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), &con, &m);
 		e = answer ? ipc_reply_recv(si->si_ep, &m) : ipc_recv(si->si_ep, IPC_FOREVER, &m);
 	}
-	return e;
+	return (int)e;
 }

@@ -34,7 +34,7 @@ long hello_count_srv(struct proto_ctx *ctx, const struct hello_none *q, struct h
 
 static const struct proto_op ops[] = PROTO_TABLE(HELLO_OPS);
 
-long main(uint64_t arg)
+int main(void)
 {
-	return server_run(arg, ops, sizeof(ops) / sizeof(ops[0]), NULL);
+	return (int)server_run(ops, sizeof(ops) / sizeof(ops[0]), NULL);
 }

@@ -1,5 +1,8 @@
 /* The shell's commands. Each gets the words of its line; errors are
  * printed as "command: what went wrong" and the prompt comes back. */
+#include <stdio.h>
+#include <string.h>
+
 #include <kestrel/proto/hello.h>
 #include <kestrel/proto/supervisor.h>
 #include <kestrel/qemu_exit.h>
@@ -25,9 +28,9 @@ struct command {
 /* help lists the table below. */
 static void cmd_help(struct shell *sh, int argc, char **argv);
 
-static void fail(struct shell *sh, const char *what, long e)
+static void fail(const char *what, long e)
 {
-	shell_printf(sh, "%s: %s\n", what, proto_error_text(e));
+	printf("%s: %s\n", what, proto_error_text(e));
 }
 
 static void cmd_echo(struct shell *sh, int argc, char **argv)
@@ -35,6 +38,7 @@ static void cmd_echo(struct shell *sh, int argc, char **argv)
 	char out[SHELL_LINE_MAX + 1];
 	size_t n = 0;
 
+	(void)sh;
 	/* One write: the words came in one line, so they fit in one. */
 	for (int i = 1; i < argc; i++) {
 		size_t len = strlen(argv[i]);
@@ -48,7 +52,7 @@ static void cmd_echo(struct shell *sh, int argc, char **argv)
 	if (n)
 		n--;
 	out[n++] = '\n';
-	shell_write(sh, out, n);
+	fwrite(out, 1, n, stdout);
 }
 
 /* hello echo N | hello add N | hello count */
@@ -60,27 +64,27 @@ static void cmd_hello(struct shell *sh, int argc, char **argv)
 	long e;
 
 	if (sh->sh_hello.pc_ep == CAP_NULL) {
-		shell_printf(sh, "hello: no hello service in the manifest\n");
+		printf("hello: no hello service in the manifest\n");
 		return;
 	}
 	if (argc == 3 && strcmp(argv[1], "echo") == 0 && args_number(argv[2], &n)) {
 		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ n }, &er);
 		if (e == E_OK)
-			shell_printf(sh, "%lu (from generation %lu)\n", er.value, er.generation);
+			printf("%lu (from generation %lu)\n", er.value, er.generation);
 	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && args_number(argv[2], &n)) {
 		e = hello_add(&sh->sh_hello, &(struct hello_add_req){ n }, &cr);
 		if (e == E_OK)
-			shell_printf(sh, "count %lu\n", cr.count);
+			printf("count %lu\n", cr.count);
 	} else if (argc == 2 && strcmp(argv[1], "count") == 0) {
 		e = hello_count(&sh->sh_hello, &(struct hello_none){ 0 }, &cr);
 		if (e == E_OK)
-			shell_printf(sh, "count %lu\n", cr.count);
+			printf("count %lu\n", cr.count);
 	} else {
-		shell_printf(sh, "usage: hello echo N | hello add N | hello count\n");
+		printf("usage: hello echo N | hello add N | hello count\n");
 		return;
 	}
 	if (e != E_OK)
-		fail(sh, "hello", e);
+		fail("hello", e);
 }
 
 #define BENCH_CALLS 1000
@@ -124,9 +128,9 @@ static void cmd_bench(struct shell *sh, int argc, char **argv)
 		sys_thread_id();
 		bench_samples[i] = bench_tsc() - t0;
 	}
-	shell_printf(sh, "null system call: median %lu TSC\n", bench_median());
+	printf("null system call: median %lu TSC\n", bench_median());
 	if (sh->sh_hello.pc_ep == CAP_NULL) {
-		shell_printf(sh, "bench: no hello service to call\n");
+		printf("bench: no hello service to call\n");
 		return;
 	}
 	for (unsigned i = 0; i < BENCH_CALLS && e == E_OK; i++) {
@@ -136,22 +140,22 @@ static void cmd_bench(struct shell *sh, int argc, char **argv)
 		bench_samples[i] = bench_tsc() - t0;
 	}
 	if (e != E_OK) {
-		fail(sh, "bench", e);
+		fail("bench", e);
 		return;
 	}
-	shell_printf(sh,
-	             "hello echo round trip: median %lu TSC over %u calls (guest instructions under "
-	             "-icount; make bench has the full table)\n",
-	             bench_median(), BENCH_CALLS);
+	printf("hello echo round trip: median %lu TSC over %u calls (guest instructions under "
+	       "-icount; make bench has the full table)\n",
+	       bench_median(), BENCH_CALLS);
 }
 
 static void cmd_uptime(struct shell *sh, int argc, char **argv)
 {
 	uint64_t ms = sys_clock_ms();
 
+	(void)sh;
 	(void)argc;
 	(void)argv;
-	shell_printf(sh, "up %lu.%03lu s\n", ms / 1000, ms % 1000);
+	printf("up %lu.%03lu s\n", ms / 1000, ms % 1000);
 }
 
 static void cmd_mem(struct shell *sh, int argc, char **argv)
@@ -162,13 +166,11 @@ static void cmd_mem(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (e != E_OK) {
-		fail(sh, "mem", e);
+		fail("mem", e);
 		return;
 	}
-	shell_printf(
-	        sh,
-	        "free: %lu frames (%lu KiB) in the system; this shell's pool has %lu pages (%lu KiB) left\n",
-	        free_frames, free_frames * 4, left, left * 4);
+	printf("free: %lu frames (%lu KiB) in the system; this shell's pool has %lu pages (%lu KiB) left\n",
+	       free_frames, free_frames * 4, left, left * 4);
 }
 
 static void cmd_ps(struct shell *sh, int argc, char **argv)
@@ -183,15 +185,15 @@ static void cmd_ps(struct shell *sh, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	shell_printf(sh, "%-16s %-10s %4s %8s %14s\n", "NAME", "STATE", "GEN", "RESTARTS", "UPTIME");
+	printf("%-16s %-10s %4s %8s %14s\n", "NAME", "STATE", "GEN", "RESTARTS", "UPTIME");
 	for (uint64_t i = 0; (e = sup_list(&sh->sh_sup, &(struct sup_index_req){ i }, &r)) == E_OK; i++) {
 		r.name[SERVER_NAME_LEN - 1] = '\0';
-		shell_printf(sh, "%-16s %-10s %4lu %8lu %8lu.%03lu s\n", r.name,
-		             r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?",
-		             r.generation, r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
+		printf("%-16s %-10s %4lu %8lu %8lu.%03lu s\n", r.name,
+		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", r.generation,
+		       r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
 	}
 	if (e != E_NOT_FOUND)
-		fail(sh, "ps", e);
+		fail("ps", e);
 }
 
 /* kill, crash and restart: the same request, different calls. */
@@ -206,19 +208,19 @@ static void control(struct shell *sh, int argc, char **argv,
 	long e;
 
 	if (argc != 2 || (n = strlen(argv[1])) >= SERVER_NAME_LEN) {
-		shell_printf(sh, "usage: %s NAME (ps lists the names)\n", argv[0]);
+		printf("usage: %s NAME (ps lists the names)\n", argv[0]);
 		return;
 	}
 	memcpy(q.name, argv[1], n);
 	e = call(&sh->sh_sup, &q, &r);
 	if (e == E_OK)
-		shell_printf(sh, "%s %s (generation %lu)\n", done, argv[1], r.generation);
+		printf("%s %s (generation %lu)\n", done, argv[1], r.generation);
 	else if (e == PE_NO_SERVICE)
-		shell_printf(sh, "%s: %s: no such server (ps lists them)\n", argv[0], argv[1]);
+		printf("%s: %s: no such server (ps lists them)\n", argv[0], argv[1]);
 	else if (e == E_BAD_STATE)
-		shell_printf(sh, "%s: %s: not running, or not waiting for a message\n", argv[0], argv[1]);
+		printf("%s: %s: not running, or not waiting for a message\n", argv[0], argv[1]);
 	else
-		fail(sh, argv[0], e);
+		fail(argv[0], e);
 }
 
 static void cmd_kill(struct shell *sh, int argc, char **argv)
@@ -245,22 +247,22 @@ static void cmd_log(struct shell *sh, int argc, char **argv)
 	long e;
 
 	if (argc > 2 || (argc == 2 && !args_number(argv[1], &want))) {
-		shell_printf(sh, "usage: log [N]\n");
+		printf("usage: log [N]\n");
 		return;
 	}
 	e = sup_log(&sh->sh_sup, &(struct sup_log_req){ 0 }, &r);
 	if (e != E_OK) {
-		fail(sh, "log", e);
+		fail("log", e);
 		return;
 	}
 	from = r.next > want ? r.next - want : 0;
 	while ((e = sup_log(&sh->sh_sup, &(struct sup_log_req){ from }, &r)) == E_OK) {
 		r.text[SUP_LOG_TEXT - 1] = '\0';
-		shell_printf(sh, "%4lu %s\n", r.number, r.text);
+		printf("%4lu %s\n", r.number, r.text);
 		from = r.number + 1;
 	}
 	if (e != E_NOT_FOUND)
-		fail(sh, "log", e);
+		fail("log", e);
 }
 
 /* Not listed: the QEMU tests end the machine with it. Only the test
@@ -270,12 +272,12 @@ static void cmd_poweroff(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (sh->sh_ioport == CAP_NULL) {
-		shell_printf(sh, "poweroff: this shell holds no port to do it with\n");
+		printf("poweroff: this shell holds no port to do it with\n");
 		return;
 	}
-	shell_printf(sh, "poweroff\n");
+	printf("poweroff\n");
 	outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
-	shell_printf(sh, "poweroff: no isa-debug-exit device here\n");
+	printf("poweroff: no isa-debug-exit device here\n");
 }
 
 static const struct command commands[] = {
@@ -298,12 +300,13 @@ static const struct command commands[] = {
 
 static void cmd_help(struct shell *sh, int argc, char **argv)
 {
+	(void)sh;
 	(void)argc;
 	(void)argv;
-	shell_printf(sh, "commands:\n");
+	printf("commands:\n");
 	for (const struct command *c = commands; c->c_name; c++)
 		if (c->c_help)
-			shell_printf(sh, "  %-16s %s\n", c->c_usage, c->c_help);
+			printf("  %-16s %s\n", c->c_usage, c->c_help);
 }
 
 void shell_run(struct shell *sh, char *line)
@@ -314,7 +317,7 @@ void shell_run(struct shell *sh, char *line)
 	if (argc == 0)
 		return;
 	if (argc < 0) {
-		shell_printf(sh, "too many words (at most %d)\n", ARGS_MAX);
+		printf("too many words (at most %d)\n", ARGS_MAX);
 		return;
 	}
 	for (const struct command *c = commands; c->c_name; c++)
@@ -322,5 +325,5 @@ void shell_run(struct shell *sh, char *line)
 			c->c_fn(sh, argc, argv);
 			return;
 		}
-	shell_printf(sh, "%s: unknown command (help lists them)\n", argv[0]);
+	printf("%s: unknown command (help lists them)\n", argv[0]);
 }

@@ -11,19 +11,14 @@
 
 #define SHELL_LINE_MAX 256 /* the console's longest line (LINE_EDIT_MAX) */
 
-/* The services it uses; pc_ep CAP_NULL when the manifest has none. */
+/* The services it uses besides the console (stdin and stdout, through the
+ * C library); pc_ep CAP_NULL when the manifest has none. */
 struct shell {
-	struct proto_client sh_console;
 	struct proto_client sh_hello;
 	struct proto_client sh_sup;
 	uint64_t sh_pool;   /* its memory pool, for mem */
 	uint64_t sh_ioport; /* ports 0xf4-0xf7 in the test manifest (poweroff), or CAP_NULL */
 };
-
-/* Writes on the console; formats first. Output that the console cannot
- * take after several tries is dropped (there is nowhere to report it). */
-void shell_write(struct shell *sh, const char *s, size_t n);
-void shell_printf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Runs one command line (modified in place). */
 void shell_run(struct shell *sh, char *line);

@@ -1,7 +1,9 @@
 /* The supervisor's control calls (SUP_OPS in include/kestrel/proto/
  * supervisor.h): what the shell's ps, kill, crash, restart and log ask.
  * Any server may make them: the manifest has no right for it yet. */
-#include "console.h"
+#include <stdio.h>
+#include <string.h>
+
 #include "ipc.h"
 #include "srv.h"
 #include "syscalls.h"

@@ -7,18 +7,18 @@
  * control calls the shell uses (ps, kill, crash, restart, log) are in
  * control.c; every log line is also kept for them (log.c). */
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <kestrel/boot.h>
 #include <kestrel/fault.h>
 #include <kestrel/proto/supervisor.h>
 
-#include "console.h"
 #include "heartbeat.h"
 #include "ipc.h"
 #include "slots.h"
 #include "srv.h"
 #include "syscalls.h"
-#include "vspace.h"
 
 #define BADGE_SERVER      (1ULL << 40) /* | index: a server's calls to us */
 #define BADGE_FAULT       (1ULL << 41) /* | index: its fault messages */
@@ -48,7 +48,7 @@ static const struct boot_module_info *find_module(const char *suffix)
 
 void srv_log(const char *fmt, ...)
 {
-	char line[CONSOLE_LINE];
+	char line[256]; /* the console gets it all, the ring SUP_LOG_TEXT bytes */
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -347,16 +347,19 @@ static long setup(void)
 
 static const struct proto_op ops[] = PROTO_TABLE(SUP_OPS);
 
-long main(uint64_t arg)
+int main(void)
 {
 	struct msg m;
 	long e;
 
-	bi = (const struct boot_info *)arg;
-	slots_init(bi->bi_first_free_slot);
-	vspace_init(BOOT_SLOT_TASK);
+	/* The C library's start-up set up the slots and address space from it. */
+	bi = (const struct boot_info *)BOOT_INFO_VADDR;
+	if (bi->bi_magic != BOOT_INFO_MAGIC) {
+		fprintf(stderr, "supervisor: must be the first task\n");
+		return 1;
+	}
 	if ((e = setup()) || (e = heartbeat_start()))
-		return e;
+		return (int)e;
 	for (;;) {
 		uint64_t i;
 

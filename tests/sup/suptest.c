@@ -2,11 +2,13 @@
  * it faults at once, every start. As "suptest" it checks, through hello,
  * that lookup, calls, a crash and the restart work, prints one TAP line a
  * check, and ends QEMU. */
+#include <stdio.h>
+#include <string.h>
+
 #include <kestrel/proto/hello.h>
 #include <kestrel/proto/supervisor.h>
 #include <kestrel/qemu_exit.h>
 
-#include "console.h"
 #include "io.h"
 #include "ipc.h"
 #include "server.h"
@@ -38,9 +40,9 @@ static void sleep_ms(uint64_t ms)
 	slot_free(ep);
 }
 
-long main(uint64_t arg)
+int main(void)
 {
-	const struct server_info *si = (const struct server_info *)arg;
+	const struct server_info *si = server_self();
 	struct proto_client hello, crashy, sup = { si->si_sup, 1 };
 	struct hello_echo_req eq = { 42 };
 	struct hello_echo_rep er;
@@ -54,7 +56,6 @@ long main(uint64_t arg)
 
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
-	server_attach(arg);
 	if (strcmp(si->si_name, "hanger") == 0) {
 		server_ready(); /* then never answers anything: only a heartbeat can tell */
 		for (;;)
@@ -89,6 +90,7 @@ long main(uint64_t arg)
 	e = service_lookup("hanging", &crashy);
 	tap(e == PE_NO_SERVICE, "lookup_of_a_service_not_in_uses_is_refused", e);
 	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
+	fflush(stdout);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	return 0;
 }
