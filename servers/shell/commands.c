@@ -218,7 +218,9 @@ static void control(struct shell *sh, int argc, char **argv,
 	else if (e == PE_NO_SERVICE)
 		printf("%s: %s: no such server (ps lists them)\n", argv[0], argv[1]);
 	else if (e == E_BAD_STATE)
-		printf("%s: %s: not running, or not waiting for a message\n", argv[0], argv[1]);
+		printf("%s: %s: not running\n", argv[0], argv[1]);
+	else if (e == E_NO_RIGHTS)
+		printf("%s: not allowed: the shell's manifest block has no control line\n", argv[0]);
 	else
 		fail(argv[0], e);
 }

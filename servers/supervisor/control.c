@@ -1,6 +1,8 @@
 /* The supervisor's control calls (SUP_OPS in include/kestrel/proto/
  * supervisor.h): what the shell's ps, kill, crash, restart and log ask.
- * Any server may make them: the manifest has no right for it yet. */
+ * Any server may list the servers and read the log; only one whose
+ * manifest block says `control` may kill, crash or restart one (the badge
+ * of its capability to us carries BADGE_CONTROL); others get E_NO_RIGHTS. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,20 +26,22 @@ long sup_list_srv(struct proto_ctx *ctx, const struct sup_index_req *q, struct s
 	return E_OK;
 }
 
-/* The server a name request names, or NULL (the caller answers
- * PE_NO_SERVICE). */
-static struct srv *named(const struct sup_name_req *q)
+/* The server a control request names, or NULL with why in *e. */
+static struct srv *named(const struct proto_ctx *ctx, const struct sup_name_req *q, long *e)
 {
-	return srv_find(q->name, false);
+	struct srv *s = srv_find(q->name, false);
+
+	*e = !(ctx->pc_badge & BADGE_CONTROL) ? E_NO_RIGHTS : !s ? PE_NO_SERVICE : E_OK;
+	return *e == E_OK ? s : NULL;
 }
 
 long sup_kill_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
 {
-	struct srv *s = named(q);
+	long e;
+	struct srv *s = named(ctx, q, &e);
 
-	(void)ctx;
 	if (!s)
-		return PE_NO_SERVICE;
+		return e;
 	if (!srv_running(s))
 		return E_BAD_STATE;
 	r->generation = s->s_generation;
@@ -52,12 +56,11 @@ long sup_kill_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct su
  * like any other crash. */
 long sup_crash_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
 {
-	struct srv *s = named(q);
 	long e;
+	struct srv *s = named(ctx, q, &e);
 
-	(void)ctx;
 	if (!s)
-		return PE_NO_SERVICE;
+		return e;
 	if (!srv_running(s))
 		return E_BAD_STATE;
 	r->generation = s->s_generation;
@@ -69,13 +72,12 @@ long sup_crash_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct s
 
 long sup_restart_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
 {
-	struct srv *s = named(q);
 	char what[64];
 	long e;
+	struct srv *s = named(ctx, q, &e);
 
-	(void)ctx;
 	if (!s)
-		return PE_NO_SERVICE;
+		return e;
 	if (!s->s_mod)
 		return E_BAD_STATE; /* its binary is not among the boot modules */
 	if (srv_running(s)) {

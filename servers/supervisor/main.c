@@ -20,9 +20,7 @@
 #include "srv.h"
 #include "syscalls.h"
 
-#define BADGE_SERVER      (1ULL << 40) /* | index: a server's calls to us */
-#define BADGE_FAULT       (1ULL << 41) /* | index: its fault messages */
-#define SERVER_POOL_PAGES 4096         /* 16 MiB of quota for each server */
+#define SERVER_POOL_PAGES 4096 /* 16 MiB of quota for each server */
 
 struct srv srvs[MANIFEST_MAX_SERVERS];
 unsigned srv_count;
@@ -94,19 +92,61 @@ static long give_info(struct srv *s, const struct server_info *si)
 	return e;
 }
 
+/* Where a server finds what it is given (struct server_info names them):
+ * slots 1-4 always, the others when its manifest block says so. */
+enum {
+	CHILD_EP = 1,
+	CHILD_SUP,
+	CHILD_SELF,
+	CHILD_POOL,
+	CHILD_PORTS,
+	CHILD_IRQ,
+	CHILD_DEVMEM,
+	CHILD_FIRST_FREE,
+};
+
+/* Makes our copies of what the manifest gives the server (in, one slot
+ * each, already allocated) and lists them in caps. Returns E_OK or the
+ * error of the step that failed. */
+static long grant(const struct srv *s, const uint64_t in[4], struct spawn_cap *caps, unsigned *ncaps)
+{
+	const struct manifest_server *ms = s->s_ms;
+	uint64_t pool = in[0], ports = in[1], irq = in[2], dev = in[3];
+	long e;
+
+	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES)))
+		return e;
+	caps[(*ncaps)++] = (struct spawn_cap){ pool, CHILD_POOL, R_READ | R_WRITE, 0 };
+	if (ms->ms_port_count) {
+		if ((e = sys_ioport_get(BOOT_SLOT_IOPORT, ports, ms->ms_port_first, ms->ms_port_count)))
+			return e;
+		caps[(*ncaps)++] = (struct spawn_cap){ ports, CHILD_PORTS, R_ALL, 0 };
+	}
+	if (ms->ms_irq >= 0) {
+		if ((e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq, (uint64_t)ms->ms_irq)))
+			return e;
+		caps[(*ncaps)++] = (struct spawn_cap){ irq, CHILD_IRQ, R_ALL, 0 };
+	}
+	if (ms->ms_devmem_size) {
+		if ((e = sys_mem_device(BOOT_SLOT_DEVMEM, dev, ms->ms_devmem_addr,
+		                        ms->ms_devmem_size / 4096)))
+			return e;
+		/* Map and unmap it, not hand it on or learn its address. */
+		caps[(*ncaps)++] = (struct spawn_cap){ dev, CHILD_DEVMEM, R_READ | R_WRITE, 0 };
+	}
+	return E_OK;
+}
+
 long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
-	uint64_t pool = slot_alloc(), fault = slot_alloc(), ports = slot_alloc(), irq = slot_alloc();
-	/* Slots 1-4 always; 5 ports and 6 the interrupt line when the
-	 * manifest gives them. */
-	struct spawn_cap caps[6] = {
-		{ s->s_ep, 1, R_READ | R_WRITE | R_GRANT, 0 },
-		{ sep, 2, R_WRITE | R_GRANT, BADGE_SERVER | (uint64_t)(s - srvs) },
-		{ SPAWN_OWN_TASK, 3, R_ALL, 0 },
-		{ pool, 4, R_READ | R_WRITE, 0 },
+	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0);
+	uint64_t fault = slot_alloc(), in[4] = { slot_alloc(), slot_alloc(), slot_alloc(), slot_alloc() };
+	struct spawn_cap caps[7] = {
+		{ s->s_ep, CHILD_EP, R_READ | R_WRITE | R_GRANT, 0 },
+		{ sep, CHILD_SUP, R_WRITE | R_GRANT, BADGE_SERVER | badge },
+		{ SPAWN_OWN_TASK, CHILD_SELF, R_ALL, 0 },
 	};
-	unsigned ncaps = 4;
 	struct spawn_req req = { (const void *)s->s_mod->bm_vaddr,
 		                 s->s_mod->bm_size,
 		                 BOOT_SLOT_TASK,
@@ -114,42 +154,34 @@ long srv_start(struct srv *s)
 		                 ms->ms_priority,
 		                 fault,
 		                 caps,
-		                 0 };
+		                 3 };
 	struct server_info si = { .si_magic = SERVER_INFO_MAGIC,
-		                  .si_ep = 1,
-		                  .si_sup = 2,
-		                  .si_self = 3,
-		                  .si_pool = 4,
-		                  .si_ioport = ms->ms_port_count ? 5 : 0,
-		                  .si_irq = ms->ms_irq >= 0 ? 6 : 0,
-		                  .si_first_free_slot = 7,
+		                  .si_ep = CHILD_EP,
+		                  .si_sup = CHILD_SUP,
+		                  .si_self = CHILD_SELF,
+		                  .si_pool = CHILD_POOL,
+		                  .si_ioport = ms->ms_port_count ? CHILD_PORTS : 0,
+		                  .si_irq = ms->ms_irq >= 0 ? CHILD_IRQ : 0,
+		                  .si_devmem = ms->ms_devmem_size ? CHILD_DEVMEM : 0,
+		                  .si_first_free_slot = CHILD_FIRST_FREE,
 		                  .si_priority = ms->ms_priority };
-	long e;
+	long e = grant(s, in, caps, &req.sr_ncaps);
 
-	if (ms->ms_port_count)
-		caps[ncaps++] = (struct spawn_cap){ ports, 5, R_ALL, 0 };
-	if (ms->ms_irq >= 0)
-		caps[ncaps++] = (struct spawn_cap){ irq, 6, R_ALL, 0 };
-	req.sr_ncaps = ncaps;
-	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES)) ||
-	    (e = sys_cap_copy(sep, BOOT_SLOT_TASK, fault, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs),
-	                      CAP_COPY_BADGE)) ||
-	    (ms->ms_port_count &&
-	     (e = sys_ioport_get(BOOT_SLOT_IOPORT, ports, ms->ms_port_first, ms->ms_port_count))) ||
-	    (ms->ms_irq >= 0 && (e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq, (uint64_t)ms->ms_irq))) ||
-	    (e = spawn_load(&req, &s->s_sp)))
-		return e;
-	/* The child's copies are the only ones: they go with the child. */
-	sys_cap_delete(pool);
+	if (e == E_OK)
+		e = sys_cap_copy(sep, BOOT_SLOT_TASK, fault, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs),
+		                 CAP_COPY_BADGE);
+	if (e == E_OK)
+		e = spawn_load(&req, &s->s_sp);
+	/* Whatever happened, the child's copies are the only ones kept: they
+	 * go with the child. */
 	sys_cap_delete(fault);
-	if (ms->ms_port_count)
-		sys_cap_delete(ports);
-	if (ms->ms_irq >= 0)
-		sys_cap_delete(irq);
-	slot_free(pool);
 	slot_free(fault);
-	slot_free(ports);
-	slot_free(irq);
+	for (unsigned i = 0; i < 4; i++) {
+		sys_cap_delete(in[i]);
+		slot_free(in[i]);
+	}
+	if (e != E_OK)
+		return e;
 	memcpy(si.si_name, ms->ms_name, strlen(ms->ms_name));
 	si.si_generation = ++s->s_generation;
 	if ((e = give_info(s, &si)) || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR))) {
@@ -205,7 +237,7 @@ static void answer(struct msg *m, long status, unsigned words)
 /* The caller's index: the badge of its capability to us. */
 static struct srv *caller(const struct proto_ctx *ctx)
 {
-	return &srvs[ctx->pc_badge & 0xFFFF];
+	return &srvs[ctx->pc_badge & BADGE_INDEX];
 }
 
 long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct sup_ready_rep *r)
@@ -370,7 +402,7 @@ int main(void)
 			refuse_calls_to_failed();
 			continue;
 		}
-		i = m.badge & 0xFFFF;
+		i = m.badge & BADGE_INDEX;
 		if (e != E_OK || i >= srv_count)
 			continue;
 		if ((m.badge & BADGE_FAULT) && msg_label(&m) == KMSG_FAULT)

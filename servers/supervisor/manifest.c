@@ -37,10 +37,11 @@ static bool copy_word(char *dst, size_t size, const char *w, size_t n)
 	return true;
 }
 
-/* Decimal or 0x-hex; the whole word must be a number. */
-static bool parse_num(const char *w, size_t n, unsigned *out)
+/* Decimal or 0x-hex; the whole word must be a number below 2^64. */
+static bool parse_u64(const char *w, size_t n, uint64_t *out)
 {
-	unsigned v = 0, base = 10;
+	uint64_t v = 0;
+	unsigned base = 10;
 	size_t i = 0;
 
 	if (n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
@@ -55,13 +56,25 @@ static bool parse_num(const char *w, size_t n, unsigned *out)
 		             : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
 		             : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
 		                                                  : 99;
-		if (d >= base || v > (0xFFFFFFFFu - d) / base)
+		if (d >= base || v > (UINT64_MAX - d) / base)
 			return false;
 		v = v * base + d;
 	}
 	*out = v;
 	return true;
 }
+
+static bool parse_num(const char *w, size_t n, unsigned *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(w, n, &v) || v > 0xFFFFFFFFu)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+#define PAGE_MASK 0xFFFULL
 
 struct words {
 	const char *w[4];
@@ -147,6 +160,20 @@ static bool parse_key(struct manifest_server *s, const struct words *ws, char *e
 		        parse_num(ws->w[2], ws->n[2], &s->ms_port_count) && s->ms_port_count > 0 &&
 		        s->ms_port_first <= 65535 && s->ms_port_count <= 65536 - s->ms_port_first) ||
 		       (fail(err, errlen, "ports wants a first port and a count within 0-65535"), false);
+	if (word_eq(k, kn, "devmem") && ws->count == 3) {
+		if (s->ms_devmem_size)
+			return fail(err, errlen, "one devmem line a server"), false;
+		return (parse_u64(ws->w[1], ws->n[1], &s->ms_devmem_addr) &&
+		        parse_u64(ws->w[2], ws->n[2], &s->ms_devmem_size) && s->ms_devmem_size > 0 &&
+		        !((s->ms_devmem_addr | s->ms_devmem_size) & PAGE_MASK) &&
+		        s->ms_devmem_addr + s->ms_devmem_size > s->ms_devmem_addr &&
+		        s->ms_devmem_addr + s->ms_devmem_size <= MANIFEST_PHYS_END) ||
+		       (fail(err, errlen, "devmem wants a page-aligned physical address and size"), false);
+	}
+	if (word_eq(k, kn, "control") && ws->count == 1) {
+		s->ms_control = true;
+		return true;
+	}
 	if (ws->count != 2 || !parse_num(ws->w[1], ws->n[1], &v))
 		return fail(err, errlen, "unknown key, or a value that is not a number"), false;
 	if (word_eq(k, kn, "priority") && v >= 1 && v <= 99)

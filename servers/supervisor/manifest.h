@@ -11,17 +11,22 @@
  *       irq 4                   # an interrupt line
  *       ports 0x3f8 8           # first port and count
  *       heartbeat 1000          # ms between liveness checks; 0: none
+ *       devmem 0xfed00000 4096  # device memory: physical address, bytes
+ *                               # (page-aligned, not RAM; one line)
+ *       control                 # may kill, crash and restart servers
  *
  * Blank lines and text after '#' are ignored. This file has no hardware or
  * IPC in it, so the host tests link it as it is. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define MANIFEST_MAX_SERVERS 16
 #define MANIFEST_MAX_USES    4
 #define MANIFEST_NAME_LEN    24
+#define MANIFEST_PHYS_END    (1ULL << 52) /* the end of x86-64 physical addresses */
 
 enum restart_policy { RESTART_ALWAYS, RESTART_BACKOFF, RESTART_NEVER };
 
@@ -37,6 +42,8 @@ struct manifest_server {
 	int ms_irq; /* -1: none */
 	unsigned ms_port_first, ms_port_count;
 	unsigned ms_heartbeat_ms;
+	uint64_t ms_devmem_addr, ms_devmem_size; /* size 0: none */
+	bool ms_control;                         /* may use the supervisor's control calls */
 };
 
 struct manifest {

@@ -21,6 +21,12 @@
 #include "proto.h"
 #include "spawn.h"
 
+/* The badges of the capabilities to our endpoint that a server holds. */
+#define BADGE_INDEX   0xFFFFULL    /* its index in srvs */
+#define BADGE_SERVER  (1ULL << 40) /* | index: a server's calls to us */
+#define BADGE_FAULT   (1ULL << 41) /* | index: its fault messages */
+#define BADGE_CONTROL (1ULL << 42) /* with BADGE_SERVER: its block says control */
+
 struct srv {
 	const struct manifest_server *s_ms;
 	const struct boot_module_info *s_mod;

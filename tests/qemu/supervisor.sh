@@ -2,7 +2,9 @@
 # The supervisor with tests/sup/manifest.txt: servers start in dependency
 # order, hello answers through the endpoint the supervisor keeps, a crash
 # is noticed and hello comes back on the same endpoint, a server that
-# crashes on every start is left down after its limit. The client's TAP
+# crashes on every start is left down after its limit, a hung server is
+# found by its heartbeat, a server without a control line may not kill,
+# and a devmem line maps the HPET. The client's TAP
 # lines are copied through; the supervisor's log is checked here.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,7 +25,7 @@ expect_line '^suptest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "supervised_client_finishes"
 
-expect_line '^supervisor: 4 servers started$'
+expect_line '^supervisor: 5 servers started$'
 expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
 result "supervisor_starts_every_server_in_the_manifest"
 
@@ -38,4 +40,8 @@ result "server_crashing_on_start_is_left_down_after_its_limit"
 expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): up$'
 expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): hung: no answer to a heartbeat in time$'
 result "server_that_stops_answering_is_found_by_its_heartbeat"
+
+expect_line '^nosy: kill hello: the capability lacks a right the call needs; devmem slot 0$'
+expect_no_line 'killed on request'
+result "control_calls_need_the_control_line"
 finish

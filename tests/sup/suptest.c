@@ -1,7 +1,10 @@
 /* The supervisor test's client (see tests/sup/manifest.txt). As "crasher"
- * it faults at once, every start. As "suptest" it checks, through hello,
- * that lookup, calls, a crash and the restart work, prints one TAP line a
- * check, and ends QEMU. */
+ * it faults at once, every start. As "hanger" it stops answering once
+ * ready. As "nosy" (no control line, no devmem) it tries to kill hello and
+ * prints what it got, for tests/qemu/supervisor.sh to check. As "suptest"
+ * it checks, through hello, that lookup, calls, a crash and the restart
+ * work, and that its devmem line gave it the HPET's registers; it prints
+ * one TAP line a check, and ends QEMU. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +17,9 @@
 #include "server.h"
 #include "slots.h"
 #include "syscalls.h"
+#include "vspace.h"
+
+#define HPET_VENDOR_INTEL 0x8086 /* QEMU's HPET: general capabilities bits 31:16 */
 
 PROTO_CLIENT(HELLO_OPS)
 PROTO_CLIENT(SUP_OPS)
@@ -51,7 +57,7 @@ int main(void)
 	struct hello_none none = { 0 };
 	struct sup_name_req crash = { "hello" };
 	struct sup_generation_rep crep;
-	uint64_t t0, t1;
+	uint64_t t0, t1, va, hpet_caps;
 	long e;
 
 	if (strcmp(si->si_name, "crasher") == 0)
@@ -60,6 +66,11 @@ int main(void)
 		server_ready(); /* then never answers anything: only a heartbeat can tell */
 		for (;;)
 			__asm__ volatile("pause");
+	}
+	if (strcmp(si->si_name, "nosy") == 0) {
+		e = sup_kill(&sup, &crash, &crep);
+		printf("nosy: kill hello: %s; devmem slot %lu\n", proto_error_text(e), si->si_devmem);
+		return 0;
 	}
 	e = service_lookup("hello", &hello);
 	tap(e == E_OK, "lookup_finds_hello", e);
@@ -80,6 +91,10 @@ int main(void)
 	tap(e == E_OK && cr.count == 0, "restarted_instance_starts_afresh", e ? e : (long)cr.count);
 	/* Under -icount the time-stamp counter counts guest instructions. */
 	printf("suptest: recovery %lu TSC from the crash request to the restarted hello's answer\n", t1 - t0);
+	e = si->si_devmem ? vspace_map(si->si_devmem, 1, R_READ, 0, &va) : E_BAD_CAP;
+	hpet_caps = e == E_OK ? *(volatile uint64_t *)va : 0;
+	tap(e == E_OK && ((hpet_caps >> 16) & 0xFFFF) == HPET_VENDOR_INTEL && (hpet_caps >> 32) != 0,
+	    "devmem_line_gives_the_hpet_registers", e ? e : (long)hpet_caps);
 	sleep_ms(1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
 	/* Its service stays, but calls to it are refused instead of waiting
 	 * for ever (any opcode will do: nobody is there to read it). */

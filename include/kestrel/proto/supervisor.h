@@ -30,6 +30,7 @@ struct server_info {
 	uint64_t si_ioport;          /* slot: its I/O ports, or 0 */
 	uint64_t si_first_free_slot; /* slots from here on are empty */
 	uint64_t si_priority;        /* its threads' priority: more threads may have at most this */
+	uint64_t si_devmem;          /* slot: a frame of its device memory (manifest devmem), or 0 */
 };
 
 #define SUP_BASE (PROTO_FIRST + 0 * PROTO_RANGE)
@@ -96,7 +97,9 @@ struct sup_log_rep {
  * restart: the named server is stopped if it runs and started again at
  *   once, whatever its policy and even if it was left down.
  * log: one kept log line (E_NOT_FOUND when from is past the newest).
- * Names that are no server get PE_NO_SERVICE. */
+ * Names that are no server get PE_NO_SERVICE. kill, crash and restart
+ * need a `control` line in the caller's manifest block: E_NO_RIGHTS
+ * without. */
 #define SUP_OPS(X)                                                                                \
 	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep) \
 	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_generation_rep)            \
