@@ -11,7 +11,8 @@ qemu.sh's --timeout, so nothing here can hang.
     g = Guest(argv, log_path)
     g.expect(r"kestrel> ")            # a match object, or None on timeout
     g.command("echo hi", r"\nhi\n")   # types the line, waits for the regex
-    status = g.finish()               # QEMU's exit status
+    g.expect_all([r"a", r"b"])        # both, in either order
+    status = g.finish()               # QEMU's exit status (g.stop() ends it)
 
 expect() searches from where the previous successful expect() ended, so
 each check looks only at output that came after the one before it.
@@ -67,6 +68,24 @@ class Guest:
                 return None
             self._read(min(left, 0.1))
 
+    def expect_all(self, regexes, timeout=10.0):
+        """Waits up to timeout seconds until every regex matches in the
+        output after the last match, in any order (a server's restart, in
+        the supervisor's log lines, and its client's answer may come either
+        way round). Returns the matches in the order of regexes, None for
+        each that never came; moves past the last match only if all came."""
+        patterns = [re.compile(r) for r in regexes]
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [p.search(self.text, self.pos) for p in patterns]
+            if all(found):
+                self.pos = max(m.end() for m in found)
+                return found
+            left = deadline - time.monotonic()
+            if left <= 0 or (self.eof and self.proc.poll() is not None):
+                return found
+            self._read(min(left, 0.1))
+
     def type(self, keys, timeout=5.0):
         """Types keys one at a time, each after the echo of the one before
         (Backspace and Ctrl-U erase with "\\b \\b"; Enter echoes a newline).
@@ -117,6 +136,14 @@ class Guest:
         with open(self.log_path, "w") as f:
             f.write(self.text)
         return status
+
+
+    def stop(self):
+        """Ends QEMU at once (for a guest that cannot power itself off),
+        saves the transcript and returns QEMU's exit status."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        return self.finish(10.0)
 
 
 class Tap:

@@ -113,30 +113,116 @@ def main():
 
     check("ps_lists_every_server", ps_lists_every_server)
     check(
+        "kill_and_crash_of_a_server_left_down_say_it_is_not_running",
+        cmd("crash crasher", r"\ncrash: crasher: not running"),
+        cmd("kill crasher", r"\nkill: crasher: not running"),
+        cmd("ps", r"\ncrasher +failed +4 +3 "),
+    )
+
+    # kill and crash of each server that restarts. The supervisor prints
+    # the end of generation GEN and the start of GEN + 1 among the shell's
+    # output (ends_and_restarts) and keeps both as its last two log lines
+    # (logged); then each check proves that the new instance works.
+    ends = {"kill": r"killed on request\n", "crash": r"page fault \(address (?:0x)?0, ip (?:0x)?0, [^\n]*\n"}
+
+    def end_line(action, name, gen):
+        return rf"{name} \(generation {gen}\): {ends[action]}"
+
+    def up_line(name, gen):
+        return rf"{name} \(generation {gen + 1}\): up again, \d+ TSC \(\d+ ms\) after it died\n"
+
+    def ends_and_restarts(action, name, gen):
+        """Types ACTION NAME; the shell answers with the generation that
+        ended, or, when it ended itself, the next one greets. Either way a
+        prompt follows (the supervisor's lines may come before it)."""
+        if name == "shell":
+            answer = rf"\nKestrel shell \(generation {gen + 1}\);[^\n]*\n"
+        else:
+            answer = rf"\n{action}ed {name} \(generation {gen}\)\n"  # killed, crashed
+        answer += rf"(?:{SUP}[^\n]*\n)*{PROMPT}"
+        wanted = [
+            (SUP + end_line(action, name, gen), f"no supervisor line for the {action} of generation {gen}"),
+            (SUP + up_line(name, gen), f"no supervisor line for generation {gen + 1} up again"),
+            (answer, "no answer and prompt from the shell"),
+        ]
+
+        def step():
+            if not g.type(f"{action} {name}" + ENTER):
+                return f"{action} {name} was not echoed"
+            found = g.expect_all([regex for regex, _ in wanted], 20)
+            missing = [why for (_, why), m in zip(wanted, found) if not m]
+            return f"{action} {name}: " + "; ".join(missing) if missing else None
+
+        return step
+
+    def logged(action, name, gen):
+        return cmd("log 2", rf"\n +\d+ {SUP}{end_line(action, name, gen)} +\d+ {SUP}{up_line(name, gen)}")
+
+    check(
         "crashed_hello_is_restarted_and_answers",
-        cmd("crash hello", r"\ncrashed hello \(generation 1\)\n"),
-        cmd("hello count", r"\ncount 0\n"),
+        ends_and_restarts("crash", "hello", 1),
+        logged("crash", "hello", 1),
+        cmd("hello count", r"\ncount 0\n"),  # it was 8: the new instance starts afresh
         cmd("hello echo 9", r"\n9 \(from generation 2\)\n"),
     )
     check(
+        "killed_hello_is_restarted_and_answers",
+        cmd("hello add 4", r"\ncount 4\n"),
+        ends_and_restarts("kill", "hello", 2),
+        logged("kill", "hello", 2),
+        cmd("hello count", r"\ncount 0\n"),
+        cmd("hello echo 10", r"\n10 \(from generation 3\)\n"),
+    )
+    # Typing a command proves the new console works: each key must come
+    # back as its echo before the next is typed.
+    check(
         "killed_console_restarts_and_the_shell_comes_back",
-        cmd("kill console", r"\nkilled console \(generation 1\)\n"),
+        ends_and_restarts("kill", "console", 1),
+        logged("kill", "console", 1),
         cmd("echo back", r"\nback\n"),
         cmd("ps", r"\nconsole +up +2 +1 "),
     )
     check(
-        "restart_starts_a_new_generation",
-        cmd("restart hello", r"\nrestarted hello \(generation 3\)\n"),
-        cmd("hello echo 1", r"\n1 \(from generation 3\)\n"),
+        "crashed_console_restarts_and_the_shell_comes_back",
+        ends_and_restarts("crash", "console", 2),
+        logged("crash", "console", 2),
+        cmd("echo back again", r"\nback again\n"),
+        cmd("ps", r"\nconsole +up +3 +2 "),
     )
     check(
-        "log_shows_the_supervisors_last_lines",
-        cmd("log 3", r"\n +\d+ " + SUP + r"hello \(generation 3\): up again"),
+        "restart_starts_a_new_generation",
+        cmd("restart hello", r"\nrestarted hello \(generation 4\)\n"),
+        cmd("hello echo 1", r"\n1 \(from generation 4\)\n"),
     )
+
+    def log_shows_the_supervisors_last_lines():
+        if not g.command("log 3", r"\n"):
+            return "log 3 was not echoed"
+        listing = g.expect(r"(?s)(.*?)" + PROMPT)
+        lines = listing.group(1).splitlines() if listing else []
+        numbers = [int(m.group(1)) for m in (re.match(r" +(\d+) \[supervisor ", line) for line in lines) if m]
+        if len(lines) != 3 or len(numbers) != 3 or numbers != list(range(numbers[0], numbers[0] + 3)):
+            return f"not three numbered lines in a row: {lines!r}"
+        if not re.search(r"hello \(generation 3\): stopped for a restart on request$", lines[1]):
+            return f"the stop for the restart is not the second line: {lines!r}"
+        if not re.search(r"hello \(generation 4\): up again, ", lines[2]):
+            return f"the restarted hello is not the last line: {lines!r}"
+        return None
+
+    check("log_shows_the_supervisors_last_lines", log_shows_the_supervisors_last_lines)
     check(
         "killed_shell_restarts_with_a_fresh_prompt",
-        cmd("kill shell", r"Kestrel shell \(generation 2\)"),
+        ends_and_restarts("kill", "shell", 1),
+        logged("kill", "shell", 1),
         cmd("echo new shell", r"\nnew shell\n"),
+        cmd("ps", r"\nshell +up +2 +1 "),
+    )
+    check(
+        "crashed_shell_restarts_with_a_fresh_prompt",
+        ends_and_restarts("crash", "shell", 2),
+        logged("crash", "shell", 2),
+        cmd("echo newer shell", r"\nnewer shell\n"),
+        cmd("ps", r"\nshell +up +3 +2 "),
     )
 
     g.type("poweroff" + ENTER)
