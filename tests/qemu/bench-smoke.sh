@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A quick run of the IPC benchmark (200 iterations, fast path on): checks
 # that every figure make bench reads is there, positive, consistent
-# (min <= median <= p99) and sensibly ordered. No thresholds: figures are
-# make bench's business, never a test's.
+# (min <= median <= p99) and sensibly ordered; then the recovery run
+# (scripts/bench-recovery.sh): a figure for each server of the default
+# image. No thresholds: figures are make bench's business, never a test's.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/qemu/lib.sh
@@ -43,4 +44,17 @@ order ipc_rt_intra_8w ipc_rt_intra_64w
 order ipc_rt_inter_0w page_map_inter
 order ipc_rt_inter_64w page_copy_inter
 result "figures_are_ordered_sensibly"
+
+# The recovery rows: each server of the default image crashed at its shell.
+OUT=build/test-logs/qemu/bench-smoke-recovery.txt
+ACCEL=$ACCEL scripts/bench-recovery.sh >"$OUT" 2>&1
+status=$?
+[[ $status -eq 0 ]] || why+=" scripts/bench-recovery.sh failed with status $status;"
+result "recovery_run_crashes_every_server_and_ends"
+
+for s in $(scripts/bench-recovery.sh --names); do
+	grep -qE "^recovery $s fault_to_ready=[1-9][0-9]* generation=2$" "$OUT" ||
+		why+=" no well-formed recovery line for $s (a positive figure, generation 2);"
+done
+result "every_server_of_the_default_image_has_a_recovery_figure"
 finish
