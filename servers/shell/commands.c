@@ -185,12 +185,16 @@ static void cmd_ps(struct shell *sh, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	printf("%-16s %-10s %4s %8s %14s\n", "NAME", "STATE", "GEN", "RESTARTS", "UPTIME");
+	printf("%-16s %-10s %5s %4s %8s %14s\n", "NAME", "STATE", "PID", "GEN", "RESTARTS", "UPTIME");
 	for (uint64_t i = 0; (e = sup_list(&sh->sh_sup, &(struct sup_index_req){ i }, &r)) == E_OK; i++) {
 		r.name[SERVER_NAME_LEN - 1] = '\0';
-		printf("%-16s %-10s %4lu %8lu %8lu.%03lu s\n", r.name,
-		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", r.generation,
-		       r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
+		char pid[24] = "-";
+
+		if (r.pid)
+			snprintf(pid, sizeof(pid), "%lu", r.pid);
+		printf("%-16s %-10s %5s %4lu %8lu %8lu.%03lu s\n", r.name,
+		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", pid,
+		       r.generation, r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
 	}
 	if (e != E_NOT_FOUND)
 		fail("ps", e);
