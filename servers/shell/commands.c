@@ -294,7 +294,7 @@ static const struct command commands[] = {
 	{ "", "hello count", "the hello server's count", NULL },
 	{ "uptime", "uptime", "time since boot", cmd_uptime },
 	{ "mem", "mem", "free memory: the system's and this shell's pool", cmd_mem },
-	{ "ps", "ps", "the servers: state, generation, restarts, uptime", cmd_ps },
+	{ "ps", "ps", "the servers: state, pid, generation, restarts, uptime", cmd_ps },
 	{ "kill", "kill NAME", "end a server as a crash would; its restart policy applies", cmd_kill },
 	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
 	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },
