@@ -121,9 +121,7 @@ long __wrap_main(uint64_t arg)
 	uthread_self()->ut_libc = _global_impure_ptr;
 	start_arg = arg;
 	start_ms = sys_clock_ms();
-	/* Kernel thread ids start at 0, and kill() gives pid 0 a meaning of
-	 * its own, so the pid is the first thread's id plus one. */
-	start_pid = (pid_t)(sys_thread_id() + 1);
+	start_pid = (pid_t)pid_of_thread(sys_thread_id());
 	start_read_arg(arg);
 	atexit(__libc_fini_array);
 	__libc_init_array();

@@ -3,11 +3,13 @@
 
 #include "ipc.h"
 #include "slots.h"
+#include "syscalls.h"
 #include "vspace.h"
 
 PROTO_CLIENT(SUP_OPS)
 
 static const struct server_info *self;
+static uint64_t self_thread; /* the first thread's id, for the pid */
 
 const struct server_info *server_self(void)
 {
@@ -21,6 +23,7 @@ long server_attach(uint64_t arg)
 	if (arg != SERVER_INFO_VADDR || si->si_magic != SERVER_INFO_MAGIC)
 		return PE_BAD_REQUEST;
 	self = si;
+	self_thread = sys_thread_id(); /* attach runs on the first thread */
 	slots_init(self->si_first_free_slot);
 	vspace_init(self->si_self);
 	return E_OK;
@@ -29,7 +32,7 @@ long server_attach(uint64_t arg)
 long server_ready(void)
 {
 	struct proto_client sup = { self ? self->si_sup : CAP_NULL, 1 };
-	struct sup_ready_req q = { 0 };
+	struct sup_ready_req q = { pid_of_thread(self_thread) };
 	struct sup_ready_rep r;
 
 	if (!self)

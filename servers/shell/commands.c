@@ -185,12 +185,16 @@ static void cmd_ps(struct shell *sh, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	printf("%-16s %-10s %4s %8s %14s\n", "NAME", "STATE", "GEN", "RESTARTS", "UPTIME");
+	printf("%-16s %-10s %5s %4s %8s %14s\n", "NAME", "STATE", "PID", "GEN", "RESTARTS", "UPTIME");
 	for (uint64_t i = 0; (e = sup_list(&sh->sh_sup, &(struct sup_index_req){ i }, &r)) == E_OK; i++) {
 		r.name[SERVER_NAME_LEN - 1] = '\0';
-		printf("%-16s %-10s %4lu %8lu %8lu.%03lu s\n", r.name,
-		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", r.generation,
-		       r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
+		char pid[24] = "-";
+
+		if (r.pid)
+			snprintf(pid, sizeof(pid), "%lu", r.pid);
+		printf("%-16s %-10s %5s %4lu %8lu %8lu.%03lu s\n", r.name,
+		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", pid,
+		       r.generation, r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
 	}
 	if (e != E_NOT_FOUND)
 		fail("ps", e);
@@ -290,7 +294,7 @@ static const struct command commands[] = {
 	{ "", "hello count", "the hello server's count", NULL },
 	{ "uptime", "uptime", "time since boot", cmd_uptime },
 	{ "mem", "mem", "free memory: the system's and this shell's pool", cmd_mem },
-	{ "ps", "ps", "the servers: state, generation, restarts, uptime", cmd_ps },
+	{ "ps", "ps", "the servers: state, pid, generation, restarts, uptime", cmd_ps },
 	{ "kill", "kill NAME", "end a server as a crash would; its restart policy applies", cmd_kill },
 	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
 	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },

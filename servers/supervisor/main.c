@@ -27,6 +27,7 @@ unsigned srv_count;
 struct log_ring srv_log_ring;
 
 static const struct boot_info *bi;
+static uint64_t start_ms, start_tsc; /* ours, to tell time-stamp counts in microseconds */
 static struct manifest manifest;
 static uint64_t sep; /* our endpoint: servers' calls and faults */
 
@@ -189,6 +190,7 @@ long srv_start(struct srv *s)
 		return e;
 	}
 	s->s_state = SUP_STARTING;
+	s->s_pid = 0;
 	s->s_started_ms = sys_clock_ms();
 	policy_started(&s->s_rs, s->s_started_ms);
 	return E_OK;
@@ -240,16 +242,26 @@ static struct srv *caller(const struct proto_ctx *ctx)
 	return &srvs[ctx->pc_badge & BADGE_INDEX];
 }
 
+/* The counter's rate is measured over our whole run so far: ms ticks are
+ * coarse, so the longer we have run, the closer the figure. */
+static uint64_t tsc_to_us(uint64_t tsc)
+{
+	uint64_t ms = sys_clock_ms() - start_ms, per_ms = ms ? (sys_clock_tsc() - start_tsc) / ms : 0;
+
+	return per_ms ? tsc * 1000 / per_ms : 0;
+}
+
 long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct sup_ready_rep *r)
 {
 	struct srv *s = caller(ctx);
 	char what[96];
 
-	(void)q;
 	(void)r;
+	s->s_pid = q->pid;
 	if (s->s_generation > 1) {
-		snprintf(what, sizeof(what), "up again, %lu TSC (%lu ms) after it died",
-		         sys_clock_tsc() - s->s_died_tsc, sys_clock_ms() - s->s_died_ms);
+		uint64_t tsc = sys_clock_tsc() - s->s_died_tsc;
+
+		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after it died", tsc, tsc_to_us(tsc));
 		srv_log_event(s, what);
 	} else {
 		srv_log_event(s, "up");
@@ -385,6 +397,8 @@ int main(void)
 	long e;
 
 	/* The C library's start-up set up the slots and address space from it. */
+	start_ms = sys_clock_ms();
+	start_tsc = sys_clock_tsc();
 	bi = (const struct boot_info *)BOOT_INFO_VADDR;
 	if (bi->bi_magic != BOOT_INFO_MAGIC) {
 		fprintf(stderr, "supervisor: must be the first task\n");

@@ -239,9 +239,15 @@ unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *
 		if (!parse_key(cur, &ws, err, errlen))
 			return line;
 	}
-	for (unsigned j = 0; j < m->m_count; j++)
+	for (unsigned j = 0; j < m->m_count; j++) {
 		if (!m->m_servers[j].ms_binary[0])
 			return fail(err, errlen, "a server without a binary line"), server_line[j];
+		/* Only a server's loop answers heartbeats: a program that
+		 * provides nothing (the shell) has none and must not be taken
+		 * for hung. */
+		if (!m->m_servers[j].ms_provides[0])
+			m->m_servers[j].ms_heartbeat_ms = 0;
+	}
 	return 0;
 }
 

@@ -10,7 +10,8 @@
  *       uses console            # services it needs started first (repeatable)
  *       irq 4                   # an interrupt line
  *       ports 0x3f8 8           # first port and count
- *       heartbeat 1000          # ms between liveness checks; 0: none
+ *       heartbeat 1000          # ms between liveness checks; 0: none (always
+ *                               # none without provides: nothing answers)
  *       devmem 0xfed00000 4096  # device memory: physical address, bytes
  *                               # (page-aligned, not RAM; one line)
  *       control                 # may kill, crash and restart servers

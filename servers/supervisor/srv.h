@@ -39,6 +39,7 @@ struct srv {
 	uint64_t s_restart_at; /* ms, when RESTARTING */
 	uint64_t s_died_tsc;   /* when the last instance died, for the recovery time */
 	uint64_t s_died_ms;
+	uint64_t s_pid; /* what the running instance said when ready; 0 before */
 };
 
 extern struct srv srvs[MANIFEST_MAX_SERVERS];

@@ -135,10 +135,24 @@ static void omitted_keys_take_defaults(void **state)
 	assert_int_equal(s->ms_restart, RESTART_BACKOFF);
 	assert_int_equal(s->ms_limit, 5);
 	assert_int_equal(s->ms_irq, -1);
-	assert_int_equal(s->ms_heartbeat_ms, 1000);
+	assert_int_equal(s->ms_heartbeat_ms, 0); /* nothing provided: nothing answers heartbeats */
 	assert_int_equal(s->ms_nuses, 0);
 	assert_string_equal(s->ms_provides, "");
 	assert_int_equal(s->ms_port_count, 0);
+	assert_false(s->ms_control);
+	assert_true(s->ms_devmem_size == 0);
+	assert_int_equal(parse("server hello\nbinary hello.elf\nprovides hello\n"), 0);
+	assert_int_equal(m.m_servers[0].ms_heartbeat_ms, 1000);
+}
+
+static void heartbeat_is_only_for_servers_that_provide(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("server shell\nbinary shell.elf\nheartbeat 500\nuses hello\n"
+	                       "server hello\nbinary hello.elf\nheartbeat 500\nprovides hello\n"),
+	                 0);
+	assert_int_equal(find("shell")->ms_heartbeat_ms, 0);
+	assert_int_equal(find("hello")->ms_heartbeat_ms, 500);
 }
 
 static void empty_and_comment_only_input_has_no_servers(void **state)
@@ -248,7 +262,8 @@ static void bad_number_fails(void **state)
 static void largest_numbers_are_accepted(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("server a\nbinary a.elf\nheartbeat 4294967295\nlimit 0xFFFFFFFF\n"), 0);
+	assert_int_equal(
+	        parse("server a\nbinary a.elf\nprovides a\nheartbeat 4294967295\nlimit 0xFFFFFFFF\n"), 0);
 	assert_int_equal(m.m_servers[0].ms_heartbeat_ms, 4294967295u);
 	assert_int_equal(m.m_servers[0].ms_limit, 0xffffffffu);
 }
@@ -460,6 +475,7 @@ int main(void)
 		cmocka_unit_test(input_without_trailing_newline_parses_last_line),
 		cmocka_unit_test(len_bounds_the_input),
 		cmocka_unit_test(crlf_line_ends_are_accepted),
+		cmocka_unit_test(heartbeat_is_only_for_servers_that_provide),
 		cmocka_unit_test(devmem_and_control_give_rights),
 		cmocka_unit_test(bad_devmem_and_control_lines_fail),
 		cmocka_unit_test(unknown_key_fails),

@@ -12,6 +12,7 @@ the shell's hidden poweroff command, which only the test manifest allows.
 
 import re
 import sys
+import time
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
@@ -103,15 +104,27 @@ def main():
     )
 
     def ps_lists_every_server():
-        if not g.command("ps", r"\nNAME +STATE +GEN +RESTARTS +UPTIME\n"):
+        if not g.command("ps", r"\nNAME +STATE +PID +GEN +RESTARTS +UPTIME\n"):
             return "ps printed no header"
         table = g.expect(r"(?s)(.*?)" + PROMPT)
         rows = table.group(1) if table else ""
-        want = {"console": "up", "hello": "up", "crasher": "failed", "shell": "up"}
+        # A running server shows its pid, one left down a dash.
+        want = {"console": r"up +\d+", "hello": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
         bad = [n for n, st in want.items() if not re.search(rf"(?m)^{n} +{st} ", rows)]
         return f"rows wrong for {bad}: {rows!r}" if bad else None
 
     check("ps_lists_every_server", ps_lists_every_server)
+
+    def idle_shell_stays():
+        # The shell provides no service, so nothing may send it heartbeats
+        # and take it for hung (hello's deadline is 1 s): still generation
+        # 1, never restarted, after 2.5 s of waiting at the prompt.
+        time.sleep(2.5)
+        if not g.command("ps", r"\nshell +up +\d+ +1 +0 "):
+            return "the idle shell was restarted"
+        return None if g.expect(PROMPT) else "no prompt after ps"
+
+    check("idle_shell_is_not_taken_for_hung", idle_shell_stays)
     check(
         "kill_and_crash_of_a_server_left_down_say_it_is_not_running",
         cmd("crash crasher", r"\ncrash: crasher: not running"),
@@ -180,7 +193,7 @@ def main():
         ends_and_restarts("kill", "console", 1),
         logged("kill", "console", 1),
         cmd("echo back", r"\nback\n"),
-        cmd("ps", r"\nconsole +up +2 +1 "),
+        cmd("ps", r"\nconsole +up +\d+ +2 +1 "),
     )
     check(
         "crashed_console_restarts_and_the_shell_comes_back",

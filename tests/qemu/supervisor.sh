@@ -30,7 +30,7 @@ expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
 result "supervisor_starts_every_server_in_the_manifest"
 
 expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): page fault \(address 0, ip 0, '
-expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 2\): up again, [0-9]+ TSC \([0-9]+ ms\) after it died$'
+expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 2\): up again, [0-9]+ TSC \([0-9]+ us\) after it died$'
 result "crashed_server_is_restarted_and_recovery_measured"
 
 expect_count 4 '^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): invalid opcode'

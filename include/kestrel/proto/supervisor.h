@@ -35,8 +35,16 @@ struct server_info {
 
 #define SUP_BASE (PROTO_FIRST + 0 * PROTO_RANGE)
 
+/* A program's pid: the kernel id of its first thread plus one (ids start
+ * at 0, and kill() gives pid 0 a meaning of its own). getpid() returns
+ * it, ready tells it to the supervisor and ps shows it. */
+static inline uint64_t pid_of_thread(uint64_t thread_id)
+{
+	return thread_id + 1;
+}
+
 struct sup_ready_req {
-	uint64_t unused;
+	uint64_t pid; /* the caller's, for ps (it is only shown) */
 };
 struct sup_ready_rep {
 	uint64_t unused;
@@ -72,6 +80,7 @@ struct sup_list_rep {
 	uint64_t generation;
 	uint64_t restarts;  /* automatic and requested, since boot */
 	uint64_t uptime_ms; /* of the running instance; 0 when none runs */
+	uint64_t pid;       /* of the running instance once it is ready, else 0 */
 };
 
 /* The supervisor keeps its last SUP_LOG_LINES log lines (what it prints
