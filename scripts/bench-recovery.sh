@@ -24,16 +24,9 @@ fi
 accel=${ACCEL:-tcg}
 out=build/bench
 log=$out/recovery.log
-mkdir -p "$out/recovery"
+mkdir -p "$out"
 
-# servers/manifest.txt with "heartbeat 0" in the shell's block, for now:
-# the shell never receives on its endpoint, so the supervisor would end
-# it as hung about a second after it starts, and under -icount a second
-# of guest time can pass while the guest waits for the next key. Nothing
-# else changes; the supervisor finds the module by its last part.
-manifest=$out/recovery/manifest.txt
-sed -E '/^server[[:space:]]+shell([[:space:]#]|$)/a\	heartbeat 0' servers/manifest.txt >"$manifest"
-opts=(--test --accel "$accel" --timeout 300 --module build/servers/supervisor.elf --module "$manifest")
+opts=(--test --accel "$accel" --timeout 300 --module build/servers/supervisor.elf --module servers/manifest.txt)
 for binary in $(sed -nE 's/^[[:space:]]+binary[[:space:]]+([^[:space:]#]+).*/\1/p' servers/manifest.txt); do
 	[[ -f build/servers/$binary ]] || { echo "bench-recovery: no build/servers/$binary (make all)" >&2; exit 1; }
 	opts+=(--module "build/servers/$binary")
