@@ -120,21 +120,9 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 	if (err != E_OK)
 		panic("roottask: cannot create the first thread (error %d)", err);
 
-	give(task, BOOT_SLOT_TASK,
-	     (struct cap){ .c_type = CAP_TASK,
-	                   .c_rights = R_ALL,
-	                   .c_obj = task_index(task),
-	                   .c_gen = task->t_obj.ko_gen });
-	give(task, BOOT_SLOT_THREAD,
-	     (struct cap){ .c_type = CAP_THREAD,
-	                   .c_rights = R_ALL,
-	                   .c_obj = thread_index(thread),
-	                   .c_gen = thread->t_obj.ko_gen });
-	give(task, BOOT_SLOT_POOL,
-	     (struct cap){ .c_type = CAP_POOL,
-	                   .c_rights = R_ALL,
-	                   .c_obj = pool,
-	                   .c_gen = pools[pool].p_obj.ko_gen });
+	cap_install_obj(&task->t_caps[BOOT_SLOT_TASK], &task->t_obj, task_index(task), R_ALL);
+	cap_install_obj(&task->t_caps[BOOT_SLOT_THREAD], &thread->t_obj, thread_index(thread), R_ALL);
+	cap_install_obj(&task->t_caps[BOOT_SLOT_POOL], &pools[pool].p_obj, pool, R_ALL);
 	give(task, BOOT_SLOT_IRQ_CONTROL, (struct cap){ .c_type = CAP_IRQ_CONTROL, .c_rights = R_ALL });
 	give(task, BOOT_SLOT_IOPORT,
 	     (struct cap){ .c_type = CAP_IOPORT, .c_rights = R_ALL, .c_count = 65536 });

@@ -2,11 +2,13 @@
  * messages. */
 #include "thread.h"
 
+#include <kestrel/boot.h>
 #include <kestrel/error.h>
 #include <kestrel/fault.h>
 #include <kestrel/ipc.h>
 
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/pte.h"
 #include "arch/x86_64/switch.h"
 #include "endpoint.h"
 #include "panic.h"
@@ -39,6 +41,33 @@ struct thread *thread_alloc(struct task *task, uint8_t prio)
 		return t;
 	}
 	return NULL;
+}
+
+int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out)
+{
+	struct thread *nt;
+	paddr_t pa;
+	int err;
+
+	if (buf_va & (FRAME_SIZE - 1) || buf_va == 0 || buf_va >= USER_TOP)
+		return E_BAD_ARG;
+	nt = thread_alloc(task, prio);
+	if (!nt)
+		return E_LIMIT;
+	err = pool_alloc_page(pool, &pa);
+	if (err == E_OK) {
+		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
+		if (err != E_OK)
+			frame_unref(pa);
+	}
+	if (err != E_OK) {
+		thread_destroy(nt);
+		return err;
+	}
+	nt->t_ipcbuf_pa = pa;
+	nt->t_ipcbuf_va = buf_va;
+	*out = nt;
+	return E_OK;
 }
 
 void thread_cancel_wait(struct thread *t, int err)
