@@ -11,7 +11,6 @@
 #include "trap.h"
 
 enum {
-	LAPIC_ID = 0x020,
 	LAPIC_EOI = 0x0B0,
 	LAPIC_SVR = 0x0F0,
 	LAPIC_LVT_TIMER = 0x320,

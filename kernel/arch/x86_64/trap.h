@@ -24,7 +24,6 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
 
 enum {
 	VEC_DE = 0,
-	VEC_DB = 1,
 	VEC_NMI = 2,
 	VEC_BP = 3,
 	VEC_UD = 6,
@@ -44,10 +43,7 @@ enum {
 };
 
 /* Flags a user thread starts with: interrupts on, the always-one bit. */
-#define RFLAGS_USER      0x202ULL
-/* The flags user code may change (CF PF AF ZF SF DF OF AC); the rest, IF
- * and IOPL among them, the kernel keeps. */
-#define RFLAGS_USER_MASK 0x40DD5ULL
+#define RFLAGS_USER 0x202ULL
 
 /* An interrupt handler runs with interrupts off; the LAPIC EOI is sent by
  * the dispatcher after it returns. */
