@@ -198,21 +198,9 @@ static void sys_obj_destroy(struct thread *t, struct trap_frame *f)
 
 	FAIL_IF(!c || !cap_is_live(c), E_BAD_CAP);
 	FAIL_IF(!(c->c_rights & R_CONTROL), E_NO_RIGHTS);
+	FAIL_IF(c->c_type != CAP_TASK && c->c_type != CAP_THREAD && c->c_type != CAP_ENDPOINT, E_WRONG_TYPE);
 	RESULT(E_OK); /* before: the caller may be among what is destroyed */
-	switch (c->c_type) {
-	case CAP_TASK:
-		task_destroy(&tasks[c->c_obj]);
-		break;
-	case CAP_THREAD:
-		thread_destroy(&threads[c->c_obj]);
-		break;
-	case CAP_ENDPOINT:
-		endpoint_destroy(&endpoints[c->c_obj]);
-		break;
-	default:
-		RESULT(E_WRONG_TYPE);
-		break;
-	}
+	kobj_destroy(cap_kobj(c));
 }
 
 /* Ends a call that made object o (index idx): o belongs to the caller's
