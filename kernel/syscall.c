@@ -328,7 +328,7 @@ static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, dma ? R_WRITE | R_CONTROL : R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	FAIL_IF(!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA), E_BAD_ARG);
-	CHECK(pool_alloc(pool->c_obj, f->rdx, f->rdx > 1, &pa));
+	CHECK(pool_alloc(pool->c_obj, f->rdx, &pa));
 	c = (struct cap){ .c_type = CAP_FRAME,
 		          .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
 		          .c_flags = FRAME_COUNTED,

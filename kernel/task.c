@@ -253,7 +253,7 @@ void task_update_iomap(struct task *t)
 	for (size_t i = 1; i < CAP_SLOTS; i++)
 		any |= t->t_caps[i].c_type == CAP_IOPORT;
 	if (any && !t->t_iomap) {
-		if (pool_alloc(t->t_pool, 2, true, &t->t_iomap_pa) != E_OK)
+		if (pool_alloc(t->t_pool, 2, &t->t_iomap_pa) != E_OK)
 			return; /* no memory: the task gets no ports rather than a failure */
 		t->t_iomap = pa_to_va(t->t_iomap_pa);
 	}
