@@ -163,29 +163,15 @@ void ipc_drop_reply(struct cap *reply, int err)
 	sched_make_ready(c, false);
 }
 
-int ipc_reply(struct thread *t)
+int ipc_reply(struct thread *t, struct cap *slot)
 {
-	struct cap caller = t->t_caller;
+	struct cap reply = *slot;
 
-	t->t_caller = (struct cap){ 0 };
-	if (caller.c_type != CAP_REPLY || !cap_is_live(&caller))
+	*slot = (struct cap){ 0 };
+	if (reply.c_type != CAP_REPLY || !cap_is_live(&reply))
 		return E_NO_REPLY;
-	answer(t, &threads[caller.c_obj]);
-	return E_OK;
-}
-
-/* send on a slot holding a saved reply capability answers that call. */
-static void send_on_reply(struct thread *t, struct cap *c)
-{
-	struct cap reply = *c;
-
-	*c = (struct cap){ 0 };
-	if (!cap_is_live(&reply)) {
-		thread_set_result(t, E_NO_REPLY);
-		return;
-	}
-	thread_set_result(t, E_OK);
 	answer(t, &threads[reply.c_obj]);
+	return E_OK;
 }
 
 static void send_to(struct thread *t, struct endpoint *ep, bool block)
@@ -216,7 +202,7 @@ void ipc_send(struct thread *t, uint64_t slot, bool block, bool call)
 		return;
 	}
 	if (c && c->c_type == CAP_REPLY && !call) {
-		send_on_reply(t, c);
+		thread_set_result(t, ipc_reply(t, c)); /* a saved reply capability */
 		return;
 	}
 	err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_WRITE, &c);
@@ -248,12 +234,8 @@ void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout)
 		return;
 	}
 	ep = &endpoints[c->c_obj];
-	if (t->t_caller.c_type == CAP_REPLY) {
-		struct cap old = t->t_caller;
-
-		t->t_caller = (struct cap){ 0 };
-		ipc_drop_reply(&old, E_NO_REPLY);
-	}
+	ipc_drop_reply(&t->t_caller, E_NO_REPLY); /* the call it did not answer */
+	t->t_caller = (struct cap){ 0 };
 	if (ep->ep_irq_pending) {
 		t->t_frame.rdi = ep->ep_irq_pending;
 		t->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);

@@ -114,13 +114,13 @@ static void sys_call(struct thread *t, struct trap_frame *f)
 static void sys_reply(struct thread *t, struct trap_frame *f)
 {
 	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
-	RESULT(ipc_reply(t));
+	RESULT(ipc_reply(t, &t->t_caller));
 }
 
 static void sys_reply_recv(struct thread *t, struct trap_frame *f)
 {
 	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
-	ipc_reply(t);
+	ipc_reply(t, &t->t_caller);
 	ipc_recv(t, f->rdi, IPC_FOREVER);
 }
 

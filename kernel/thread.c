@@ -100,8 +100,7 @@ void thread_destroy(struct thread *t)
 {
 	kobj_kill(&t->t_obj);
 	thread_cancel_wait(t, E_DEAD);
-	if (t->t_caller.c_type == CAP_REPLY)
-		ipc_drop_reply(&t->t_caller, E_DEAD);
+	ipc_drop_reply(&t->t_caller, E_DEAD);
 	t->t_caller = (struct cap){ 0 };
 	t->t_fault_ep = (struct cap){ 0 };
 	if (t->t_ipcbuf_pa) {
