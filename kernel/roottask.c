@@ -32,8 +32,7 @@ struct elf64_phdr {
 
 enum { PT_LOAD = 1, PF_X = 1, PF_W = 2, ET_EXEC = 2, EM_X86_64 = 62 };
 
-static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags,
-                          paddr_t *first)
+static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		paddr_t pa;
@@ -42,8 +41,6 @@ static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_
 		    task_map(task, va + i * FRAME_SIZE, pa, 1, flags, true) != E_OK)
 			panic("roottask: cannot map %#lx", va + i * FRAME_SIZE);
 		frame_unref(pa); /* the mapping holds it */
-		if (first && i == 0)
-			*first = pa;
 	}
 }
 
@@ -79,7 +76,7 @@ static uint64_t load_elf(struct task *task, uint32_t pool, const uint8_t *img, u
 			return 0;
 		/* Map writable first so the kernel's copy goes through the
 		 * same checked path as any user copy, then set the rights. */
-		map_new_pages(task, pool, start, (end - start) / FRAME_SIZE, PTE_W, NULL);
+		map_new_pages(task, pool, start, (end - start) / FRAME_SIZE, PTE_W);
 		copy_to_task(task, ph->p_vaddr, img + ph->p_offset, ph->p_filesz);
 		task_protect(task, start, (end - start) / FRAME_SIZE, flags);
 	}
@@ -115,7 +112,7 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 		return;
 	}
 	map_new_pages(task, pool, BOOT_STACK_TOP - BOOT_STACK_PAGES * FRAME_SIZE, BOOT_STACK_PAGES,
-	              PTE_W | PTE_NX, NULL);
+	              PTE_W | PTE_NX);
 	err = thread_create_in(task, pool, BOOT_IPC_BUFFER, ROOT_PRIORITY, &thread);
 	if (err != E_OK)
 		panic("roottask: cannot create the first thread (error %d)", err);
@@ -155,7 +152,7 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 	info.bi_irq_lines = irq_line_count();
 	for (size_t j = 0; j + 1 < sizeof(info.bi_cmdline) && bi->bi_cmdline[j]; j++)
 		info.bi_cmdline[j] = bi->bi_cmdline[j];
-	map_new_pages(task, pool, BOOT_INFO_VADDR, 1, PTE_W | PTE_NX, NULL);
+	map_new_pages(task, pool, BOOT_INFO_VADDR, 1, PTE_W | PTE_NX);
 	info.bi_pool_pages = pools[pool].p_quota - pools[pool].p_used;
 	copy_to_task(task, BOOT_INFO_VADDR, (const uint8_t *)&info, sizeof(info));
 	task_protect(task, BOOT_INFO_VADDR, 1, PTE_NX);
