@@ -45,12 +45,7 @@ enum {
 /* Flags a user thread starts with: interrupts on, the always-one bit. */
 #define RFLAGS_USER 0x202ULL
 
-/* An interrupt handler runs with interrupts off; the LAPIC EOI is sent by
- * the dispatcher after it returns. */
-typedef void (*irq_handler_fn)(struct trap_frame *tf);
-
 void trap_init(void);
-void trap_set_handler(unsigned vector, irq_handler_fn fn);
 /* Entry from kernel mode (the idle loop, or a kernel bug). Returns. */
 void trap_dispatch(struct trap_frame *tf);
 
