@@ -52,10 +52,12 @@ static inline bool ipc_message_fits(uint64_t info)
 	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
 }
 
-/* The IPC operations on the current thread, arguments and results in its
- * frame (syscall.h's register convention). They may block it. */
-void ipc_send(struct thread *t, uint64_t slot, bool block, bool call);
-void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout);
+/* The IPC operations on the current thread, with the endpoint capability
+ * (send: R_WRITE) or endpoint (recv: R_READ) syscall.c looked up; the
+ * message and results are in t's frame (syscall.h's register convention).
+ * They may block it. */
+void ipc_send(struct thread *t, const struct cap *ep, bool block, bool call);
+void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout);
 
 /* Answers, with t's message, the call that the reply capability in slot
  * names (&t->t_caller: the last call t received), emptying the slot.

@@ -192,29 +192,13 @@ static void send_to(struct thread *t, struct endpoint *ep, bool block)
 	}
 }
 
-void ipc_send(struct thread *t, uint64_t slot, bool block, bool call)
+void ipc_send(struct thread *t, const struct cap *ep, bool block, bool call)
 {
-	struct cap *c = cap_slot(t->t_task, slot);
-	int err;
-
-	if (!ipc_message_fits(t->t_frame.rsi)) {
-		thread_set_result(t, E_BAD_LENGTH);
-		return;
-	}
-	if (c && c->c_type == CAP_REPLY && !call) {
-		thread_set_result(t, ipc_reply(t, c)); /* a saved reply capability */
-		return;
-	}
-	err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_WRITE, &c);
-	if (err != E_OK) {
-		thread_set_result(t, err);
-		return;
-	}
-	t->t_send_badge = c->c_word;
-	t->t_send_grant = (c->c_rights & R_GRANT) != 0;
+	t->t_send_badge = ep->c_word;
+	t->t_send_grant = (ep->c_rights & R_GRANT) != 0;
 	t->t_send_call = call;
 	t->t_in_fault = false;
-	send_to(t, &endpoints[c->c_obj], block);
+	send_to(t, &endpoints[ep->c_obj], block);
 }
 
 void ipc_send_fault(struct thread *t, struct endpoint *ep)
@@ -222,18 +206,10 @@ void ipc_send_fault(struct thread *t, struct endpoint *ep)
 	send_to(t, ep, true);
 }
 
-void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout)
+void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout)
 {
-	struct endpoint *ep;
 	struct thread *s;
-	struct cap *c;
-	int err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_READ, &c);
 
-	if (err != E_OK) {
-		thread_set_result(t, err);
-		return;
-	}
-	ep = &endpoints[c->c_obj];
 	ipc_drop_reply(&t->t_caller, E_NO_REPLY); /* the call it did not answer */
 	t->t_caller = (struct cap){ 0 };
 	if (ep->ep_irq_pending) {

@@ -91,24 +91,42 @@ static void sys_thread_id(struct thread *t, struct trap_frame *f)
 	RESULT(thread_index(t));
 }
 
+/* send, nbsend and call on an endpoint; send on a saved reply capability
+ * answers that call. */
+static void send(struct thread *t, struct trap_frame *f, bool block, bool call)
+{
+	struct cap *c = cap_slot(t->t_task, f->rdi);
+
+	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
+	if (c && c->c_type == CAP_REPLY && !call) {
+		RESULT(ipc_reply(t, c));
+		return;
+	}
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_WRITE, &c));
+	ipc_send(t, c, block, call);
+}
+
 static void sys_send(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, true, false);
+	send(t, f, true, false);
 }
 
 static void sys_nbsend(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, false, false);
+	send(t, f, false, false);
 }
 
 static void sys_recv(struct thread *t, struct trap_frame *f)
 {
-	ipc_recv(t, f->rdi, f->rsi);
+	struct cap *ep;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_READ, &ep));
+	ipc_recv(t, &endpoints[ep->c_obj], f->rsi);
 }
 
 static void sys_call(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, true, true);
+	send(t, f, true, true);
 }
 
 static void sys_reply(struct thread *t, struct trap_frame *f)
@@ -119,9 +137,12 @@ static void sys_reply(struct thread *t, struct trap_frame *f)
 
 static void sys_reply_recv(struct thread *t, struct trap_frame *f)
 {
+	struct cap *ep;
+
 	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
-	ipc_reply(t, &t->t_caller);
-	ipc_recv(t, f->rdi, IPC_FOREVER);
+	ipc_reply(t, &t->t_caller); /* failures are ignored: the receive goes on */
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_READ, &ep));
+	ipc_recv(t, &endpoints[ep->c_obj], IPC_FOREVER);
 }
 
 static void sys_reply_save(struct thread *t, struct trap_frame *f)
