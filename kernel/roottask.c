@@ -101,8 +101,8 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 		kprintf("kernel: no boot modules, so no first task\n");
 		return;
 	}
-	task = task_create(pool, &err);
-	if (!task)
+	err = task_create(pool, &task);
+	if (err != E_OK)
 		panic("roottask: cannot create the first task (error %d)", err);
 	entry = load_elf(task, pool, pa_to_va(m->bm_start), m->bm_end - m->bm_start);
 	if (!entry) {

@@ -249,12 +249,10 @@ static void sys_task_create(struct thread *t, struct trap_frame *f)
 {
 	struct cap *pool, *dst;
 	struct task *task;
-	int err;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	task = task_create(pool->c_obj, &err);
-	CHECK(err);
+	CHECK(task_create(pool->c_obj, &task));
 	install_new(t, dst, &task->t_obj, task_index(task), R_ALL);
 }
 

@@ -17,7 +17,7 @@
 
 struct task tasks[MAX_TASKS];
 
-struct task *task_create(uint32_t pool, int *err)
+int task_create(uint32_t pool, struct task **out)
 {
 	struct task *t = NULL;
 	pte_t *root;
@@ -25,13 +25,10 @@ struct task *task_create(uint32_t pool, int *err)
 	for (size_t i = 0; i < MAX_TASKS && !t; i++)
 		if (!tasks[i].t_obj.ko_live)
 			t = &tasks[i];
-	if (!t) {
-		*err = E_LIMIT;
-		return NULL;
-	}
-	*err = pool_alloc_page(pool, &t->t_root);
-	if (*err != E_OK)
-		return NULL;
+	if (!t)
+		return E_LIMIT;
+	if (pool_alloc_page(pool, &t->t_root) != E_OK)
+		return E_NO_MEMORY;
 	root = pa_to_va(t->t_root);
 	for (size_t i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		root[i] = ((pte_t *)pa_to_va(kernel_root))[i];
@@ -44,7 +41,8 @@ struct task *task_create(uint32_t pool, int *err)
 	t->t_pool = pool;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;
-	return t;
+	*out = t;
+	return E_OK;
 }
 
 /* Frees the user half below table (at level, 4 = top), dropping the frame
