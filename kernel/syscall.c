@@ -42,10 +42,9 @@ static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
 
 	if (!c)
 		return E_BAD_CAP;
-	if (c->c_type != CAP_EMPTY && cap_is_live(c))
+	if (cap_is_live(c))
 		return E_SLOT_FULL;
-	if (c->c_type != CAP_EMPTY)
-		cap_clear(c, E_NO_REPLY);
+	cap_clear(c, E_NO_REPLY); /* a stale capability's references go */
 	*out = c;
 	return E_OK;
 }

@@ -74,20 +74,12 @@ void thread_cancel_wait(struct thread *t, int err)
 {
 	bool waiting = t->t_state == TS_SEND || t->t_state == TS_RECV || t->t_state == TS_REPLY;
 
-	switch (t->t_state) {
-	case TS_SEND:
-	case TS_RECV:
+	if (t->t_state == TS_SEND || t->t_state == TS_RECV)
 		endpoint_dequeue(t->t_ep, t);
-		break;
-	case TS_REPLY:
+	else if (t->t_state == TS_REPLY)
 		t->t_call_seq++; /* the reply capability no longer matches */
-		break;
-	case TS_READY:
+	else if (t->t_state == TS_READY)
 		sched_dequeue(t);
-		break;
-	default:
-		break;
-	}
 	sched_timeout_remove(t);
 	/* Only an interrupted system call has a result; a thread that was
 	 * preempted keeps its registers. */
