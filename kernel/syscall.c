@@ -339,7 +339,7 @@ static bool pages_ok(uint64_t pages)
 
 static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 {
-	struct cap *pool, *dst, c;
+	struct cap *pool, *dst;
 	bool dma = f->r10 & MEM_DMA;
 	paddr_t pa;
 
@@ -347,14 +347,12 @@ static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	FAIL_IF(!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA), E_BAD_ARG);
 	CHECK(pool_alloc(pool->c_obj, f->rdx, &pa));
-	c = (struct cap){ .c_type = CAP_FRAME,
-		          .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
-		          .c_flags = FRAME_COUNTED,
-		          .c_count = (uint32_t)f->rdx,
-		          .c_word = pa };
-	cap_install(dst, &c);
-	for (uint64_t i = 0; i < f->rdx; i++)
-		frame_unref(pa + i * FRAME_SIZE); /* the capability's reference is enough */
+	/* The new pages' one reference each becomes the capability's. */
+	*dst = (struct cap){ .c_type = CAP_FRAME,
+		             .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
+		             .c_flags = FRAME_COUNTED,
+		             .c_count = (uint32_t)f->rdx,
+		             .c_word = pa };
 	RESULT(E_OK);
 }
 
