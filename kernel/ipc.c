@@ -18,7 +18,6 @@
 #include <kestrel/ipc.h>
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "sched.h"

@@ -10,7 +10,6 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/switch.h"
-#include "panic.h"
 #include "pool.h"
 #include "thread.h"
 #include "vm.h"

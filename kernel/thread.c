@@ -11,7 +11,6 @@
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/switch.h"
 #include "endpoint.h"
-#include "panic.h"
 #include "pool.h"
 #include "printf.h"
 #include "sched.h"
