@@ -18,7 +18,8 @@
 
 struct thread threads[MAX_THREADS];
 
-struct thread *thread_alloc(struct task *task, uint8_t prio)
+/* A new thread in task, or NULL when the table is full. */
+static struct thread *thread_alloc(struct task *task, uint8_t prio)
 {
 	for (size_t i = 0; i < MAX_THREADS; i++) {
 		struct thread *t = &threads[i];

@@ -102,7 +102,8 @@ void trap_backtrace(uintptr_t rip, uintptr_t rbp)
 	kprintf("\n");
 }
 
-void trap_dump(const struct trap_frame *tf)
+/* Prints the registers, control registers and a frame-pointer backtrace. */
+static void trap_dump(const struct trap_frame *tf)
 {
 	const char *name =
 	        tf->vector < 32 && exception_names[tf->vector] ? exception_names[tf->vector] : "interrupt";

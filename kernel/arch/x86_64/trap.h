@@ -53,8 +53,5 @@ void trap_dispatch(struct trap_frame *tf);
  * returning to user mode in whichever thread runs next. */
 __attribute__((noreturn)) void trap_dispatch_user(struct trap_frame *tf);
 
-/* Prints the registers, control registers and a frame-pointer backtrace. */
-void trap_dump(const struct trap_frame *tf);
-
 /* Prints rip, then the return addresses found by following saved rbp. */
 void trap_backtrace(uintptr_t rip, uintptr_t rbp);
