@@ -177,12 +177,10 @@ bool boot_option(const char *cmdline, const char *key, char *val, size_t len)
 		}
 		if (!*k && (*p == '=' || *p == ' ' || *p == '\0') && w != p) {
 			const char *v = *p == '=' ? p + 1 : p;
-			size_t i = 0;
+			size_t i;
 
-			while (v[i] && v[i] != ' ' && i + 1 < len) {
+			for (i = 0; v[i] && v[i] != ' ' && i + 1 < len; i++)
 				val[i] = v[i];
-				i++;
-			}
 			if (len)
 				val[i] = '\0';
 			return true;

@@ -74,6 +74,14 @@ void cap_install(struct cap *slot, const struct cap *c)
 			frame_ref(c->c_word + i * FRAME_SIZE);
 }
 
+void cap_install_obj(struct cap *slot, const struct kobj *o, uint32_t index, unsigned rights)
+{
+	cap_install(slot, &(struct cap){ .c_type = o->ko_type,
+	                                 .c_rights = (uint8_t)rights,
+	                                 .c_obj = index,
+	                                 .c_gen = o->ko_gen });
+}
+
 void cap_clear(struct cap *slot, int reply_error)
 {
 	struct cap c = *slot;

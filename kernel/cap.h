@@ -49,6 +49,10 @@ bool cap_is_live(const struct cap *c);
 /* Writes c into an empty slot, taking the references a capability holds. */
 void cap_install(struct cap *slot, const struct cap *c);
 
+/* Installs a capability with rights to the counted object o, which is
+ * entry index of its type's table. */
+void cap_install_obj(struct cap *slot, const struct kobj *o, uint32_t index, unsigned rights);
+
 /* Empties a slot, dropping its references: the last reference destroys
  * the object. A reply capability being dropped wakes its caller with
  * reply_error. */

@@ -5,7 +5,8 @@
 
 #define CLOCK_HZ 1000
 
-/* Called from the timer interrupt, interrupts off. */
+/* Called from the timer interrupt, interrupts off: counts the tick and
+ * passes it on to the scheduler (sched_tick). */
 void clock_tick(void);
 
 uint64_t clock_ticks(void);

@@ -52,11 +52,17 @@ static inline bool ipc_message_fits(uint64_t info)
 	return MSGINFO_WORDS(info) <= MSG_MAX_WORDS && MSGINFO_CAPS(info) <= MSG_MAX_CAPS;
 }
 
-/* The IPC operations on the current thread, arguments and results in its
- * frame (syscall.h's register convention). They may block it. */
-void ipc_send(struct thread *t, uint64_t slot, bool block, bool call);
-void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout);
-int ipc_reply(struct thread *t);
+/* The IPC operations on the current thread, with the endpoint capability
+ * (send: R_WRITE) or endpoint (recv: R_READ) syscall.c looked up; the
+ * message and results are in t's frame (syscall.h's register convention).
+ * They may block it. */
+void ipc_send(struct thread *t, const struct cap *ep, bool block, bool call);
+void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout);
+
+/* Answers, with t's message, the call that the reply capability in slot
+ * names (&t->t_caller: the last call t received), emptying the slot.
+ * Returns E_OK, or E_NO_REPLY if there is no such call (any more). */
+int ipc_reply(struct thread *t, struct cap *slot);
 
 /* Delivers an interrupt with badge to ep: to a waiting receiver, or kept
  * pending for the next one. */
@@ -66,5 +72,6 @@ void ipc_notify_irq(struct endpoint *ep, uint64_t badge);
  * send). */
 void ipc_send_fault(struct thread *t, struct endpoint *ep);
 
-/* Drops the call t received and did not answer; its caller gets err. */
+/* Drops the call a reply capability names, if it is still waiting: its
+ * caller gets err. */
 void ipc_drop_reply(struct cap *reply, int err);

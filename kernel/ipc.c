@@ -18,7 +18,6 @@
 #include <kestrel/ipc.h>
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "sched.h"
@@ -163,29 +162,15 @@ void ipc_drop_reply(struct cap *reply, int err)
 	sched_make_ready(c, false);
 }
 
-int ipc_reply(struct thread *t)
+int ipc_reply(struct thread *t, struct cap *slot)
 {
-	struct cap caller = t->t_caller;
+	struct cap reply = *slot;
 
-	t->t_caller = (struct cap){ 0 };
-	if (caller.c_type != CAP_REPLY || !cap_is_live(&caller))
+	*slot = (struct cap){ 0 };
+	if (reply.c_type != CAP_REPLY || !cap_is_live(&reply))
 		return E_NO_REPLY;
-	answer(t, &threads[caller.c_obj]);
-	return E_OK;
-}
-
-/* send on a slot holding a saved reply capability answers that call. */
-static void send_on_reply(struct thread *t, struct cap *c)
-{
-	struct cap reply = *c;
-
-	*c = (struct cap){ 0 };
-	if (!cap_is_live(&reply)) {
-		thread_set_result(t, E_NO_REPLY);
-		return;
-	}
-	thread_set_result(t, E_OK);
 	answer(t, &threads[reply.c_obj]);
+	return E_OK;
 }
 
 static void send_to(struct thread *t, struct endpoint *ep, bool block)
@@ -206,29 +191,13 @@ static void send_to(struct thread *t, struct endpoint *ep, bool block)
 	}
 }
 
-void ipc_send(struct thread *t, uint64_t slot, bool block, bool call)
+void ipc_send(struct thread *t, const struct cap *ep, bool block, bool call)
 {
-	struct cap *c = cap_slot(t->t_task, slot);
-	int err;
-
-	if (!ipc_message_fits(t->t_frame.rsi)) {
-		thread_set_result(t, E_BAD_LENGTH);
-		return;
-	}
-	if (c && c->c_type == CAP_REPLY && !call) {
-		send_on_reply(t, c);
-		return;
-	}
-	err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_WRITE, &c);
-	if (err != E_OK) {
-		thread_set_result(t, err);
-		return;
-	}
-	t->t_send_badge = c->c_word;
-	t->t_send_grant = (c->c_rights & R_GRANT) != 0;
+	t->t_send_badge = ep->c_word;
+	t->t_send_grant = (ep->c_rights & R_GRANT) != 0;
 	t->t_send_call = call;
 	t->t_in_fault = false;
-	send_to(t, &endpoints[c->c_obj], block);
+	send_to(t, &endpoints[ep->c_obj], block);
 }
 
 void ipc_send_fault(struct thread *t, struct endpoint *ep)
@@ -236,24 +205,12 @@ void ipc_send_fault(struct thread *t, struct endpoint *ep)
 	send_to(t, ep, true);
 }
 
-void ipc_recv(struct thread *t, uint64_t slot, uint64_t timeout)
+void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout)
 {
-	struct endpoint *ep;
 	struct thread *s;
-	struct cap *c;
-	int err = cap_lookup(t->t_task, slot, CAP_ENDPOINT, R_READ, &c);
 
-	if (err != E_OK) {
-		thread_set_result(t, err);
-		return;
-	}
-	ep = &endpoints[c->c_obj];
-	if (t->t_caller.c_type == CAP_REPLY) {
-		struct cap old = t->t_caller;
-
-		t->t_caller = (struct cap){ 0 };
-		ipc_drop_reply(&old, E_NO_REPLY);
-	}
+	ipc_drop_reply(&t->t_caller, E_NO_REPLY); /* the call it did not answer */
+	t->t_caller = (struct cap){ 0 };
 	if (ep->ep_irq_pending) {
 		t->t_frame.rdi = ep->ep_irq_pending;
 		t->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);

@@ -65,6 +65,26 @@ void kobj_doom(struct kobj *o)
 	reap_head = o;
 }
 
+void kobj_destroy(struct kobj *o)
+{
+	switch (o->ko_type) {
+	case CAP_TASK:
+		task_destroy(container_of(o, struct task, t_obj));
+		break;
+	case CAP_THREAD:
+		thread_destroy(container_of(o, struct thread, t_obj));
+		break;
+	case CAP_ENDPOINT:
+		endpoint_destroy(container_of(o, struct endpoint, ep_obj));
+		break;
+	case CAP_POOL:
+		pool_release(container_of(o, struct pool, p_obj));
+		break;
+	default:
+		panic("kobj: destroy of type %u", o->ko_type);
+	}
+}
+
 void kobj_reap(void)
 {
 	while (reap_head) {
@@ -72,23 +92,7 @@ void kobj_reap(void)
 
 		reap_head = o->ko_reap_next;
 		o->ko_doomed = false;
-		if (!o->ko_live || (o->ko_refs != 0 && !o->ko_forced))
-			continue; /* destroyed meanwhile, or a capability came back */
-		switch (o->ko_type) {
-		case CAP_TASK:
-			task_destroy(container_of(o, struct task, t_obj));
-			break;
-		case CAP_THREAD:
-			thread_destroy(container_of(o, struct thread, t_obj));
-			break;
-		case CAP_ENDPOINT:
-			endpoint_destroy(container_of(o, struct endpoint, ep_obj));
-			break;
-		case CAP_POOL:
-			pool_release(container_of(o, struct pool, p_obj));
-			break;
-		default:
-			panic("kobj: reap of type %u", o->ko_type);
-		}
+		if (o->ko_live && (o->ko_refs == 0 || o->ko_forced))
+			kobj_destroy(o); /* else destroyed meanwhile, or a capability came back */
 	}
 }

@@ -44,5 +44,9 @@ void kobj_kill(struct kobj *o);
 /* The last capability to o went: destroy it at the next kobj_reap(). */
 void kobj_doom(struct kobj *o);
 
+/* Destroys o now, by its type's own destructor (a pool gives its quota
+ * back to its parent instead). */
+void kobj_destroy(struct kobj *o);
+
 /* Destroys every doomed object, including those doomed meanwhile. */
 void kobj_reap(void);

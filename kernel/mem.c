@@ -2,7 +2,6 @@
 #include "mem.h"
 
 #include "panic.h"
-#include "printf.h"
 #include "vm.h"
 
 extern char _load_start_phys[], _bss_end_phys[];

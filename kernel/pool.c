@@ -17,14 +17,6 @@ struct frame_meta {
 static struct frame_meta *frame_meta;
 static size_t frame_meta_count;
 
-static void zero_frame(paddr_t pa)
-{
-	uint64_t *p = pa_to_va(pa);
-
-	for (size_t i = 0; i < FRAME_SIZE / sizeof(uint64_t); i++)
-		p[i] = 0;
-}
-
 uint32_t pool_init(void)
 {
 	size_t bytes = kernel_frames.fp_nframes * sizeof(struct frame_meta);
@@ -115,17 +107,17 @@ static void meta_claim(paddr_t pa, uint32_t pool)
 	zero_frame(pa);
 }
 
-int pool_alloc(uint32_t pool, uint64_t count, bool contig, paddr_t *out)
+int pool_alloc(uint32_t pool, uint64_t count, paddr_t *out)
 {
 	paddr_t pa;
 
-	if (!contig && count == 1)
-		return pool_alloc_page(pool, out);
-	if (!contig || count == 0)
+	if (count == 0)
 		return E_BAD_ARG;
 	if (!pool_charge(pool, count))
 		return E_NO_MEMORY;
-	if (!frame_alloc_contig(&kernel_frames, count, FRAME_SIZE, &pa)) {
+	/* One page: the allocator's quick path, from its hint. */
+	if (count == 1 ? !frame_alloc(&kernel_frames, &pa)
+	               : !frame_alloc_contig(&kernel_frames, count, FRAME_SIZE, &pa)) {
 		pool_refund(pool, count);
 		return E_NO_MEMORY;
 	}
@@ -137,14 +129,7 @@ int pool_alloc(uint32_t pool, uint64_t count, bool contig, paddr_t *out)
 
 int pool_alloc_page(uint32_t pool, paddr_t *out)
 {
-	if (!pool_charge(pool, 1))
-		return E_NO_MEMORY;
-	if (!frame_alloc(&kernel_frames, out)) {
-		pool_refund(pool, 1);
-		return E_NO_MEMORY;
-	}
-	meta_claim(*out, pool);
-	return E_OK;
+	return pool_alloc(pool, 1, out);
 }
 
 bool frame_is_counted(paddr_t pa)

@@ -37,11 +37,12 @@ struct pool *pool_split(struct pool *parent, uint64_t pages);
 /* Called when the last capability to a pool goes. */
 void pool_release(struct pool *p);
 
-/* Allocates count zeroed pages charged to pool, contiguous if asked; each
- * gets one reference. Returns E_OK or E_NO_MEMORY. */
-int pool_alloc(uint32_t pool, uint64_t count, bool contig, paddr_t *out);
+/* Allocates count physically contiguous zeroed pages charged to pool;
+ * each gets one reference. Returns E_OK or E_NO_MEMORY (E_BAD_ARG for no
+ * pages). */
+int pool_alloc(uint32_t pool, uint64_t count, paddr_t *out);
 
-/* Single pages, not necessarily contiguous, e.g. for page tables. */
+/* One page (page tables, message buffers). */
 int pool_alloc_page(uint32_t pool, paddr_t *out);
 
 /* Reference counting on RAM frames (pa must be RAM handed out by a pool). */

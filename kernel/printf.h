@@ -1,5 +1,6 @@
 /* Kernel formatted output. The formatter is plain C with no hardware access,
- * so the host tests link this same file. */
+ * so the host tests link this same file. User programs have their own
+ * (libipc/fmt.h), with everything the kernel does not print. */
 #pragma once
 
 #include <stdarg.h>
@@ -7,17 +8,11 @@
 
 typedef void (*putc_fn)(char c, void *arg);
 
-/* Formats fmt into putc. Supports %d %i %u %x %X %o %p %s %c %%, the length
- * modifiers hh h l ll z, field width, the flags '-', '0' and '#' (0x for %x),
- * and precision (for %s, the
- * maximum length; for integers, the minimum digits). Returns the number of
- * characters produced. */
+/* Formats fmt into putc. Supports %d %u %x %p %s %%, the length modifiers
+ * l ll z, a field width, and the flags '0' and '#' (0x for %x): what the
+ * kernel's messages use. Anything else is printed as it stands. Returns the
+ * number of characters produced. */
 int kvformat(putc_fn putc, void *arg, const char *fmt, va_list ap);
-
-/* Like snprintf: writes at most size - 1 characters and a NUL, returns the
- * length the whole output would have had. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* Prints on the kernel console (console.c). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

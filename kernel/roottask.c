@@ -32,8 +32,7 @@ struct elf64_phdr {
 
 enum { PT_LOAD = 1, PF_X = 1, PF_W = 2, ET_EXEC = 2, EM_X86_64 = 62 };
 
-static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags,
-                          paddr_t *first)
+static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		paddr_t pa;
@@ -42,8 +41,6 @@ static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_
 		    task_map(task, va + i * FRAME_SIZE, pa, 1, flags, true) != E_OK)
 			panic("roottask: cannot map %#lx", va + i * FRAME_SIZE);
 		frame_unref(pa); /* the mapping holds it */
-		if (first && i == 0)
-			*first = pa;
 	}
 }
 
@@ -79,7 +76,7 @@ static uint64_t load_elf(struct task *task, uint32_t pool, const uint8_t *img, u
 			return 0;
 		/* Map writable first so the kernel's copy goes through the
 		 * same checked path as any user copy, then set the rights. */
-		map_new_pages(task, pool, start, (end - start) / FRAME_SIZE, PTE_W, NULL);
+		map_new_pages(task, pool, start, (end - start) / FRAME_SIZE, PTE_W);
 		copy_to_task(task, ph->p_vaddr, img + ph->p_offset, ph->p_filesz);
 		task_protect(task, start, (end - start) / FRAME_SIZE, flags);
 	}
@@ -104,8 +101,8 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 		kprintf("kernel: no boot modules, so no first task\n");
 		return;
 	}
-	task = task_create(pool, &err);
-	if (!task)
+	err = task_create(pool, &task);
+	if (err != E_OK)
 		panic("roottask: cannot create the first task (error %d)", err);
 	entry = load_elf(task, pool, pa_to_va(m->bm_start), m->bm_end - m->bm_start);
 	if (!entry) {
@@ -115,26 +112,14 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 		return;
 	}
 	map_new_pages(task, pool, BOOT_STACK_TOP - BOOT_STACK_PAGES * FRAME_SIZE, BOOT_STACK_PAGES,
-	              PTE_W | PTE_NX, NULL);
+	              PTE_W | PTE_NX);
 	err = thread_create_in(task, pool, BOOT_IPC_BUFFER, ROOT_PRIORITY, &thread);
 	if (err != E_OK)
 		panic("roottask: cannot create the first thread (error %d)", err);
 
-	give(task, BOOT_SLOT_TASK,
-	     (struct cap){ .c_type = CAP_TASK,
-	                   .c_rights = R_ALL,
-	                   .c_obj = task_index(task),
-	                   .c_gen = task->t_obj.ko_gen });
-	give(task, BOOT_SLOT_THREAD,
-	     (struct cap){ .c_type = CAP_THREAD,
-	                   .c_rights = R_ALL,
-	                   .c_obj = thread_index(thread),
-	                   .c_gen = thread->t_obj.ko_gen });
-	give(task, BOOT_SLOT_POOL,
-	     (struct cap){ .c_type = CAP_POOL,
-	                   .c_rights = R_ALL,
-	                   .c_obj = pool,
-	                   .c_gen = pools[pool].p_obj.ko_gen });
+	cap_install_obj(&task->t_caps[BOOT_SLOT_TASK], &task->t_obj, task_index(task), R_ALL);
+	cap_install_obj(&task->t_caps[BOOT_SLOT_THREAD], &thread->t_obj, thread_index(thread), R_ALL);
+	cap_install_obj(&task->t_caps[BOOT_SLOT_POOL], &pools[pool].p_obj, pool, R_ALL);
 	give(task, BOOT_SLOT_IRQ_CONTROL, (struct cap){ .c_type = CAP_IRQ_CONTROL, .c_rights = R_ALL });
 	give(task, BOOT_SLOT_IOPORT,
 	     (struct cap){ .c_type = CAP_IOPORT, .c_rights = R_ALL, .c_count = 65536 });
@@ -167,7 +152,7 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 	info.bi_irq_lines = irq_line_count();
 	for (size_t j = 0; j + 1 < sizeof(info.bi_cmdline) && bi->bi_cmdline[j]; j++)
 		info.bi_cmdline[j] = bi->bi_cmdline[j];
-	map_new_pages(task, pool, BOOT_INFO_VADDR, 1, PTE_W | PTE_NX, NULL);
+	map_new_pages(task, pool, BOOT_INFO_VADDR, 1, PTE_W | PTE_NX);
 	info.bi_pool_pages = pools[pool].p_quota - pools[pool].p_used;
 	copy_to_task(task, BOOT_INFO_VADDR, (const uint8_t *)&info, sizeof(info));
 	task_protect(task, BOOT_INFO_VADDR, 1, PTE_NX);

@@ -22,6 +22,8 @@
 
 typedef void (*syscall_fn)(struct thread *t, struct trap_frame *f);
 
+/* In a handler: RESULT sets the call's result; CHECK ends the call with
+ * expr's error, FAIL_IF with err when cond holds. */
 #define RESULT(v) thread_set_result(t, (v))
 #define CHECK(expr)                   \
 	do {                          \
@@ -31,6 +33,7 @@ typedef void (*syscall_fn)(struct thread *t, struct trap_frame *f);
 			return;       \
 		}                     \
 	} while (0)
+#define FAIL_IF(cond, err) CHECK((cond) ? (err) : E_OK)
 
 /* An empty destination slot of t (a stale capability counts as empty). */
 static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
@@ -39,10 +42,9 @@ static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
 
 	if (!c)
 		return E_BAD_CAP;
-	if (c->c_type != CAP_EMPTY && cap_is_live(c))
+	if (cap_is_live(c))
 		return E_SLOT_FULL;
-	if (c->c_type != CAP_EMPTY)
-		cap_clear(c, E_NO_REPLY);
+	cap_clear(c, E_NO_REPLY); /* a stale capability's references go */
 	*out = c;
 	return E_OK;
 }
@@ -52,10 +54,7 @@ static void sys_debug_write(struct thread *t, struct trap_frame *f)
 	char buf[256];
 	uint64_t addr = f->rdi, len = f->rsi;
 
-	if (len > 4096) {
-		RESULT(E_BAD_LENGTH);
-		return;
-	}
+	FAIL_IF(len > 4096, E_BAD_LENGTH);
 	while (len) {
 		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
 		uint64_t bad;
@@ -91,43 +90,58 @@ static void sys_thread_id(struct thread *t, struct trap_frame *f)
 	RESULT(thread_index(t));
 }
 
+/* send, nbsend and call on an endpoint; send on a saved reply capability
+ * answers that call. */
+static void send(struct thread *t, struct trap_frame *f, bool block, bool call)
+{
+	struct cap *c = cap_slot(t->t_task, f->rdi);
+
+	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
+	if (c && c->c_type == CAP_REPLY && !call) {
+		RESULT(ipc_reply(t, c));
+		return;
+	}
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_WRITE, &c));
+	ipc_send(t, c, block, call);
+}
+
 static void sys_send(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, true, false);
+	send(t, f, true, false);
 }
 
 static void sys_nbsend(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, false, false);
+	send(t, f, false, false);
 }
 
 static void sys_recv(struct thread *t, struct trap_frame *f)
 {
-	ipc_recv(t, f->rdi, f->rsi);
+	struct cap *ep;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_READ, &ep));
+	ipc_recv(t, &endpoints[ep->c_obj], f->rsi);
 }
 
 static void sys_call(struct thread *t, struct trap_frame *f)
 {
-	ipc_send(t, f->rdi, true, true);
+	send(t, f, true, true);
 }
 
 static void sys_reply(struct thread *t, struct trap_frame *f)
 {
-	if (!ipc_message_fits(f->rsi)) {
-		RESULT(E_BAD_LENGTH);
-		return;
-	}
-	RESULT(ipc_reply(t));
+	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
+	RESULT(ipc_reply(t, &t->t_caller));
 }
 
 static void sys_reply_recv(struct thread *t, struct trap_frame *f)
 {
-	if (!ipc_message_fits(f->rsi)) {
-		RESULT(E_BAD_LENGTH);
-		return;
-	}
-	ipc_reply(t);
-	ipc_recv(t, f->rdi, IPC_FOREVER);
+	struct cap *ep;
+
+	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
+	ipc_reply(t, &t->t_caller); /* failures are ignored: the receive goes on */
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_READ, &ep));
+	ipc_recv(t, &endpoints[ep->c_obj], IPC_FOREVER);
 }
 
 static void sys_reply_save(struct thread *t, struct trap_frame *f)
@@ -135,10 +149,7 @@ static void sys_reply_save(struct thread *t, struct trap_frame *f)
 	struct cap *dst;
 
 	CHECK(dst_slot(t->t_task, f->rdi, &dst));
-	if (t->t_caller.c_type != CAP_REPLY || !cap_is_live(&t->t_caller)) {
-		RESULT(E_NO_REPLY);
-		return;
-	}
+	FAIL_IF(t->t_caller.c_type != CAP_REPLY || !cap_is_live(&t->t_caller), E_NO_REPLY);
 	*dst = t->t_caller;
 	t->t_caller = (struct cap){ 0 };
 	RESULT(E_OK);
@@ -150,19 +161,13 @@ static void sys_cap_copy(struct thread *t, struct trap_frame *f)
 	uint64_t flags = f->r9;
 	struct task *target;
 
-	if (!src || !cap_is_live(src)) {
-		RESULT(E_BAD_CAP);
-		return;
-	}
+	FAIL_IF(!src || !cap_is_live(src), E_BAD_CAP);
 	CHECK(cap_lookup(t->t_task, f->rsi, CAP_TASK, R_CONTROL, &tc));
 	target = &tasks[tc->c_obj];
 	CHECK(dst_slot(target, f->rdx, &dst));
-	if ((flags & ~(uint64_t)(CAP_COPY_MOVE | CAP_COPY_BADGE)) ||
-	    (src->c_type == CAP_REPLY && !(flags & CAP_COPY_MOVE)) ||
-	    ((flags & CAP_COPY_BADGE) && (src->c_type != CAP_ENDPOINT || src->c_word != 0)) || src == dst) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(src == dst || (flags & ~(uint64_t)(CAP_COPY_MOVE | CAP_COPY_BADGE)), E_BAD_ARG);
+	FAIL_IF(src->c_type == CAP_REPLY && !(flags & CAP_COPY_MOVE), E_BAD_ARG);
+	FAIL_IF((flags & CAP_COPY_BADGE) && (src->c_type != CAP_ENDPOINT || src->c_word != 0), E_BAD_ARG);
 	c = *src;
 	c.c_rights &= (uint8_t)f->r10;
 	if (flags & CAP_COPY_BADGE)
@@ -185,10 +190,7 @@ static void sys_cap_delete(struct thread *t, struct trap_frame *f)
 	struct cap *c = cap_slot(t->t_task, f->rdi);
 	bool ports;
 
-	if (!c || c->c_type == CAP_EMPTY) {
-		RESULT(E_BAD_CAP);
-		return;
-	}
+	FAIL_IF(!c || c->c_type == CAP_EMPTY, E_BAD_CAP);
 	ports = c->c_type == CAP_IOPORT;
 	cap_clear(c, E_NO_REPLY);
 	if (ports)
@@ -200,10 +202,7 @@ static void sys_cap_identify(struct thread *t, struct trap_frame *f)
 {
 	struct cap *c = cap_slot(t->t_task, f->rdi);
 
-	if (!c) {
-		RESULT(E_BAD_CAP);
-		return;
-	}
+	FAIL_IF(!c, E_BAD_CAP);
 	f->rdi = cap_is_live(c) ? c->c_type : CAP_EMPTY;
 	f->rsi = cap_is_live(c) ? c->c_rights : 0;
 	f->rdx = !cap_is_live(c)             ? 0
@@ -217,29 +216,20 @@ static void sys_obj_destroy(struct thread *t, struct trap_frame *f)
 {
 	struct cap *c = cap_slot(t->t_task, f->rdi);
 
-	if (!c || !cap_is_live(c)) {
-		RESULT(E_BAD_CAP);
-		return;
-	}
-	if (!(c->c_rights & R_CONTROL)) {
-		RESULT(E_NO_RIGHTS);
-		return;
-	}
+	FAIL_IF(!c || !cap_is_live(c), E_BAD_CAP);
+	FAIL_IF(!(c->c_rights & R_CONTROL), E_NO_RIGHTS);
+	FAIL_IF(c->c_type != CAP_TASK && c->c_type != CAP_THREAD && c->c_type != CAP_ENDPOINT, E_WRONG_TYPE);
 	RESULT(E_OK); /* before: the caller may be among what is destroyed */
-	switch (c->c_type) {
-	case CAP_TASK:
-		task_destroy(&tasks[c->c_obj]);
-		break;
-	case CAP_THREAD:
-		thread_destroy(&threads[c->c_obj]);
-		break;
-	case CAP_ENDPOINT:
-		endpoint_destroy(&endpoints[c->c_obj]);
-		break;
-	default:
-		RESULT(E_WRONG_TYPE);
-		break;
-	}
+	kobj_destroy(cap_kobj(c));
+}
+
+/* Ends a call that made object o (index idx): o belongs to the caller's
+ * task, so it dies with it (kobj.h), and its capability goes to dst. */
+static void install_new(struct thread *t, struct cap *dst, struct kobj *o, uint32_t idx, unsigned rights)
+{
+	kobj_set_owner(o, task_index(t->t_task), t->t_task->t_obj.ko_gen);
+	cap_install_obj(dst, o, idx, rights);
+	RESULT(E_OK);
 }
 
 static void sys_endpoint_create(struct thread *t, struct trap_frame *f)
@@ -250,63 +240,19 @@ static void sys_endpoint_create(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	ep = endpoint_alloc();
-	if (!ep) {
-		RESULT(E_LIMIT);
-		return;
-	}
-	kobj_set_owner(&ep->ep_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
-	cap_install(dst, &(struct cap){ .c_type = CAP_ENDPOINT,
-	                                .c_rights = R_ALL,
-	                                .c_obj = (uint32_t)(ep - endpoints),
-	                                .c_gen = ep->ep_obj.ko_gen });
-	RESULT(E_OK);
+	FAIL_IF(!ep, E_LIMIT);
+	install_new(t, dst, &ep->ep_obj, (uint32_t)(ep - endpoints), R_ALL);
 }
 
 static void sys_task_create(struct thread *t, struct trap_frame *f)
 {
 	struct cap *pool, *dst;
 	struct task *task;
-	int err;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	task = task_create(pool->c_obj, &err);
-	CHECK(err);
-	kobj_set_owner(&task->t_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
-	cap_install(dst, &(struct cap){ .c_type = CAP_TASK,
-	                                .c_rights = R_ALL,
-	                                .c_obj = task_index(task),
-	                                .c_gen = task->t_obj.ko_gen });
-	RESULT(E_OK);
-}
-
-/* Creates a thread in task with its message buffer at buf_va; the new
- * thread's capability is not installed. */
-int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out)
-{
-	struct thread *nt;
-	paddr_t pa;
-	int err;
-
-	if (buf_va & (FRAME_SIZE - 1) || buf_va == 0 || buf_va >= USER_TOP)
-		return E_BAD_ARG;
-	nt = thread_alloc(task, prio);
-	if (!nt)
-		return E_LIMIT;
-	err = pool_alloc_page(pool, &pa);
-	if (err == E_OK) {
-		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
-		if (err != E_OK)
-			frame_unref(pa);
-	}
-	if (err != E_OK) {
-		thread_destroy(nt);
-		return err;
-	}
-	nt->t_ipcbuf_pa = pa;
-	nt->t_ipcbuf_va = buf_va;
-	*out = nt;
-	return E_OK;
+	CHECK(task_create(pool->c_obj, &task));
+	install_new(t, dst, &task->t_obj, task_index(task), R_ALL);
 }
 
 static void sys_thread_create(struct thread *t, struct trap_frame *f)
@@ -318,10 +264,7 @@ static void sys_thread_create(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rsi, CAP_POOL, R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rdx, &dst));
 	CHECK(thread_create_in(&tasks[tc->c_obj], pool->c_obj, f->r10, t->t_prio, &nt));
-	cap_install(dst, &(struct cap){ .c_type = CAP_THREAD,
-	                                .c_rights = R_ALL,
-	                                .c_obj = thread_index(nt),
-	                                .c_gen = nt->t_obj.ko_gen });
+	cap_install_obj(dst, &nt->t_obj, thread_index(nt), R_ALL); /* the thread belongs to its task */
 	RESULT(E_OK);
 }
 
@@ -333,10 +276,7 @@ static void sys_thread_configure(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
 	if (f->rdx != CAP_NULL)
 		CHECK(cap_lookup(t->t_task, f->rdx, CAP_ENDPOINT, R_WRITE, &ep));
-	if (f->rsi > t->t_prio) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(f->rsi > t->t_prio, E_BAD_ARG);
 	target = &threads[tc->c_obj];
 	target->t_fault_ep = ep ? *ep : (struct cap){ 0 };
 	if (target->t_state == TS_READY && target != current) {
@@ -356,14 +296,8 @@ static void sys_thread_start(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
 	target = &threads[tc->c_obj];
-	if (target->t_state != TS_INACTIVE && target->t_state != TS_SUSPENDED) {
-		RESULT(E_BAD_STATE);
-		return;
-	}
-	if (f->rsi >= USER_TOP || f->rdx >= USER_TOP) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(target->t_state != TS_INACTIVE && target->t_state != TS_SUSPENDED, E_BAD_STATE);
+	FAIL_IF(f->rsi >= USER_TOP || f->rdx >= USER_TOP, E_BAD_ARG);
 	thread_start(target, f->rsi, f->rdx, f->r10);
 	RESULT(E_OK);
 }
@@ -375,10 +309,7 @@ static void sys_thread_suspend(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
 	target = &threads[tc->c_obj];
-	if (target->t_state == TS_INACTIVE || target->t_state == TS_EXITED) {
-		RESULT(E_BAD_STATE);
-		return;
-	}
+	FAIL_IF(target->t_state == TS_INACTIVE || target->t_state == TS_EXITED, E_BAD_STATE);
 	RESULT(E_OK); /* before: the caller may be suspending itself */
 	thread_cancel_wait(target, E_BAD_STATE);
 	target->t_state = TS_SUSPENDED;
@@ -391,10 +322,7 @@ static void sys_thread_resume(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL, &tc));
 	target = &threads[tc->c_obj];
-	if (target->t_state != TS_SUSPENDED) {
-		RESULT(E_BAD_STATE);
-		return;
-	}
+	FAIL_IF(target->t_state != TS_SUSPENDED, E_BAD_STATE);
 	sched_make_ready(target, false);
 	RESULT(E_OK);
 }
@@ -411,25 +339,20 @@ static bool pages_ok(uint64_t pages)
 
 static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 {
-	struct cap *pool, *dst, c;
+	struct cap *pool, *dst;
 	bool dma = f->r10 & MEM_DMA;
 	paddr_t pa;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, dma ? R_WRITE | R_CONTROL : R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	if (!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA)) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
-	CHECK(pool_alloc(pool->c_obj, f->rdx, f->rdx > 1, &pa));
-	c = (struct cap){ .c_type = CAP_FRAME,
-		          .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
-		          .c_flags = FRAME_COUNTED,
-		          .c_count = (uint32_t)f->rdx,
-		          .c_word = pa };
-	cap_install(dst, &c);
-	for (uint64_t i = 0; i < f->rdx; i++)
-		frame_unref(pa + i * FRAME_SIZE); /* the capability's reference is enough */
+	FAIL_IF(!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA), E_BAD_ARG);
+	CHECK(pool_alloc(pool->c_obj, f->rdx, &pa));
+	/* The new pages' one reference each becomes the capability's. */
+	*dst = (struct cap){ .c_type = CAP_FRAME,
+		             .c_rights = R_READ | R_WRITE | R_EXEC | R_GRANT | (dma ? R_CONTROL : 0),
+		             .c_flags = FRAME_COUNTED,
+		             .c_count = (uint32_t)f->rdx,
+		             .c_word = pa };
 	RESULT(E_OK);
 }
 
@@ -438,10 +361,7 @@ static void sys_mem_map(struct thread *t, struct trap_frame *f)
 	struct cap *tc, *fc;
 	uint64_t rights = f->r10, flags = 0;
 
-	if (rights & ~(uint64_t)(R_READ | R_WRITE | R_EXEC) || !(rights & R_READ)) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(rights & ~(uint64_t)(R_READ | R_WRITE | R_EXEC) || !(rights & R_READ), E_BAD_ARG);
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
 	CHECK(cap_lookup(t->t_task, f->rsi, CAP_FRAME, (unsigned)rights, &fc));
 	if (rights & R_WRITE)
@@ -459,10 +379,7 @@ static void sys_mem_unmap(struct thread *t, struct trap_frame *f)
 	struct cap *tc;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
-	if (!pages_ok(f->rdx) || (f->rsi & (FRAME_SIZE - 1)) || f->rsi >= USER_TOP) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(!pages_ok(f->rdx) || (f->rsi & (FRAME_SIZE - 1)) || f->rsi >= USER_TOP, E_BAD_ARG);
 	f->rdi = task_unmap(&tasks[tc->c_obj], f->rsi, f->rdx);
 	RESULT(E_OK);
 }
@@ -484,11 +401,8 @@ static void sys_mem_device(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, 0, &dm));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	if (!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || pa >= (1ULL << 52) ||
-	    mem_overlaps_ram(pa, pages * FRAME_SIZE)) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || pa >= (1ULL << 52), E_BAD_ARG);
+	FAIL_IF(mem_overlaps_ram(pa, pages * FRAME_SIZE), E_BAD_ARG);
 	cap_install(dst, &(struct cap){ .c_type = CAP_FRAME,
 	                                .c_rights = R_READ | R_WRITE | R_GRANT | R_CONTROL,
 	                                .c_flags = FRAME_DEVICE,
@@ -517,21 +431,10 @@ static void sys_pool_split(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_CONTROL, &pc));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	parent = &pools[pc->c_obj];
-	if (parent->p_quota - parent->p_used < f->rdx) {
-		RESULT(E_NO_MEMORY);
-		return;
-	}
+	FAIL_IF(parent->p_quota - parent->p_used < f->rdx, E_NO_MEMORY);
 	p = pool_split(parent, f->rdx);
-	if (!p) {
-		RESULT(E_LIMIT);
-		return;
-	}
-	kobj_set_owner(&p->p_obj, task_index(t->t_task), t->t_task->t_obj.ko_gen);
-	cap_install(dst, &(struct cap){ .c_type = CAP_POOL,
-	                                .c_rights = pc->c_rights,
-	                                .c_obj = (uint32_t)(p - pools),
-	                                .c_gen = p->p_obj.ko_gen });
-	RESULT(E_OK);
+	FAIL_IF(!p, E_LIMIT);
+	install_new(t, dst, &p->p_obj, (uint32_t)(p - pools), pc->c_rights);
 }
 
 static void sys_irq_get(struct thread *t, struct trap_frame *f)
@@ -540,10 +443,7 @@ static void sys_irq_get(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ_CONTROL, 0, &ctl));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	if (f->rdx >= irq_line_count()) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(f->rdx >= irq_line_count(), E_BAD_ARG);
 	cap_install(dst, &(struct cap){ .c_type = CAP_IRQ, .c_rights = R_ALL, .c_obj = (uint32_t)f->rdx });
 	RESULT(E_OK);
 }
@@ -573,11 +473,8 @@ static void sys_ioport_get(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IOPORT, 0, &pc));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	if (count == 0 || first < pc->c_word || count > pc->c_count ||
-	    first - pc->c_word > pc->c_count - count) {
-		RESULT(E_BAD_ARG);
-		return;
-	}
+	FAIL_IF(count == 0 || count > pc->c_count, E_BAD_ARG);
+	FAIL_IF(first < pc->c_word || first - pc->c_word > pc->c_count - count, E_BAD_ARG);
 	c = *pc;
 	c.c_word = first;
 	c.c_count = (uint32_t)count;

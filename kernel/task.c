@@ -10,14 +10,13 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/switch.h"
-#include "panic.h"
 #include "pool.h"
 #include "thread.h"
 #include "vm.h"
 
 struct task tasks[MAX_TASKS];
 
-struct task *task_create(uint32_t pool, int *err)
+int task_create(uint32_t pool, struct task **out)
 {
 	struct task *t = NULL;
 	pte_t *root;
@@ -25,13 +24,10 @@ struct task *task_create(uint32_t pool, int *err)
 	for (size_t i = 0; i < MAX_TASKS && !t; i++)
 		if (!tasks[i].t_obj.ko_live)
 			t = &tasks[i];
-	if (!t) {
-		*err = E_LIMIT;
-		return NULL;
-	}
-	*err = pool_alloc_page(pool, &t->t_root);
-	if (*err != E_OK)
-		return NULL;
+	if (!t)
+		return E_LIMIT;
+	if (pool_alloc_page(pool, &t->t_root) != E_OK)
+		return E_NO_MEMORY;
 	root = pa_to_va(t->t_root);
 	for (size_t i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		root[i] = ((pte_t *)pa_to_va(kernel_root))[i];
@@ -44,7 +40,8 @@ struct task *task_create(uint32_t pool, int *err)
 	t->t_pool = pool;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;
-	return t;
+	*out = t;
+	return E_OK;
 }
 
 /* Frees the user half below table (at level, 4 = top), dropping the frame
@@ -253,7 +250,7 @@ void task_update_iomap(struct task *t)
 	for (size_t i = 1; i < CAP_SLOTS; i++)
 		any |= t->t_caps[i].c_type == CAP_IOPORT;
 	if (any && !t->t_iomap) {
-		if (pool_alloc(t->t_pool, 2, true, &t->t_iomap_pa) != E_OK)
+		if (pool_alloc(t->t_pool, 2, &t->t_iomap_pa) != E_OK)
 			return; /* no memory: the task gets no ports rather than a failure */
 		t->t_iomap = pa_to_va(t->t_iomap_pa);
 	}

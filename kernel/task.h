@@ -39,9 +39,9 @@ static inline uint32_t task_index(const struct task *t)
 	return (uint32_t)(t - tasks);
 }
 
-/* Creates a task whose page tables are charged to pool. Returns NULL with
- * *err set (E_LIMIT, E_NO_MEMORY) on failure. */
-struct task *task_create(uint32_t pool, int *err);
+/* Creates a task whose page tables are charged to pool. Returns E_OK,
+ * E_LIMIT or E_NO_MEMORY. */
+int task_create(uint32_t pool, struct task **out);
 
 /* Destroys t's threads, empties its capability table, unmaps and frees its
  * memory. */

@@ -2,14 +2,15 @@
  * messages. */
 #include "thread.h"
 
+#include <kestrel/boot.h>
 #include <kestrel/error.h>
 #include <kestrel/fault.h>
 #include <kestrel/ipc.h>
 
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/pte.h"
 #include "arch/x86_64/switch.h"
 #include "endpoint.h"
-#include "panic.h"
 #include "pool.h"
 #include "printf.h"
 #include "sched.h"
@@ -17,7 +18,8 @@
 
 struct thread threads[MAX_THREADS];
 
-struct thread *thread_alloc(struct task *task, uint8_t prio)
+/* A new thread in task, or NULL when the table is full. */
+static struct thread *thread_alloc(struct task *task, uint8_t prio)
 {
 	for (size_t i = 0; i < MAX_THREADS; i++) {
 		struct thread *t = &threads[i];
@@ -41,24 +43,43 @@ struct thread *thread_alloc(struct task *task, uint8_t prio)
 	return NULL;
 }
 
+int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out)
+{
+	struct thread *nt;
+	paddr_t pa;
+	int err;
+
+	if (buf_va & (FRAME_SIZE - 1) || buf_va == 0 || buf_va >= USER_TOP)
+		return E_BAD_ARG;
+	nt = thread_alloc(task, prio);
+	if (!nt)
+		return E_LIMIT;
+	err = pool_alloc_page(pool, &pa);
+	if (err == E_OK) {
+		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
+		if (err != E_OK)
+			frame_unref(pa);
+	}
+	if (err != E_OK) {
+		thread_destroy(nt);
+		return err;
+	}
+	nt->t_ipcbuf_pa = pa;
+	nt->t_ipcbuf_va = buf_va;
+	*out = nt;
+	return E_OK;
+}
+
 void thread_cancel_wait(struct thread *t, int err)
 {
 	bool waiting = t->t_state == TS_SEND || t->t_state == TS_RECV || t->t_state == TS_REPLY;
 
-	switch (t->t_state) {
-	case TS_SEND:
-	case TS_RECV:
+	if (t->t_state == TS_SEND || t->t_state == TS_RECV)
 		endpoint_dequeue(t->t_ep, t);
-		break;
-	case TS_REPLY:
+	else if (t->t_state == TS_REPLY)
 		t->t_call_seq++; /* the reply capability no longer matches */
-		break;
-	case TS_READY:
+	else if (t->t_state == TS_READY)
 		sched_dequeue(t);
-		break;
-	default:
-		break;
-	}
 	sched_timeout_remove(t);
 	/* Only an interrupted system call has a result; a thread that was
 	 * preempted keeps its registers. */
@@ -71,8 +92,7 @@ void thread_destroy(struct thread *t)
 {
 	kobj_kill(&t->t_obj);
 	thread_cancel_wait(t, E_DEAD);
-	if (t->t_caller.c_type == CAP_REPLY)
-		ipc_drop_reply(&t->t_caller, E_DEAD);
+	ipc_drop_reply(&t->t_caller, E_DEAD);
 	t->t_caller = (struct cap){ 0 };
 	t->t_fault_ep = (struct cap){ 0 };
 	if (t->t_ipcbuf_pa) {

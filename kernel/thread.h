@@ -78,9 +78,6 @@ static inline uint32_t thread_index(const struct thread *t)
 	return t->t_index;
 }
 
-/* Allocates a thread in task. Returns NULL when the table is full. */
-struct thread *thread_alloc(struct task *task, uint8_t prio);
-
 /* Allocates a stopped thread in task whose message buffer is a new page
  * from pool mapped at buf_va. Returns E_OK, E_BAD_ARG, E_LIMIT,
  * E_NO_MEMORY or E_EXISTS. */

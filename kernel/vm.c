@@ -6,19 +6,11 @@ static unsigned pt_index(uintptr_t va, int level)
 	return (va >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1);
 }
 
-static void zero_page(paddr_t pa)
-{
-	uint64_t *p = pa_to_va(pa);
-
-	for (size_t i = 0; i < PT_ENTRIES; i++)
-		p[i] = 0;
-}
-
 bool vm_root_alloc(struct frame_pool *fp, paddr_t *root)
 {
 	if (!frame_alloc(fp, root))
 		return false;
-	zero_page(*root);
+	zero_frame(*root);
 	return true;
 }
 
@@ -38,7 +30,7 @@ int vm_map(struct frame_pool *fp, paddr_t root, uintptr_t va, paddr_t pa, uint64
 		if (!(*e & PTE_P)) {
 			if (!frame_alloc(fp, &next))
 				return VM_NO_MEMORY;
-			zero_page(next);
+			zero_frame(next);
 			*e = next | table_flags;
 		} else if (*e & PTE_PS) {
 			return VM_EXISTS;

@@ -18,6 +18,14 @@ static inline void *pa_to_va(paddr_t pa)
 	return (void *)(uintptr_t)(pa + direct_map_offset);
 }
 
+static inline void zero_frame(paddr_t pa)
+{
+	uint64_t *p = pa_to_va(pa);
+
+	for (size_t i = 0; i < FRAME_SIZE / sizeof(uint64_t); i++)
+		p[i] = 0;
+}
+
 enum vm_error {
 	VM_OK = 0,
 	VM_NO_MEMORY = -1, /* no frame for a page table */

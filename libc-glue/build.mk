@@ -28,8 +28,7 @@ LIBC_GLUE_LIB  := $(BUILD)/libc-glue/libc-glue.a
 
 # libipc without its own small C library (printf, memcpy, ...): newlib's
 # take their place.
-LIBIPC_CORE_OBJS := $(filter-out $(BUILD)/user/libipc/console.o $(BUILD)/user/libipc/ustring.o \
-	$(BUILD)/user/kernel/printf.o,$(LIBIPC_OBJS))
+LIBIPC_CORE_OBJS := $(filter-out $(BUILD)/user/libipc/console.o $(BUILD)/user/libipc/ustring.o,$(LIBIPC_OBJS))
 LIBIPC_CORE_LIB  := $(BUILD)/libc-glue/libipc-core.a
 
 # Everything newlib_link reads, for a program's prerequisites.

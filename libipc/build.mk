@@ -1,7 +1,6 @@
 # libipc/: the user-side library every user program links: crt0, the
-# system-call and IPC stubs, console printf (over the kernel's own
-# kernel/printf.c), the slot and address-space allocators, threads and the
-# ELF loader. Programs link crt0.o, their objects and libipc.a with
+# system-call and IPC stubs, console printf and its formatter, the slot and
+# address-space allocators, threads and the ELF loader. Programs link crt0.o, their objects and libipc.a with
 # libipc/user.ld (see tests/ktest/build.mk for an example).
 
 # User code may use SSE (the kernel saves it per thread); the red zone is
@@ -17,6 +16,7 @@ AR := ar
 LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
+	libipc/fmt.c \
 	libipc/proto.c \
 	libipc/server.c \
 	libipc/slots.c \
@@ -24,11 +24,9 @@ LIBIPC_SRCS := \
 	libipc/ustring.c \
 	libipc/uthread.c \
 	libipc/vspace.c
-# The formatter is the kernel's: one implementation of printf.
-LIBIPC_SHARED_SRCS := kernel/printf.c
 
 USER_CRT0  := $(BUILD)/user/libipc/crt0.o
-LIBIPC_OBJS := $(LIBIPC_SRCS:%.c=$(BUILD)/user/%.o) $(LIBIPC_SHARED_SRCS:%.c=$(BUILD)/user/%.o)
+LIBIPC_OBJS := $(LIBIPC_SRCS:%.c=$(BUILD)/user/%.o)
 LIBIPC_LIB := $(BUILD)/libipc/libipc.a
 
 # `make user` builds every user program; each directory adds its own.

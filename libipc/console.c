@@ -1,12 +1,9 @@
-/* printf and friends over kvformat. */
+/* printf and friends over fmt_vformat (fmt.c). */
 #include "console.h"
 
 #include <stdint.h>
 
-/* The formatter is the kernel's own file, built into user programs too: its
- * header is the only declaration of kvformat, so it is included from there
- * rather than copied. */
-#include "../kernel/printf.h"
+#include "fmt.h"
 #include "syscalls.h"
 
 void debug_write(const char *s, size_t len)
@@ -42,7 +39,7 @@ int vprintf(const char *fmt, va_list ap)
 	int n;
 
 	l.len = 0;
-	n = kvformat(line_putc, &l, fmt, ap);
+	n = fmt_vformat(line_putc, &l, fmt, ap);
 	debug_write(l.buf, l.len);
 	return n;
 }
@@ -58,10 +55,9 @@ int printf(const char *fmt, ...)
 	return n;
 }
 
-/* The kernel's formatter (kernel/printf.c) does the work, as for printf. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	return kvsnprintf(buf, size, fmt, ap);
+	return fmt_vsnprintf(buf, size, fmt, ap);
 }
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -1,7 +1,7 @@
 /* Debug output for user programs: the kernel console through
- * SYS_DEBUG_WRITE, and printf on top of the kernel's own formatter
- * (kernel/printf.c, compiled into every program). Programs that talk to
- * people use the console server instead (servers/shell/). */
+ * SYS_DEBUG_WRITE, and printf on top of libipc's formatter (fmt.h).
+ * Programs that talk to people use the console server instead
+ * (servers/shell/). */
 #pragma once
 
 #include <stdarg.h>

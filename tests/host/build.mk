@@ -1,6 +1,7 @@
 # tests/host/: cmocka unit tests of kernel and server logic, built from the
-# kernel's own sources (KERNEL_CORE_SRCS) and the servers' hardware-free
-# files (HOST_SUPERVISOR_SRCS) with the host compiler. One binary per file.
+# kernel's own sources (KERNEL_CORE_SRCS) and the hardware-free files of
+# the servers and libipc (HOST_SUPERVISOR_SRCS, HOST_LIBIPC_SRCS) with the
+# host compiler. One binary per file.
 HOST_TESTS := \
 	tests/host/test_bootinfo.c \
 	tests/host/test_frame.c \
@@ -11,10 +12,11 @@ HOST_TESTS := \
 
 HOST_SUPPORT := tests/host/host_support.c
 HOST_SUPERVISOR_SRCS := servers/supervisor/manifest.c servers/supervisor/policy.c
+HOST_LIBIPC_SRCS := libipc/fmt.c
 
 HOST_TEST_BINS := $(HOST_TESTS:tests/host/%.c=$(BUILD)/tests/host/%)
 HOST_CORE_OBJS := $(KERNEL_CORE_SRCS:%.c=$(BUILD)/host/%.o) $(HOST_SUPPORT:%.c=$(BUILD)/host/%.o) \
-	$(HOST_SUPERVISOR_SRCS:%.c=$(BUILD)/host/%.o)
+	$(HOST_SUPERVISOR_SRCS:%.c=$(BUILD)/host/%.o) $(HOST_LIBIPC_SRCS:%.c=$(BUILD)/host/%.o)
 
 .PHONY: host-tests
 host-tests: $(HOST_TEST_BINS)

@@ -155,12 +155,8 @@ static inline uintptr_t read_rbp(void)
 	return v;
 }
 
-/* Deliberate faults for the boot tests (boot option fault=...). */
-static inline void cpu_trigger_ud(void)
-{
-	__asm__ volatile("ud2");
-}
-
+/* Deliberate faults for the boot tests (boot option fault=...) that C
+ * cannot raise by itself. */
 static inline void cpu_trigger_int3(void)
 {
 	__asm__ volatile("int3");
@@ -175,14 +171,4 @@ static inline void cpu_trigger_de(void)
 	                 :
 	                 :
 	                 : "rax", "rcx", "rdx");
-}
-
-static inline void cpu_trigger_gp(void)
-{
-	/* A non-canonical address faults with #GP, not #PF. */
-	__asm__ volatile("movq $0x8000000000000000, %%rax\n\t"
-	                 "movq (%%rax), %%rax"
-	                 :
-	                 :
-	                 : "rax", "memory");
 }

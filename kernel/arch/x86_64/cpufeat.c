@@ -25,15 +25,12 @@ static bool str_eq(const char *a, const char *b)
 void cpufeat_init(void)
 {
 	struct cpu_features *f = &cpu_features;
-	uint32_t r[4], max, vendor[3];
+	uint32_t r[4], max;
 	bool invpcid = false;
 
 	cpuid(0, 0, r);
 	max = r[0];
-	vendor[0] = r[1];
-	vendor[1] = r[3];
-	vendor[2] = r[2];
-	copy_regs(f->cf_vendor, vendor, 3);
+	copy_regs(f->cf_vendor, (const uint32_t[]){ r[1], r[3], r[2] }, 3); /* ebx, edx, ecx */
 	cpuid(1, 0, r);
 	f->cf_pcid = r[2] >> 17 & 1;
 	f->cf_hypervisor = r[2] >> 31 & 1;

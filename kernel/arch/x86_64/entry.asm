@@ -54,56 +54,38 @@ section .rodata
 trap_stubs:
 	dq trap_stub_base
 
-%macro PUSH_GPRS 0
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+; The general registers in the order they are pushed: the reverse of
+; struct trap_frame's first fields. POP_ALL takes them off in reverse.
+%define GPRS rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+
+%macro PUSH_ALL 1-*
+%rep %0
+	push %1
+%rotate 1
+%endrep
 %endmacro
 
-%macro POP_GPRS 0
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+%macro POP_ALL 1-*
+%rep %0
+%rotate -1
+	pop %1
+%endrep
 %endmacro
 
 section .text
 trap_common:
 	test qword [rsp + 24], 3        ; saved CS: from user mode?
 	jnz .from_user
-	PUSH_GPRS
+	PUSH_ALL GPRS
 	cld
 	mov rdi, rsp
 	call trap_dispatch
-	POP_GPRS
+	POP_ALL GPRS
 	add rsp, 16                     ; vector and error code
 	iretq
 .from_user:
 	swapgs
-	PUSH_GPRS                       ; into the thread's frame
+	PUSH_ALL GPRS                   ; into the thread's frame
 	cld
 	mov rdi, rsp
 	mov rsp, [gs:CPU_KSTACK_TOP]
@@ -123,7 +105,7 @@ syscall_entry:
 	push rcx                        ; rip
 	push 0                          ; error code
 	push VEC_SYSCALL
-	PUSH_GPRS
+	PUSH_ALL GPRS
 	cld
 	mov rdi, rsp                    ; the frame, which is also the thread
 	mov rsp, [gs:CPU_KSTACK_TOP]
@@ -152,7 +134,7 @@ syscall_entry:
 ; rsp0, %gs:CPU_FRAME_END and CR3 for this thread.
 exit_to_user:
 	mov rsp, rdi
-	POP_GPRS
+	POP_ALL GPRS
 	cmp qword [rsp], VEC_SYSCALL
 	jne .iret
 	; sysret: rip from rcx, rflags from r11 (both dead across a syscall).

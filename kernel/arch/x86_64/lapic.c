@@ -2,16 +2,13 @@
  * it is measured once against the PIT, whose input clock is fixed. */
 #include "lapic.h"
 
-#include "../../clock.h"
 #include "../../panic.h"
-#include "../../sched.h"
 #include "cpu.h"
 #include "msr.h"
 #include "paging.h"
 #include "trap.h"
 
 enum {
-	LAPIC_ID = 0x020,
 	LAPIC_EOI = 0x0B0,
 	LAPIC_SVR = 0x0F0,
 	LAPIC_LVT_TIMER = 0x320,
@@ -79,13 +76,6 @@ static uint32_t measure_timer(void)
 	return 0xFFFFFFFF - lapic_read(LAPIC_TIMER_CURRENT);
 }
 
-static void timer_interrupt(struct trap_frame *tf)
-{
-	(void)tf;
-	clock_tick();
-	sched_tick();
-}
-
 void lapic_init(unsigned hz)
 {
 	paddr_t base = rdmsr(MSR_APIC_BASE) & ~0xFFFULL;
@@ -96,7 +86,6 @@ void lapic_init(unsigned hz)
 	timer_per_ms = measure_timer() / CALIBRATE_MS;
 	if (timer_per_ms == 0)
 		panic("lapic: timer does not count");
-	trap_set_handler(VEC_TIMER, timer_interrupt);
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, timer_per_ms * 1000 / hz);

@@ -4,8 +4,9 @@
 #include <stdint.h>
 
 /* Masks the legacy 8259 PICs, maps and enables this CPU's LAPIC, measures
- * its timer against the PIT and starts it periodic at hz, calling tick on
- * vector VEC_TIMER. Interrupts stay off until the caller enables them. */
+ * its timer against the PIT and starts it periodic at hz, on vector
+ * VEC_TIMER (trap.c calls clock_tick). Interrupts stay off until the caller
+ * enables them. */
 void lapic_init(unsigned hz);
 
 void lapic_eoi(void);

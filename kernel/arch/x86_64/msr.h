@@ -6,12 +6,10 @@
 #define MSR_STAR           0xC0000081
 #define MSR_LSTAR          0xC0000082
 #define MSR_SFMASK         0xC0000084
-#define MSR_FS_BASE        0xC0000100
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
 
 #define EFER_SCE (1ULL << 0)
-#define EFER_LME (1ULL << 8)
 #define EFER_NXE (1ULL << 11)
 
 #define CR0_MP (1ULL << 1)

@@ -6,13 +6,11 @@
 
 typedef uint64_t pte_t;
 
-#define PTE_P    (1ULL << 0) /* present */
-#define PTE_W    (1ULL << 1) /* writable */
-#define PTE_U    (1ULL << 2) /* user */
-#define PTE_PWT  (1ULL << 3) /* write-through */
-#define PTE_PCD  (1ULL << 4) /* cache disabled */
-#define PTE_A    (1ULL << 5)
-#define PTE_D    (1ULL << 6)
+#define PTE_P    (1ULL << 0)  /* present */
+#define PTE_W    (1ULL << 1)  /* writable */
+#define PTE_U    (1ULL << 2)  /* user */
+#define PTE_PWT  (1ULL << 3)  /* write-through */
+#define PTE_PCD  (1ULL << 4)  /* cache disabled */
 #define PTE_PS   (1ULL << 7)  /* large page, in PDPT and PD entries */
 #define PTE_G    (1ULL << 8)  /* global */
 #define PTE_NX   (1ULL << 63) /* no execute; only when EFER.NXE is set */
@@ -24,10 +22,8 @@ typedef uint64_t pte_t;
 #define PAGE_2M    (1ULL << 21)
 #define PAGE_1G    (1ULL << 30)
 
-/* First address of the kernel half; everything above is shared by all
- * address spaces. */
-#define KERNEL_HALF     0xFFFF800000000000ULL
-/* All physical memory, mapped at DIRECT_MAP_BASE + pa. */
+/* All physical memory, mapped at DIRECT_MAP_BASE + pa: the first address
+ * of the kernel half, which every address space shares. */
 #define DIRECT_MAP_BASE 0xFFFF800000000000ULL
 /* The kernel image: pa + KERNEL_VMA, linked in the top 2 GiB. */
 #define KERNEL_VMA      0xFFFFFFFF80000000ULL

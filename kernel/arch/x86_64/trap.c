@@ -4,6 +4,7 @@
  * code become fault messages once there is user code (next issue). */
 #include "trap.h"
 
+#include "../../clock.h"
 #include "../../panic.h"
 #include "../../printf.h"
 #include "../../irq.h"
@@ -31,7 +32,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 extern const uintptr_t trap_stubs[1]; /* entry.asm: address of stub 0 */
 
 static struct idt_gate idt[256];
-static irq_handler_fn handlers[256];
 
 static const char *const exception_names[32] = {
 	"#DE divide error",
@@ -86,12 +86,6 @@ void trap_init(void)
 	lidt(&idtr);
 }
 
-void trap_set_handler(unsigned vector, irq_handler_fn fn)
-{
-	kassert(vector >= VEC_FIRST_IRQ && vector < 256);
-	handlers[vector] = fn;
-}
-
 void trap_backtrace(uintptr_t rip, uintptr_t rbp)
 {
 	kprintf("backtrace (addr2line -e build/kernel/kernel.elf): %#lx", rip);
@@ -108,7 +102,8 @@ void trap_backtrace(uintptr_t rip, uintptr_t rbp)
 	kprintf("\n");
 }
 
-void trap_dump(const struct trap_frame *tf)
+/* Prints the registers, control registers and a frame-pointer backtrace. */
+static void trap_dump(const struct trap_frame *tf)
 {
 	const char *name =
 	        tf->vector < 32 && exception_names[tf->vector] ? exception_names[tf->vector] : "interrupt";
@@ -138,8 +133,8 @@ static void handle_interrupt(struct trap_frame *tf)
 		return; /* spurious (LAPIC or masked PIC): no EOI */
 	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)
 		irq_fire((uint32_t)(tf->vector - VEC_IRQ_BASE));
-	else if (handlers[tf->vector])
-		handlers[tf->vector](tf);
+	else if (tf->vector == VEC_TIMER)
+		clock_tick();
 	lapic_eoi();
 }
 

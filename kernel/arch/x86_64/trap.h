@@ -24,7 +24,6 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
 
 enum {
 	VEC_DE = 0,
-	VEC_DB = 1,
 	VEC_NMI = 2,
 	VEC_BP = 3,
 	VEC_UD = 6,
@@ -44,26 +43,15 @@ enum {
 };
 
 /* Flags a user thread starts with: interrupts on, the always-one bit. */
-#define RFLAGS_USER      0x202ULL
-/* The flags user code may change (CF PF AF ZF SF DF OF AC); the rest, IF
- * and IOPL among them, the kernel keeps. */
-#define RFLAGS_USER_MASK 0x40DD5ULL
-
-/* An interrupt handler runs with interrupts off; the LAPIC EOI is sent by
- * the dispatcher after it returns. */
-typedef void (*irq_handler_fn)(struct trap_frame *tf);
+#define RFLAGS_USER 0x202ULL
 
 void trap_init(void);
-void trap_set_handler(unsigned vector, irq_handler_fn fn);
 /* Entry from kernel mode (the idle loop, or a kernel bug). Returns. */
 void trap_dispatch(struct trap_frame *tf);
 
 /* Entry from user mode: tf is the current thread's own frame. Ends by
  * returning to user mode in whichever thread runs next. */
 __attribute__((noreturn)) void trap_dispatch_user(struct trap_frame *tf);
-
-/* Prints the registers, control registers and a frame-pointer backtrace. */
-void trap_dump(const struct trap_frame *tf);
 
 /* Prints rip, then the return addresses found by following saved rbp. */
 void trap_backtrace(uintptr_t rip, uintptr_t rbp);
