@@ -233,14 +233,20 @@ bool task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len
 	return copy_user(t, uaddr, (uint8_t *)src, len, true, bad);
 }
 
+/* Clears the bits of ports [first, first + count), up to 64 at a time. */
 static void iomap_allow(struct task *t, uint64_t first, uint64_t count)
 {
-	for (uint64_t p = first; p < first + count && p < 65536; p++)
-		t->t_iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
-	if (first / 8 < t->t_io_lo || t->t_io_lo == t->t_io_hi)
-		t->t_io_lo = (uint32_t)(first / 8);
-	if ((first + count + 7) / 8 > t->t_io_hi)
-		t->t_io_hi = (uint32_t)((first + count + 7) / 8);
+	uint64_t end = first + count < 65536 ? first + count : 65536;
+
+	for (uint64_t p = first; p < end; p = (p | 63) + 1) {
+		uint64_t n = end - p < 64 - p % 64 ? end - p : 64 - p % 64;
+
+		t->t_iomap[p / 64] &= ~(n == 64 ? ~0ULL : ((1ULL << n) - 1) << (p % 64));
+	}
+	if (first / 64 < t->t_io_lo || t->t_io_lo == t->t_io_hi)
+		t->t_io_lo = (uint32_t)(first / 64);
+	if ((end + 63) / 64 > t->t_io_hi)
+		t->t_io_hi = (uint32_t)((end + 63) / 64);
 }
 
 void task_update_iomap(struct task *t)
@@ -253,12 +259,12 @@ void task_update_iomap(struct task *t)
 		if (pool_alloc(t->t_pool, 2, &t->t_iomap_pa) != E_OK)
 			return; /* no memory: the task gets no ports rather than a failure */
 		t->t_iomap = pa_to_va(t->t_iomap_pa);
+		fill_words(t->t_iomap, ~0ULL, IOMAP_WORDS);
 	}
 	if (!t->t_iomap)
 		return;
 	task_switch_away(t); /* the CPU's copy of the old ports must go first */
-	for (size_t i = 0; i < IOMAP_BYTES; i++)
-		t->t_iomap[i] = 0xFF;
+	fill_words(t->t_iomap + t->t_io_lo, ~0ULL, t->t_io_hi - t->t_io_lo);
 	t->t_io_lo = t->t_io_hi = 0;
 	for (size_t i = 1; i < CAP_SLOTS; i++)
 		if (t->t_caps[i].c_type == CAP_IOPORT)

@@ -13,13 +13,14 @@
  * kernel's. Every user page-table page and every mapped frame holds one
  * reference charged to t_pool (page tables) or to its own pool (frames).
  * t_iomap is NULL or 8 KiB (two frames) of I/O permission bitmap, 0 bits
- * allowed, covering bytes [t_io_lo, t_io_hi) that differ from all-ones. */
+ * allowed (port p is bit p % 64 of word p / 64); the words that are not
+ * all ones lie in [t_io_lo, t_io_hi), so switches copy only those. */
 struct task {
 	struct kobj t_obj;
 	paddr_t t_root;
 	uint32_t t_pool; /* pool index the page tables are charged to */
 	uint32_t t_pool_gen;
-	uint8_t *t_iomap;
+	uint64_t *t_iomap;
 	paddr_t t_iomap_pa;
 	uint32_t t_io_lo, t_io_hi;
 	/* Where the CPU has PCIDs, the task's TLB entries are tagged with its

@@ -1,7 +1,8 @@
 # libipc/: the user-side library every user program links: crt0, the
 # system-call and IPC stubs, console printf and its formatter, the slot and
-# address-space allocators, threads and the ELF loader. Programs link crt0.o, their objects and libipc.a with
-# libipc/user.ld (see tests/ktest/build.mk for an example).
+# address-space allocators, threads and the ELF loader. Programs link
+# crt0.o, their objects and libipc.a with libipc/user.ld (see
+# tests/ktest/build.mk for an example).
 
 # User code may use SSE (the kernel saves it per thread); the red zone is
 # fine in user mode.

@@ -168,11 +168,17 @@ int test_task_uses_exactly_the_ports_it_was_given(void)
 	struct kt_fault f;
 	uint64_t ep, port = kt_slot();
 
-	CHECK_OK(sys_ioport_get(BOOT_SLOT_IOPORT, port, 0x80, 1));
+	/* 0x7e-0x80: across the bitmap's 64-port word boundary at 0x80. */
+	CHECK_OK(sys_ioport_get(BOOT_SLOT_IOPORT, port, 0x7e, 3));
 	struct spawn_cap caps[] = { { port, HSLOT_IOPORT, R_ALL, 0 } };
-	CHECK_OK(helper_fault(ROLE_PORT_OUT, 0x80, &h, &ep, &f, caps, 1));
-	CHECK_EQ(f.kf_kind, FAULT_EXIT);
-	CHECK_EQ(f.kf_code, 0);
+	for (uint64_t p = 0x7e; p <= 0x80; p += 2) {
+		CHECK_OK(helper_fault(ROLE_PORT_OUT, p, &h, &ep, &f, caps, 1));
+		CHECK_EQ(f.kf_kind, FAULT_EXIT);
+		CHECK_EQ(f.kf_code, 0);
+	}
+	CHECK_OK(helper_fault(ROLE_PORT_OUT, 0x7d, &h, &ep, &f, caps, 1));
+	if (check_helper_fault(&f, FAULT_PROTECTION, "helper_out_insn"))
+		return 1;
 	CHECK_OK(helper_fault(ROLE_PORT_OUT, 0x81, &h, &ep, &f, caps, 1));
 	return check_helper_fault(&f, FAULT_PROTECTION, "helper_out_insn");
 }

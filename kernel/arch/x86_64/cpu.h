@@ -104,6 +104,12 @@ static inline void copy_words(uint64_t *dst, const uint64_t *src, uint64_t n)
 	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
 
+/* Sets n 64-bit words to v. */
+static inline void fill_words(uint64_t *dst, uint64_t v, uint64_t n)
+{
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(n) : "a"(v) : "memory");
+}
+
 enum { INVPCID_ADDRESS = 0, INVPCID_CONTEXT = 1 };
 
 /* Drops TLB entries of one PCID: one address, or all of them. */

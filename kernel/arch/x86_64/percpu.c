@@ -34,8 +34,7 @@ void percpu_init(struct cpu *c, uint32_t id)
 
 	/* Until a task with ports runs, a base past the limit denies them all. */
 	ts->iomap_base = TSS_IOMAP_NONE;
-	for (int i = 0; i < IOMAP_BYTES; i++)
-		c->c_tss.ts_iomap[i] = 0xFF;
+	fill_words((uint64_t *)c->c_tss.ts_iomap, ~0ULL, IOMAP_WORDS);
 	c->c_tss.ts_iomap_end = 0xFF;
 	ts->rsp[0] = c->c_kstack_top;
 	for (int i = 0; i < IST_COUNT; i++)

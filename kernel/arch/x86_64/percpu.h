@@ -21,6 +21,7 @@ struct tss {
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 
 #define IOMAP_BYTES 8192
+#define IOMAP_WORDS (IOMAP_BYTES / 8)
 
 /* The TSS segment: the TSS, then the I/O permission bitmap and the byte of
  * ones the CPU requires after it. iomap_base = TSS_IOMAP_OFF uses the

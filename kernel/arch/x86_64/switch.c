@@ -60,23 +60,25 @@ void fpu_forget(struct thread *t)
 		fpu_owner = NULL;
 }
 
+/* The TSS's bitmap as words (it starts 8-byte aligned: sizeof(struct tss)
+ * is 104); only rep stosq and rep movsq touch it that way. */
+static uint64_t *iomap_words(struct cpu *c)
+{
+	return (uint64_t *)c->c_tss.ts_iomap;
+}
+
 static void load_iomap(struct cpu *c, struct task *task)
 {
 	struct tss_segment *ts = &c->c_tss;
 	const struct task *old = c->c_iomap_owner;
 
-	if (!task->t_iomap) {
-		ts->ts_tss.iomap_base = TSS_IOMAP_NONE;
-		return;
-	}
-	ts->ts_tss.iomap_base = TSS_IOMAP_OFF;
-	if (old == task)
+	ts->ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
+	if (!task->t_iomap || old == task)
 		return;
 	if (old)
-		for (uint32_t i = old->t_io_lo; i < old->t_io_hi; i++)
-			ts->ts_iomap[i] = 0xFF;
-	for (uint32_t i = task->t_io_lo; i < task->t_io_hi; i++)
-		ts->ts_iomap[i] = task->t_iomap[i];
+		fill_words(iomap_words(c) + old->t_io_lo, ~0ULL, old->t_io_hi - old->t_io_lo);
+	copy_words(iomap_words(c) + task->t_io_lo, task->t_iomap + task->t_io_lo,
+	           task->t_io_hi - task->t_io_lo);
 	c->c_iomap_owner = task;
 }
 
@@ -108,8 +110,7 @@ void task_switch_away(struct task *t)
 		write_cr3(kernel_root);
 	}
 	if (c->c_iomap_owner == t) {
-		for (uint32_t i = t->t_io_lo; i < t->t_io_hi; i++)
-			c->c_tss.ts_iomap[i] = 0xFF;
+		fill_words(iomap_words(c) + t->t_io_lo, ~0ULL, t->t_io_hi - t->t_io_lo);
 		c->c_iomap_owner = NULL;
 	}
 }
