@@ -59,7 +59,7 @@ static ssize_t kernel_write(const char *buf, size_t len)
 
 static ssize_t server_write(const char *buf, size_t len)
 {
-	static struct console_write_req q;
+	struct console_write_req q;
 	struct console_write_rep r;
 	size_t done = 0;
 	unsigned stuck = 0;
@@ -90,7 +90,7 @@ ssize_t glue_console_write(const void *buf, size_t len)
 ssize_t glue_console_read(void *buf, size_t len)
 {
 	struct console_read_req q = { len < CONSOLE_DATA_MAX ? len : CONSOLE_DATA_MAX };
-	static struct console_read_rep r;
+	struct console_read_rep r;
 	long e;
 
 	if (console_pick() != CONSOLE_SERVER || len == 0)
