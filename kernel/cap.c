@@ -47,20 +47,6 @@ bool cap_is_live(const struct cap *c)
 	return !o || (o->ko_live && o->ko_gen == c->c_gen);
 }
 
-int cap_lookup(struct task *t, uint64_t slot, unsigned type, unsigned rights, struct cap **out)
-{
-	struct cap *c = cap_slot(t, slot);
-
-	if (!c || !cap_is_live(c))
-		return E_BAD_CAP;
-	if (c->c_type != type)
-		return E_WRONG_TYPE;
-	if ((c->c_rights & rights) != rights)
-		return E_NO_RIGHTS;
-	*out = c;
-	return E_OK;
-}
-
 void cap_install(struct cap *slot, const struct cap *c)
 {
 	struct kobj *o = cap_kobj(c);

@@ -149,8 +149,8 @@ void ipc_drop_reply(struct cap *reply, int err)
 {
 	struct thread *c;
 
-	if (!cap_is_live(reply))
-		return;
+	if (reply->c_type != CAP_REPLY || !cap_is_live(reply))
+		return; /* type first: recv drops its mostly empty t_caller every time */
 	c = &threads[reply->c_obj];
 	c->t_call_seq++;
 	if (c->t_in_fault) {

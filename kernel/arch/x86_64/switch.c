@@ -67,14 +67,13 @@ static uint64_t *iomap_words(struct cpu *c)
 	return (uint64_t *)c->c_tss.ts_iomap;
 }
 
-static void load_iomap(struct cpu *c, struct task *task)
+/* Puts task's ports into the TSS's bitmap in place of the last owner's.
+ * Out of line: few tasks have ports, and inline, the registers the string
+ * instructions take cost every return to user mode an instruction. */
+static __attribute__((noinline)) void load_iomap(struct cpu *c, struct task *task)
 {
-	struct tss_segment *ts = &c->c_tss;
 	const struct task *old = c->c_iomap_owner;
 
-	ts->ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
-	if (!task->t_iomap || old == task)
-		return;
 	if (old)
 		fill_words(iomap_words(c) + old->t_io_lo, ~0ULL, old->t_io_hi - old->t_io_lo);
 	copy_words(iomap_words(c) + task->t_io_lo, task->t_iomap + task->t_io_lo,
@@ -85,19 +84,22 @@ static void load_iomap(struct cpu *c, struct task *task)
 void arch_return_to_user(struct thread *t)
 {
 	struct cpu *c = this_cpu();
+	struct task *task = t->t_task;
 	uint64_t frame_end = (uintptr_t)(&t->t_frame + 1);
 
+	c->c_tss.ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
+	if (task->t_iomap && c->c_iomap_owner != task)
+		load_iomap(c, task);
 	c->c_frame_end = frame_end;
 	c->c_tss.ts_tss.rsp[0] = frame_end;
-	if (c->c_cr3 != t->t_task->t_cr3) {
-		c->c_cr3 = t->t_task->t_cr3;
+	if (c->c_cr3 != task->t_cr3) {
+		c->c_cr3 = task->t_cr3;
 		write_cr3(c->c_cr3);
 	}
 	if ((fpu_owner == t) == fpu_ts) {
 		fpu_ts = !fpu_ts;
 		write_cr0(read_cr0() ^ CR0_TS);
 	}
-	load_iomap(c, t->t_task);
 	exit_to_user(&t->t_frame);
 }
 
