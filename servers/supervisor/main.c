@@ -106,13 +106,15 @@ enum {
 	CHILD_FIRST_FREE,
 };
 
-/* Makes our copies of what the manifest gives the server (in, one slot
- * each, already allocated) and lists them in caps. Returns E_OK or the
- * error of the step that failed. */
-static long grant(const struct srv *s, const uint64_t in[4], struct spawn_cap *caps, unsigned *ncaps)
+/* Makes our copies of what the manifest gives the server, the copy for the
+ * child's slot k in ours[k] (allocated, empty), and lists them in caps.
+ * Returns E_OK or the error of the step that failed. */
+static long grant(const struct srv *s, const uint64_t ours[CHILD_FIRST_FREE], struct spawn_cap *caps,
+                  unsigned *ncaps)
 {
 	const struct manifest_server *ms = s->s_ms;
-	uint64_t pool = in[0], ports = in[1], irq = in[2], dev = in[3];
+	uint64_t pool = ours[CHILD_POOL], ports = ours[CHILD_PORTS], irq = ours[CHILD_IRQ],
+	         dev = ours[CHILD_DEVMEM];
 	long e;
 
 	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES)))
@@ -142,7 +144,7 @@ long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
 	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0);
-	uint64_t fault = slot_alloc(), in[4] = { slot_alloc(), slot_alloc(), slot_alloc(), slot_alloc() };
+	uint64_t fault = slot_alloc(), ours[CHILD_FIRST_FREE];
 	struct spawn_cap caps[7] = {
 		{ s->s_ep, CHILD_EP, R_READ | R_WRITE | R_GRANT, 0 },
 		{ sep, CHILD_SUP, R_WRITE | R_GRANT, BADGE_SERVER | badge },
@@ -166,7 +168,11 @@ long srv_start(struct srv *s)
 		                  .si_devmem = ms->ms_devmem_size ? CHILD_DEVMEM : 0,
 		                  .si_first_free_slot = CHILD_FIRST_FREE,
 		                  .si_priority = ms->ms_priority };
-	long e = grant(s, in, caps, &req.sr_ncaps);
+	long e;
+
+	for (unsigned k = CHILD_POOL; k < CHILD_FIRST_FREE; k++)
+		ours[k] = slot_alloc();
+	e = grant(s, ours, caps, &req.sr_ncaps);
 
 	if (e == E_OK)
 		e = sys_cap_copy(sep, BOOT_SLOT_TASK, fault, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs),
@@ -177,9 +183,9 @@ long srv_start(struct srv *s)
 	 * go with the child. */
 	sys_cap_delete(fault);
 	slot_free(fault);
-	for (unsigned i = 0; i < 4; i++) {
-		sys_cap_delete(in[i]);
-		slot_free(in[i]);
+	for (unsigned k = CHILD_POOL; k < CHILD_FIRST_FREE; k++) {
+		sys_cap_delete(ours[k]);
+		slot_free(ours[k]);
 	}
 	if (e != E_OK)
 		return e;
