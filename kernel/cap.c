@@ -68,6 +68,14 @@ void cap_install_obj(struct cap *slot, const struct kobj *o, uint32_t index, uns
 	                                 .c_gen = o->ko_gen });
 }
 
+void cap_move(struct cap *dst, struct cap *src, unsigned rights)
+{
+	kassert(dst->c_type == CAP_EMPTY);
+	*dst = *src;
+	dst->c_rights &= (uint8_t)rights;
+	*src = (struct cap){ 0 };
+}
+
 void cap_clear(struct cap *slot, int reply_error)
 {
 	struct cap c = *slot;

@@ -69,6 +69,10 @@ void cap_install(struct cap *slot, const struct cap *c);
  * entry index of its type's table. */
 void cap_install_obj(struct cap *slot, const struct kobj *o, uint32_t index, unsigned rights);
 
+/* Moves the capability in src into the empty slot dst with rights masked
+ * by rights: the references (and a reply capability's call) go with it. */
+void cap_move(struct cap *dst, struct cap *src, unsigned rights);
+
 /* Empties a slot, dropping its references: the last reference destroys
  * the object. A reply capability being dropped wakes its caller with
  * reply_error. */

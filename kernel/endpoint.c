@@ -4,13 +4,17 @@
 #include <kestrel/error.h>
 
 #include "irq.h"
+#include "panic.h"
+#include "pool.h"
 #include "sched.h"
 #include "thread.h"
 
 struct endpoint endpoints[MAX_ENDPOINTS];
 
-struct endpoint *endpoint_alloc(void)
+struct endpoint *endpoint_alloc(uint32_t pool)
 {
+	if (pool_take_object(pool, POOL_OBJ_ENDPOINT) != E_OK)
+		return NULL;
 	for (size_t i = 0; i < MAX_ENDPOINTS; i++) {
 		struct endpoint *ep = &endpoints[i];
 
@@ -19,9 +23,10 @@ struct endpoint *endpoint_alloc(void)
 		kobj_init(&ep->ep_obj, CAP_ENDPOINT);
 		ep->ep_head = ep->ep_tail = NULL;
 		ep->ep_irq_pending = 0;
+		ep->ep_pool = pool;
 		return ep;
 	}
-	return NULL;
+	panic("endpoint: table full, though pools' quotas of endpoints add up to it");
 }
 
 void endpoint_dequeue(struct endpoint *ep, struct thread *t)
@@ -44,9 +49,10 @@ void endpoint_destroy(struct endpoint *ep)
 	while (ep->ep_head) {
 		struct thread *t = ep->ep_head;
 
-		thread_cancel_wait(t, E_DEAD);
-		sched_make_ready(t, false);
+		if (thread_cancel_wait(t, E_DEAD))
+			sched_make_ready(t, false);
 	}
 	irq_unbind_endpoint((uint32_t)(ep - endpoints));
 	ep->ep_irq_pending = 0;
+	pool_put_object(ep->ep_pool, POOL_OBJ_ENDPOINT);
 }

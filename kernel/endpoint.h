@@ -21,11 +21,14 @@ struct endpoint {
 	struct kobj ep_obj;
 	struct thread *ep_head, *ep_tail;
 	uint64_t ep_irq_pending; /* OR of the badges of undelivered interrupts */
+	uint32_t ep_pool;        /* charged for it */
 };
 
 extern struct endpoint endpoints[MAX_ENDPOINTS];
 
-struct endpoint *endpoint_alloc(void);
+/* A new endpoint charged to pool, or NULL when its quota of endpoints is
+ * used up. */
+struct endpoint *endpoint_alloc(uint32_t pool);
 
 /* Wakes every queued thread with E_DEAD and unbinds interrupts. */
 void endpoint_destroy(struct endpoint *ep);

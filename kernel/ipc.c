@@ -18,6 +18,7 @@
 #include <kestrel/ipc.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "sched.h"
@@ -55,10 +56,11 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n)
 
 		if (!c || !cap_is_live(c) || !dst || (c->c_type == CAP_REPLY && !sb->ib_cap_move))
 			continue;
-		cap_install(&r->t_task->t_caps[dst], c);
 		if (sb->ib_cap_move)
-			cap_clear(c, E_NO_REPLY);
-		if (c->c_type == CAP_IOPORT || r->t_task->t_caps[dst].c_type == CAP_IOPORT) {
+			cap_move(&r->t_task->t_caps[dst], c, R_ALL);
+		else
+			cap_install(&r->t_task->t_caps[dst], c);
+		if (r->t_task->t_caps[dst].c_type == CAP_IOPORT) {
 			task_update_iomap(r->t_task);
 			task_update_iomap(s->t_task);
 		}
@@ -136,6 +138,8 @@ static void answer(struct thread *s, struct thread *c)
 			}
 			c->t_frame.rip = rip;
 			c->t_frame.rsp = rsp;
+			c->t_frame.cs = SEL_UCODE; /* 64-bit mode, whatever it faulted in */
+			c->t_frame.ss = SEL_UDATA;
 			c->t_frame.vector = VEC_FIRST_IRQ; /* iretq: keep rcx and r11 */
 		}
 		sched_make_ready(c, false);
@@ -156,6 +160,8 @@ void ipc_drop_reply(struct cap *reply, int err)
 	if (c->t_in_fault) {
 		c->t_in_fault = false;
 		c->t_state = TS_SUSPENDED;
+		if (c->t_frame.vector == VEC_SYSCALL) /* the call that faulted fails */
+			thread_set_result(c, err);
 		return;
 	}
 	thread_set_result(c, err);

@@ -3,7 +3,10 @@
 
 #include <kestrel/error.h>
 
+#include "endpoint.h"
 #include "panic.h"
+#include "task.h"
+#include "thread.h"
 #include "vm.h"
 
 struct pool pools[MAX_POOLS];
@@ -33,42 +36,96 @@ uint32_t pool_init(void)
 	pools[0].p_quota = frame_free_count(&kernel_frames);
 	pools[0].p_used = 0;
 	pools[0].p_parent = MAX_POOLS;
+	pools[0].p_objs[POOL_OBJ_TASK] = MAX_TASKS;
+	pools[0].p_objs[POOL_OBJ_THREAD] = MAX_THREADS;
+	pools[0].p_objs[POOL_OBJ_ENDPOINT] = MAX_ENDPOINTS;
+	pools[0].p_objs[POOL_OBJ_POOL] = MAX_POOLS - 1; /* the root's own entry is taken */
 	return 0;
 }
 
-struct pool *pool_split(struct pool *parent, uint64_t pages)
+uint64_t pool_objects_left(const struct pool *p)
 {
-	if (parent->p_quota - parent->p_used < pages)
-		return NULL;
-	for (uint32_t i = 0; i < MAX_POOLS; i++) {
-		struct pool *p = &pools[i];
+	uint64_t w = 0;
 
-		if (p->p_obj.ko_live || p->p_used || p->p_children || p == &pools[0])
-			continue;
-		kobj_init(&p->p_obj, CAP_POOL);
-		p->p_quota = pages;
-		p->p_used = 0;
-		p->p_parent = (uint32_t)(parent - pools);
-		parent->p_quota -= pages;
-		parent->p_children++;
-		return p;
+	for (unsigned k = 0; k < POOL_OBJ_KINDS; k++)
+		w |= (uint64_t)(p->p_objs[k] - p->p_objs_used[k]) << (16 * k);
+	return w;
+}
+
+/* Nothing is charged to p and no pool split from it is alive. */
+static bool pool_empty(const struct pool *p)
+{
+	for (unsigned k = 0; k < POOL_OBJ_KINDS; k++)
+		if (p->p_objs_used[k])
+			return false;
+	return !p->p_used && !p->p_children;
+}
+
+struct pool *pool_split(struct pool *parent, uint64_t pages, uint64_t objects)
+{
+	uint64_t left = pool_objects_left(parent);
+	struct pool *p = NULL;
+
+	if (parent->p_quota - parent->p_used < pages ||
+	    POOL_OBJ_COUNT(objects, POOL_OBJ_POOL) >= POOL_OBJ_COUNT(left, POOL_OBJ_POOL))
+		return NULL;
+	for (unsigned k = 0; k < POOL_OBJ_KINDS; k++)
+		if (POOL_OBJ_COUNT(objects, k) > POOL_OBJ_COUNT(left, k))
+			return NULL;
+	for (uint32_t i = 1; i < MAX_POOLS && !p; i++)
+		if (!pools[i].p_obj.ko_live && pool_empty(&pools[i])) /* not a zombie */
+			p = &pools[i];
+	kassert(p); /* the parent's quota of pools says one is free */
+	kobj_init(&p->p_obj, CAP_POOL);
+	p->p_quota = pages;
+	p->p_used = 0;
+	p->p_parent = (uint32_t)(parent - pools);
+	parent->p_quota -= pages;
+	for (unsigned k = 0; k < POOL_OBJ_KINDS; k++) {
+		p->p_objs[k] = (uint16_t)POOL_OBJ_COUNT(objects, k);
+		p->p_objs_used[k] = 0;
+		parent->p_objs[k] = (uint16_t)(parent->p_objs[k] - p->p_objs[k]);
 	}
-	return NULL;
+	parent->p_objs_used[POOL_OBJ_POOL]++;
+	parent->p_children++;
+	return p;
 }
 
 /* A dead pool with nothing charged and no children gives its quota back
  * to its parent, which may then be able to do the same. */
 static void pool_settle(struct pool *p)
 {
-	while (!p->p_obj.ko_live && !p->p_used && !p->p_children && p->p_parent < MAX_POOLS) {
+	while (!p->p_obj.ko_live && pool_empty(p) && p->p_parent < MAX_POOLS) {
 		struct pool *parent = &pools[p->p_parent];
 
 		parent->p_quota += p->p_quota;
+		for (unsigned k = 0; k < POOL_OBJ_KINDS; k++)
+			parent->p_objs[k] = (uint16_t)(parent->p_objs[k] + p->p_objs[k]);
+		parent->p_objs_used[POOL_OBJ_POOL]--;
 		parent->p_children--;
 		p->p_quota = 0;
 		p->p_parent = MAX_POOLS; /* settled: the entry is free */
 		p = parent;
 	}
+}
+
+int pool_take_object(uint32_t pool, enum pool_object kind)
+{
+	struct pool *p = &pools[pool];
+
+	if (!p->p_obj.ko_live || p->p_objs_used[kind] >= p->p_objs[kind])
+		return E_LIMIT;
+	p->p_objs_used[kind]++;
+	return E_OK;
+}
+
+void pool_put_object(uint32_t pool, enum pool_object kind)
+{
+	struct pool *p = &pools[pool];
+
+	kassert(p->p_objs_used[kind] > 0);
+	p->p_objs_used[kind]--;
+	pool_settle(p);
 }
 
 void pool_release(struct pool *p)
@@ -130,13 +187,6 @@ int pool_alloc(uint32_t pool, uint64_t count, paddr_t *out)
 int pool_alloc_page(uint32_t pool, paddr_t *out)
 {
 	return pool_alloc(pool, 1, out);
-}
-
-bool frame_is_counted(paddr_t pa)
-{
-	size_t f = pa >> FRAME_SHIFT;
-
-	return f < frame_meta_count && frame_meta[f].fm_refs > 0;
 }
 
 void frame_ref(paddr_t pa)

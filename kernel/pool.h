@@ -8,20 +8,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kestrel/syscall.h>
+
 #include "cap.h"
 #include "frame.h"
 
 #define MAX_POOLS 64
 
-/* Invariants: p_used <= p_quota; p_children counts the pools split from
- * this one that have not yet given their quota back. A pool with ko_live
- * false and pages or children outstanding is a zombie: its table entry is
- * not reused (a child still names it as parent) until both are zero, and
- * then its quota returns to p_parent. */
+/* Invariants: p_used <= p_quota and p_objs_used[k] <= p_objs[k];
+ * p_children counts the pools split from this one that have not yet given
+ * their quota back (each also holds one of p_objs_used[POOL_OBJ_POOL]). A
+ * pool with ko_live false and pages, objects or children outstanding is a
+ * zombie: its table entry is not reused (a child still names it as parent)
+ * until all are zero, and then its quota returns to p_parent. The root's
+ * object quota is the size of each table, and quota only moves, so a pool
+ * with quota left always finds a free table entry. */
 struct pool {
 	struct kobj p_obj;
 	uint64_t p_quota;
 	uint64_t p_used;
+	uint16_t p_objs[POOL_OBJ_KINDS];
+	uint16_t p_objs_used[POOL_OBJ_KINDS];
 	uint32_t p_parent; /* index, or MAX_POOLS for the root */
 	uint32_t p_children;
 };
@@ -32,7 +39,18 @@ extern struct pool pools[MAX_POOLS];
  * the root pool holding every free frame. Returns the root pool's index. */
 uint32_t pool_init(void);
 
-struct pool *pool_split(struct pool *parent, uint64_t pages);
+/* A new pool with pages and objects (POOL_OBJECTS) of parent's quota, or
+ * NULL if parent has not that much left (counting the new pool itself). */
+struct pool *pool_split(struct pool *parent, uint64_t pages, uint64_t objects);
+
+/* The objects of each kind pool may still make, as POOL_OBJECTS. */
+uint64_t pool_objects_left(const struct pool *p);
+
+/* Charges one object of kind to pool: E_OK, or E_LIMIT when its quota of
+ * that kind is used up (or the pool is dead). pool_put_object gives it
+ * back when the object's table entry is free again. */
+int pool_take_object(uint32_t pool, enum pool_object kind);
+void pool_put_object(uint32_t pool, enum pool_object kind);
 
 /* Called when the last capability to a pool goes. */
 void pool_release(struct pool *p);
@@ -48,6 +66,3 @@ int pool_alloc_page(uint32_t pool, paddr_t *out);
 /* Reference counting on RAM frames (pa must be RAM handed out by a pool). */
 void frame_ref(paddr_t pa);
 void frame_unref(paddr_t pa);
-
-/* Whether pa is a RAM frame that pools hand out (and so is counted). */
-bool frame_is_counted(paddr_t pa);

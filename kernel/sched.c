@@ -114,11 +114,16 @@ void sched_tick(void)
 {
 	uint64_t now = clock_ticks();
 
+	/* A timed-out thread runs at this tick unless a thread of higher
+	 * priority is ready: first in its queue, and one of its priority that
+	 * was running gives way (docs/kernel.md, Scheduling). */
 	while (timeouts && timeouts->t_deadline <= now) {
 		struct thread *t = timeouts;
 
-		thread_cancel_wait(t, E_TIMEOUT);
-		sched_make_ready(t, false);
+		thread_cancel_wait(t, E_TIMEOUT); /* a receive: never an exit */
+		sched_make_ready(t, true);
+		if (current && current->t_prio == t->t_prio)
+			slice_expired = true;
 	}
 	if (current && current->t_slice && --current->t_slice == 0)
 		slice_expired = true;

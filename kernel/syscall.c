@@ -9,6 +9,8 @@
 #include <kestrel/syscall.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/platform.h"
 #include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
@@ -49,6 +51,26 @@ static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
 	return E_OK;
 }
 
+/* The kernel console is the serial line: a task that may drive it itself
+ * (holds its ports) writes to it as it likes. Every other task's lines
+ * start with "[task N] " and carry no control characters, so that none can
+ * pass for the kernel's or the supervisor's. */
+static void debug_output(struct task *task, char *buf, uint64_t n)
+{
+	if (task_may_use_port(task, PLATFORM_CONSOLE_PORT)) {
+		console_write(buf, n);
+		return;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (!task->t_dbg_midline)
+			kprintf("[task %u] ", task_index(task));
+		task->t_dbg_midline = buf[i] != '\n';
+		if ((buf[i] < ' ' && buf[i] != '\n' && buf[i] != '\t') || buf[i] == 0x7F)
+			buf[i] = '?';
+		console_write(&buf[i], 1);
+	}
+}
+
 static void sys_debug_write(struct thread *t, struct trap_frame *f)
 {
 	char buf[256];
@@ -63,7 +85,7 @@ static void sys_debug_write(struct thread *t, struct trap_frame *f)
 			thread_fault(t, FAULT_BAD_POINTER, bad, SYS_DEBUG_WRITE);
 			return;
 		}
-		console_write(buf, n);
+		debug_output(t->t_task, buf, n);
 		addr += n;
 		len -= n;
 	}
@@ -98,6 +120,7 @@ static void send(struct thread *t, struct trap_frame *f, bool block, bool call)
 
 	FAIL_IF(!ipc_message_fits(f->rsi), E_BAD_LENGTH);
 	if (c && c->c_type == CAP_REPLY && !call) {
+		FAIL_IF(!(c->c_rights & R_WRITE), E_NO_RIGHTS);
 		RESULT(ipc_reply(t, c));
 		return;
 	}
@@ -150,8 +173,7 @@ static void sys_reply_save(struct thread *t, struct trap_frame *f)
 
 	CHECK(dst_slot(t->t_task, f->rdi, &dst));
 	FAIL_IF(t->t_caller.c_type != CAP_REPLY || !cap_is_live(&t->t_caller), E_NO_REPLY);
-	*dst = t->t_caller;
-	t->t_caller = (struct cap){ 0 };
+	cap_move(dst, &t->t_caller, R_ALL);
 	RESULT(E_OK);
 }
 
@@ -170,14 +192,12 @@ static void sys_cap_copy(struct thread *t, struct trap_frame *f)
 	FAIL_IF((flags & CAP_COPY_BADGE) && (src->c_type != CAP_ENDPOINT || src->c_word != 0), E_BAD_ARG);
 	c = *src;
 	c.c_rights &= (uint8_t)f->r10;
-	if (flags & CAP_COPY_BADGE)
-		c.c_word = f->r8;
-	if (flags & CAP_COPY_MOVE) {
-		*dst = c; /* the references move with it */
-		*src = (struct cap){ 0 };
-	} else {
+	if (flags & CAP_COPY_MOVE)
+		cap_move(dst, src, (unsigned)f->r10);
+	else
 		cap_install(dst, &c);
-	}
+	if (flags & CAP_COPY_BADGE)
+		dst->c_word = f->r8;
 	if (c.c_type == CAP_IOPORT) {
 		task_update_iomap(target);
 		task_update_iomap(t->t_task);
@@ -239,7 +259,7 @@ static void sys_endpoint_create(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	ep = endpoint_alloc();
+	ep = endpoint_alloc(pool->c_obj);
 	FAIL_IF(!ep, E_LIMIT);
 	install_new(t, dst, &ep->ep_obj, (uint32_t)(ep - endpoints), R_ALL);
 }
@@ -311,8 +331,8 @@ static void sys_thread_suspend(struct thread *t, struct trap_frame *f)
 	target = &threads[tc->c_obj];
 	FAIL_IF(target->t_state == TS_INACTIVE || target->t_state == TS_EXITED, E_BAD_STATE);
 	RESULT(E_OK); /* before: the caller may be suspending itself */
-	thread_cancel_wait(target, E_BAD_STATE);
-	target->t_state = TS_SUSPENDED;
+	if (thread_cancel_wait(target, E_BAD_STATE))
+		target->t_state = TS_SUSPENDED;
 }
 
 static void sys_thread_resume(struct thread *t, struct trap_frame *f)
@@ -369,7 +389,7 @@ static void sys_mem_map(struct thread *t, struct trap_frame *f)
 	if (!(rights & R_EXEC))
 		flags |= PTE_NX;
 	if (fc->c_flags & FRAME_DEVICE)
-		flags |= PTE_PCD | PTE_PWT;
+		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
 	RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word, fc->c_count, flags,
 	                fc->c_flags & FRAME_COUNTED));
 }
@@ -399,12 +419,11 @@ static void sys_mem_device(struct thread *t, struct trap_frame *f)
 	struct cap *dm, *dst;
 	uint64_t pa = f->rdx, pages = f->r10;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, 0, &dm));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, R_CONTROL, &dm));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	FAIL_IF(!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || pa >= (1ULL << 52), E_BAD_ARG);
-	FAIL_IF(mem_overlaps_ram(pa, pages * FRAME_SIZE), E_BAD_ARG);
+	FAIL_IF(!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || !paging_device_allowed(pa, pages), E_BAD_ARG);
 	cap_install(dst, &(struct cap){ .c_type = CAP_FRAME,
-	                                .c_rights = R_READ | R_WRITE | R_GRANT | R_CONTROL,
+	                                .c_rights = dm->c_rights & (R_READ | R_WRITE | R_GRANT | R_CONTROL),
 	                                .c_flags = FRAME_DEVICE,
 	                                .c_count = (uint32_t)pages,
 	                                .c_word = pa });
@@ -416,10 +435,11 @@ static void sys_pool_info(struct thread *t, struct trap_frame *f)
 	struct cap *pc;
 	struct pool *p;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, 0, &pc));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_READ, &pc));
 	p = &pools[pc->c_obj];
 	f->rdi = p->p_quota - p->p_used;
 	f->rsi = frame_free_count(&kernel_frames);
+	f->rdx = pool_objects_left(p);
 	RESULT(E_OK);
 }
 
@@ -432,7 +452,7 @@ static void sys_pool_split(struct thread *t, struct trap_frame *f)
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	parent = &pools[pc->c_obj];
 	FAIL_IF(parent->p_quota - parent->p_used < f->rdx, E_NO_MEMORY);
-	p = pool_split(parent, f->rdx);
+	p = pool_split(parent, f->rdx, f->r10);
 	FAIL_IF(!p, E_LIMIT);
 	install_new(t, dst, &p->p_obj, (uint32_t)(p - pools), pc->c_rights);
 }
@@ -441,10 +461,11 @@ static void sys_irq_get(struct thread *t, struct trap_frame *f)
 {
 	struct cap *ctl, *dst;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ_CONTROL, 0, &ctl));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ_CONTROL, R_CONTROL, &ctl));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	FAIL_IF(f->rdx >= irq_line_count(), E_BAD_ARG);
-	cap_install(dst, &(struct cap){ .c_type = CAP_IRQ, .c_rights = R_ALL, .c_obj = (uint32_t)f->rdx });
+	cap_install(dst,
+	            &(struct cap){ .c_type = CAP_IRQ, .c_rights = ctl->c_rights, .c_obj = (uint32_t)f->rdx });
 	RESULT(E_OK);
 }
 
@@ -462,7 +483,7 @@ static void sys_irq_ack(struct thread *t, struct trap_frame *f)
 {
 	struct cap *ic;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ, 0, &ic));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ, R_WRITE, &ic));
 	RESULT(irq_ack(ic->c_obj));
 }
 
@@ -471,7 +492,7 @@ static void sys_ioport_get(struct thread *t, struct trap_frame *f)
 	struct cap *pc, *dst, c;
 	uint64_t first = f->rdx, count = f->r10;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IOPORT, 0, &pc));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IOPORT, R_CONTROL, &pc));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	FAIL_IF(count == 0 || count > pc->c_count, E_BAD_ARG);
 	FAIL_IF(first < pc->c_word || first - pc->c_word > pc->c_count - count, E_BAD_ARG);

@@ -10,6 +10,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/switch.h"
+#include "panic.h"
 #include "pool.h"
 #include "thread.h"
 #include "vm.h"
@@ -21,13 +22,16 @@ int task_create(uint32_t pool, struct task **out)
 	struct task *t = NULL;
 	pte_t *root;
 
+	if (pool_take_object(pool, POOL_OBJ_TASK) != E_OK)
+		return E_LIMIT;
 	for (size_t i = 0; i < MAX_TASKS && !t; i++)
 		if (!tasks[i].t_obj.ko_live)
 			t = &tasks[i];
-	if (!t)
-		return E_LIMIT;
-	if (pool_alloc_page(pool, &t->t_root) != E_OK)
+	kassert(t); /* pools' quotas of tasks add up to the table */
+	if (pool_alloc_page(pool, &t->t_root) != E_OK) {
+		pool_put_object(pool, POOL_OBJ_TASK);
 		return E_NO_MEMORY;
+	}
 	root = pa_to_va(t->t_root);
 	for (size_t i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		root[i] = ((pte_t *)pa_to_va(kernel_root))[i];
@@ -40,6 +44,7 @@ int task_create(uint32_t pool, struct task **out)
 	t->t_pool = pool;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;
+	t->t_dbg_midline = false;
 	*out = t;
 	return E_OK;
 }
@@ -55,7 +60,7 @@ static void free_tables(paddr_t table, int level)
 		if (!(e[i] & PTE_P))
 			continue;
 		if (level == 1) {
-			if (frame_is_counted(e[i] & PTE_ADDR))
+			if (e[i] & PTE_COUNTED)
 				frame_unref(e[i] & PTE_ADDR);
 		} else {
 			free_tables(e[i] & PTE_ADDR, level - 1);
@@ -85,6 +90,7 @@ void task_destroy(struct task *t)
 	task_switch_away(t);
 	free_tables(t->t_root, PT_LEVELS);
 	t->t_root = 0;
+	pool_put_object(t->t_pool, POOL_OBJ_TASK);
 }
 
 /* The leaf entry for va, creating tables (charged to t's pool) if asked. */
@@ -120,7 +126,8 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 {
 	int err = E_OK;
 
-	if (!user_range(va, count))
+	/* The last page must fit the entry's address field, or it would wrap. */
+	if (!user_range(va, count) || (pa & ~PTE_ADDR) || count > (PTE_ADDR - pa) / FRAME_SIZE + 1)
 		return E_BAD_ARG;
 	/* Check (and build the tables) first, so that a failure maps nothing;
 	 * tables made for a failed call stay, charged, until the task goes. */
@@ -135,7 +142,7 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 	for (uint64_t i = 0; i < count; i++) {
 		pte_t *e = walk(t, va + i * FRAME_SIZE, false, &err);
 
-		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U;
+		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U | (ram ? PTE_COUNTED : 0);
 		if (ram)
 			frame_ref(pa + i * FRAME_SIZE);
 	}
@@ -148,7 +155,7 @@ void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags)
 		pte_t *e = walk(t, va + i * FRAME_SIZE, false, NULL);
 
 		if (e && (*e & PTE_P)) {
-			*e = (*e & PTE_ADDR) | flags | PTE_P | PTE_U;
+			*e = (*e & (PTE_ADDR | PTE_COUNTED | PTE_DEVICE)) | flags | PTE_P | PTE_U;
 			tlb_flush_user(t, va + i * FRAME_SIZE);
 		}
 	}
@@ -171,13 +178,15 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		pte_t *e = walk(t, va + i * FRAME_SIZE, false, NULL);
 		paddr_t pa;
+		bool counted;
 
 		if (!e || !(*e & PTE_P))
 			continue;
 		pa = *e & PTE_ADDR;
+		counted = *e & PTE_COUNTED;
 		*e = 0;
 		tlb_flush_user(t, va + i * FRAME_SIZE);
-		if (frame_is_counted(pa))
+		if (counted)
 			frame_unref(pa);
 		done++;
 	}
@@ -185,7 +194,9 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)
 }
 
 /* The kernel address of user address ua in t, if mapped user-accessible
- * (and writable when write is set), else NULL. */
+ * (and writable when write is set) to RAM, else NULL. Device registers are
+ * never touched: a read can have side effects, and the direct map may not
+ * reach them. */
 static uint8_t *user_page(struct task *t, uint64_t ua, bool write)
 {
 	pte_t *e;
@@ -193,7 +204,7 @@ static uint8_t *user_page(struct task *t, uint64_t ua, bool write)
 	if (ua >= USER_TOP)
 		return NULL;
 	e = walk(t, ua, false, NULL);
-	if (!e || !(*e & PTE_P) || !(*e & PTE_U) || (write && !(*e & PTE_W)))
+	if (!e || !(*e & PTE_P) || !(*e & PTE_U) || (*e & PTE_DEVICE) || (write && !(*e & PTE_W)))
 		return NULL;
 	return (uint8_t *)pa_to_va(*e & PTE_ADDR) + (ua & (FRAME_SIZE - 1));
 }
@@ -249,12 +260,23 @@ static void iomap_allow(struct task *t, uint64_t first, uint64_t count)
 		t->t_io_hi = (uint32_t)((end + 63) / 64);
 }
 
+/* Whether capability c opens ports: it must allow both in and out. */
+static bool opens_ports(const struct cap *c)
+{
+	return c->c_type == CAP_IOPORT && (c->c_rights & (R_READ | R_WRITE)) == (R_READ | R_WRITE);
+}
+
+bool task_may_use_port(const struct task *t, uint16_t port)
+{
+	return t->t_iomap && !(t->t_iomap[port / 64] >> (port % 64) & 1);
+}
+
 void task_update_iomap(struct task *t)
 {
 	bool any = false;
 
 	for (size_t i = 1; i < CAP_SLOTS; i++)
-		any |= t->t_caps[i].c_type == CAP_IOPORT;
+		any |= opens_ports(&t->t_caps[i]);
 	if (any && !t->t_iomap) {
 		if (pool_alloc(t->t_pool, 2, &t->t_iomap_pa) != E_OK)
 			return; /* no memory: the task gets no ports rather than a failure */
@@ -267,6 +289,6 @@ void task_update_iomap(struct task *t)
 	fill_words(t->t_iomap + t->t_io_lo, ~0ULL, t->t_io_hi - t->t_io_lo);
 	t->t_io_lo = t->t_io_hi = 0;
 	for (size_t i = 1; i < CAP_SLOTS; i++)
-		if (t->t_caps[i].c_type == CAP_IOPORT)
+		if (opens_ports(&t->t_caps[i]))
 			iomap_allow(t, t->t_caps[i].c_word, t->t_caps[i].c_count);
 }

@@ -18,8 +18,7 @@
 struct task {
 	struct kobj t_obj;
 	paddr_t t_root;
-	uint32_t t_pool; /* pool index the page tables are charged to */
-	uint32_t t_pool_gen;
+	uint32_t t_pool; /* pool index the task and its page tables are charged to */
 	uint64_t *t_iomap;
 	paddr_t t_iomap_pa;
 	uint32_t t_io_lo, t_io_hi;
@@ -30,6 +29,7 @@ struct task {
 	 * only loads t_cr3: the root, the PCID and the no-flush bit (just the
 	 * root without PCIDs). */
 	uint64_t t_cr3;
+	bool t_dbg_midline; /* its debug_write output has an open line */
 	struct cap t_caps[CAP_SLOTS];
 };
 
@@ -40,8 +40,8 @@ static inline uint32_t task_index(const struct task *t)
 	return (uint32_t)(t - tasks);
 }
 
-/* Creates a task whose page tables are charged to pool. Returns E_OK,
- * E_LIMIT or E_NO_MEMORY. */
+/* Creates a task charged, with its page tables, to pool. Returns E_OK,
+ * E_LIMIT (the pool's quota of tasks is used up) or E_NO_MEMORY. */
 int task_create(uint32_t pool, struct task **out);
 
 /* Destroys t's threads, empties its capability table, unmaps and frees its
@@ -70,5 +70,9 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count);
 bool task_copy_in(struct task *t, void *dst, uint64_t uaddr, uint64_t len, uint64_t *bad);
 bool task_copy_out(struct task *t, uint64_t uaddr, const void *src, uint64_t len, uint64_t *bad);
 
-/* Recomputes t's I/O bitmap from the I/O port capabilities it holds. */
+/* Recomputes t's I/O bitmap from the I/O port capabilities it holds
+ * (those with R_READ and R_WRITE). */
 void task_update_iomap(struct task *t);
+
+/* Whether t's I/O bitmap opens port. */
+bool task_may_use_port(const struct task *t, uint16_t port);

@@ -11,6 +11,7 @@
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/switch.h"
 #include "endpoint.h"
+#include "panic.h"
 #include "pool.h"
 #include "printf.h"
 #include "sched.h"
@@ -18,8 +19,8 @@
 
 struct thread threads[MAX_THREADS];
 
-/* A new thread in task, or NULL when the table is full. */
-static struct thread *thread_alloc(struct task *task, uint8_t prio)
+/* A new thread in task (charged to pool by the caller). */
+static struct thread *thread_alloc(struct task *task, uint32_t pool, uint8_t prio)
 {
 	for (size_t i = 0; i < MAX_THREADS; i++) {
 		struct thread *t = &threads[i];
@@ -38,9 +39,10 @@ static struct thread *thread_alloc(struct task *task, uint8_t prio)
 		t->t_prio = prio;
 		t->t_task = task;
 		t->t_index = (uint32_t)i;
+		t->t_pool = pool;
 		return t;
 	}
-	return NULL;
+	panic("thread: table full, though pools' quotas of threads add up to it");
 }
 
 int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out)
@@ -51,9 +53,9 @@ int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t 
 
 	if (buf_va & (FRAME_SIZE - 1) || buf_va == 0 || buf_va >= USER_TOP)
 		return E_BAD_ARG;
-	nt = thread_alloc(task, prio);
-	if (!nt)
+	if (pool_take_object(pool, POOL_OBJ_THREAD) != E_OK)
 		return E_LIMIT;
+	nt = thread_alloc(task, pool, prio);
 	err = pool_alloc_page(pool, &pa);
 	if (err == E_OK) {
 		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
@@ -70,9 +72,10 @@ int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t 
 	return E_OK;
 }
 
-void thread_cancel_wait(struct thread *t, int err)
+bool thread_cancel_wait(struct thread *t, int err)
 {
 	bool waiting = t->t_state == TS_SEND || t->t_state == TS_RECV || t->t_state == TS_REPLY;
+	bool exiting = waiting && t->t_in_fault && t->t_fault[FAULT_W_KIND] == FAULT_EXIT;
 
 	if (t->t_state == TS_SEND || t->t_state == TS_RECV)
 		endpoint_dequeue(t->t_ep, t);
@@ -82,10 +85,13 @@ void thread_cancel_wait(struct thread *t, int err)
 		sched_dequeue(t);
 	sched_timeout_remove(t);
 	/* Only an interrupted system call has a result; a thread that was
-	 * preempted keeps its registers. */
-	if (waiting && !t->t_in_fault)
+	 * preempted or took an exception keeps its registers. */
+	if (waiting && (!t->t_in_fault || t->t_frame.vector == VEC_SYSCALL))
 		thread_set_result(t, err);
 	t->t_in_fault = false;
+	if (exiting)
+		t->t_state = TS_EXITED;
+	return !exiting;
 }
 
 void thread_destroy(struct thread *t)
@@ -106,6 +112,7 @@ void thread_destroy(struct thread *t)
 	t->t_state = TS_FREE;
 	if (t == current)
 		current = NULL;
+	pool_put_object(t->t_pool, POOL_OBJ_THREAD);
 }
 
 void thread_start(struct thread *t, uint64_t rip, uint64_t rsp, uint64_t arg)

@@ -41,6 +41,7 @@ struct thread {
 	uint32_t t_slice; /* ticks left in this time slice */
 	struct task *t_task;
 	uint32_t t_index; /* in threads[], kept so the fast path need not divide */
+	uint32_t t_pool;  /* charged for the thread and its message buffer */
 	struct thread *t_next, *t_prev;
 	struct endpoint *t_ep;
 
@@ -78,8 +79,9 @@ static inline uint32_t thread_index(const struct thread *t)
 	return t->t_index;
 }
 
-/* Allocates a stopped thread in task whose message buffer is a new page
- * from pool mapped at buf_va. Returns E_OK, E_BAD_ARG, E_LIMIT,
+/* Allocates a stopped thread in task, charged to pool, whose message
+ * buffer is a new page from pool mapped at buf_va. Returns E_OK,
+ * E_BAD_ARG, E_LIMIT (the pool's quota of threads is used up),
  * E_NO_MEMORY or E_EXISTS. */
 int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t prio, struct thread **out);
 
@@ -91,8 +93,10 @@ void thread_destroy(struct thread *t);
  * addresses (checked by the caller). */
 void thread_start(struct thread *t, uint64_t rip, uint64_t rsp, uint64_t arg);
 
-/* Stops any wait t is in; the interrupted call returns err when t runs. */
-void thread_cancel_wait(struct thread *t, int err);
+/* Stops any wait t is in; the interrupted call (or system call that
+ * faulted) returns err when t runs. Returns false if t was sending its exit
+ * message: then it is TS_EXITED and must never run again. */
+bool thread_cancel_wait(struct thread *t, int err);
 
 /* Sets t's syscall result register. */
 static inline void thread_set_result(struct thread *t, int64_t v)

@@ -156,6 +156,16 @@ static inline long sys_pool_info_out(uint64_t pool, uint64_t *left, uint64_t *fr
 	return r;
 }
 
+/* *objects: the kernel objects the pool may still make, as POOL_OBJECTS. */
+static inline long sys_pool_objects_out(uint64_t pool, uint64_t *objects)
+{
+	struct sys_out o;
+	long r = sys_raw(SYS_POOL_INFO, pool, 0, 0, 0, 0, 0, &o);
+
+	*objects = o.out2;
+	return r;
+}
+
 /* Ends the calling thread; its fault endpoint hears FAULT_EXIT. */
 static inline __attribute__((noreturn)) void thread_exit(uint64_t status)
 {

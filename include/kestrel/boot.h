@@ -22,7 +22,10 @@ enum boot_slot {
 #define BOOT_STACK_TOP     0x00007FFFFFEF0000ULL /* grows down */
 #define BOOT_STACK_PAGES   16
 #define BOOT_MODULES_VADDR 0x0000700000000000ULL /* the further modules, one after another */
-#define USER_TOP           0x0000800000000000ULL /* first address that is not user space */
+/* The first address that is not user space: one page below 2^47, so no
+ * instruction can end at the first non-canonical address (a syscall in the
+ * last two bytes would make sysret fault in ring 0 on Intel CPUs). */
+#define USER_TOP           0x00007FFFFFFFF000ULL
 
 #define BOOT_INFO_MAGIC       0x4B45535452454C31ULL /* "KESTREL1" */
 #define BOOT_INFO_MAX_MODULES 15

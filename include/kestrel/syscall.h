@@ -25,95 +25,99 @@
  * 0-2) or IPC (the message registers above; stubs in libipc/ipc.h). */
 #pragma once
 
-#define KESTREL_SYSCALLS(X)                                                                                  \
-	X(DEBUG_WRITE, debug_write, 0, PLAIN, 2, "buf, len", "-",                                            \
-	  "Writes len bytes (at most 4096) at buf on the kernel console. A buffer that is not "              \
-	  "mapped readable faults the thread (FAULT_BAD_POINTER).")                                          \
-	X(YIELD, yield, 1, PLAIN, 0, "-", "-",                                                               \
-	  "Ends the time slice: threads of the same priority run first.")                                    \
-	X(CLOCK, clock, 2, PLAIN, 0, "-", "out0 = milliseconds since boot, out1 = time-stamp counter",       \
-	  "Reads the kernel clock.")                                                                         \
-	X(THREAD_ID, thread_id, 3, PLAIN, 0, "-", "rax = id",                                                \
-	  "Returns the calling thread's kernel-wide id.")                                                    \
-	X(SEND, send, 4, IPC, 6, "ep, msginfo, words", "-",                                                  \
-	  "Sends a message on an endpoint (needs R_WRITE; capabilities need R_GRANT), blocking until "       \
-	  "a receiver takes it. On a reply capability: answers that call.")                                  \
-	X(NBSEND, nbsend, 5, IPC, 6, "ep, msginfo, words", "-",                                              \
-	  "Like send, but fails with E_WOULD_BLOCK at once if no receiver is waiting.")                      \
-	X(RECV, recv, 6, IPC, 6, "ep, timeout_ms", "badge, msginfo, words",                                  \
-	  "Waits for a message on an endpoint (needs R_READ). timeout_ms: IPC_POLL fails at once "           \
-	  "with E_WOULD_BLOCK, IPC_FOREVER never times out, else E_TIMEOUT after that many ms. A "           \
-	  "call's reply capability is kept by the thread for reply/reply_recv/reply_save.")                  \
-	X(CALL, call, 7, IPC, 6, "ep, msginfo, words", "badge 0, msginfo, words",                            \
-	  "Sends and waits for the answer through a one-shot reply capability. E_DEAD if the server "        \
-	  "dies, E_NO_REPLY if it drops the reply capability.")                                              \
-	X(REPLY, reply, 8, IPC, 6, "-, msginfo, words", "-",                                                 \
-	  "Answers the call last received by this thread. E_NO_REPLY if there is none.")                     \
-	X(REPLY_RECV, reply_recv, 9, IPC, 6, "ep, msginfo, words", "badge, msginfo, words",                  \
-	  "Answers the last call (if any; failures are ignored), then waits as recv with no "                \
-	  "timeout.")                                                                                        \
-	X(REPLY_SAVE, reply_save, 10, PLAIN, 1, "dst", "-",                                                  \
-	  "Moves the reply capability of the last received call into slot dst, to answer later "             \
-	  "with send.")                                                                                      \
-	X(CAP_COPY, cap_copy, 11, PLAIN, 6, "src, task, dst, rights, badge, flags", "-",                     \
-	  "Copies (or with CAP_COPY_MOVE moves) the capability in slot src to slot dst of the task "         \
-	  "named by task (needs R_CONTROL), keeping only the rights also in rights; CAP_COPY_BADGE "         \
-	  "sets badge on an unbadged endpoint capability.")                                                  \
-	X(CAP_DELETE, cap_delete, 12, PLAIN, 1, "slot", "-",                                                 \
-	  "Empties a slot. The last capability to an object destroys it.")                                   \
-	X(CAP_IDENTIFY, cap_identify, 13, PLAIN, 1, "slot",                                                  \
-	  "out0 = type, out1 = rights, out2 = badge or pages",                                               \
-	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame. "     \
-	  "An empty or stale slot reads CAP_EMPTY; slot 0 or one past the table is E_BAD_CAP.")              \
-	X(OBJ_DESTROY, obj_destroy, 14, PLAIN, 1, "slot", "-",                                               \
-	  "Destroys a task, thread or endpoint (needs R_CONTROL). Every capability to it stops "             \
-	  "working; threads waiting on it get E_DEAD.")                                                      \
-	X(ENDPOINT_CREATE, endpoint_create, 15, PLAIN, 2, "pool, dst", "-",                                  \
-	  "Creates an endpoint; its capability (all rights, no badge) goes to slot dst.")                    \
-	X(TASK_CREATE, task_create, 16, PLAIN, 2, "pool, dst", "-",                                          \
-	  "Creates a task with an empty address space and capability table; its page tables are "            \
-	  "charged to pool.")                                                                                \
-	X(THREAD_CREATE, thread_create, 17, PLAIN, 4, "task, pool, dst, ipc_buffer", "-",                    \
-	  "Creates a stopped thread in task, with a message buffer page (charged to pool) mapped at "        \
-	  "ipc_buffer, priority of the caller, no fault endpoint.")                                          \
-	X(THREAD_CONFIGURE, thread_configure, 18, PLAIN, 3, "thread, priority, fault_ep", "-",               \
-	  "Sets a thread's priority (0-255, at most the caller's own) and fault endpoint (a slot of "        \
-	  "the caller's; CAP_NULL for none). A priority above the caller's is E_BAD_ARG.")                   \
-	X(THREAD_START, thread_start, 19, PLAIN, 4, "thread, rip, rsp, arg", "-",                            \
-	  "Starts a created or suspended thread afresh at rip with stack rsp and rdi = arg (other "          \
-	  "registers 0); E_BAD_STATE if it is running or blocked.")                                          \
-	X(THREAD_SUSPEND, thread_suspend, 20, PLAIN, 1, "thread", "-",                                       \
-	  "Stops a thread. An IPC it was blocked in is cancelled: when resumed, that call returns "          \
-	  "E_BAD_STATE.")                                                                                    \
-	X(THREAD_RESUME, thread_resume, 21, PLAIN, 1, "thread", "-",                                         \
-	  "Makes a suspended thread run again; E_BAD_STATE if it is not suspended.")                         \
-	X(THREAD_EXIT, thread_exit, 22, PLAIN, 1, "status", "does not return",                               \
-	  "Ends the calling thread; its fault endpoint hears FAULT_EXIT with the status.")                   \
-	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                                \
-	  "Allocates pages of zeroed, physically contiguous RAM charged to pool. With MEM_DMA (needs "       \
-	  "R_CONTROL on the pool) the capability has R_CONTROL, so mem_phys tells its address.")             \
-	X(MEM_MAP, mem_map, 24, PLAIN, 4, "task, frame, vaddr, rights", "-",                                 \
-	  "Maps every page of a frame capability into task at vaddr with rights (R_READ, R_WRITE, "          \
-	  "R_EXEC; at most the capability's).")                                                              \
-	X(MEM_UNMAP, mem_unmap, 25, PLAIN, 3, "task, vaddr, pages", "out0 = pages unmapped",                 \
-	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "       \
-	  "the frames are freed when nothing else holds them.")                                              \
-	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",                \
-	  "Tells the physical address of a frame capability (needs R_CONTROL).")                             \
-	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                            \
-	  "Makes a frame capability for device memory outside RAM.")                                         \
-	X(POOL_INFO, pool_info, 28, PLAIN, 1, "pool", "out0 = pages left, out1 = free frames in the system", \
-	  "Reads a pool's remaining quota and the kernel's free memory.")                                    \
-	X(POOL_SPLIT, pool_split, 29, PLAIN, 3, "pool, dst, pages", "-",                                     \
-	  "Moves pages of quota into a new pool; they return when it is destroyed.")                         \
-	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line", "-",                                     \
-	  "Makes the capability for one interrupt line (IOAPIC input).")                                     \
-	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                           \
-	  "Delivers the line's interrupts to ep as KMSG_IRQ with badge and unmasks it; ep CAP_NULL "         \
-	  "unbinds and masks.")                                                                              \
-	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.")    \
-	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                            \
-	  "Makes a capability for a sub-range of ports. A task may use exactly the ports of the "            \
+#include <stdint.h>
+
+#define KESTREL_SYSCALLS(X)                                                                               \
+	X(DEBUG_WRITE, debug_write, 0, PLAIN, 2, "buf, len", "-",                                         \
+	  "Writes len bytes (at most 4096) at buf on the kernel console. A buffer that is not "           \
+	  "mapped readable faults the thread (FAULT_BAD_POINTER).")                                       \
+	X(YIELD, yield, 1, PLAIN, 0, "-", "-",                                                            \
+	  "Ends the time slice: threads of the same priority run first.")                                 \
+	X(CLOCK, clock, 2, PLAIN, 0, "-", "out0 = milliseconds since boot, out1 = time-stamp counter",    \
+	  "Reads the kernel clock.")                                                                      \
+	X(THREAD_ID, thread_id, 3, PLAIN, 0, "-", "rax = id",                                             \
+	  "Returns the calling thread's kernel-wide id.")                                                 \
+	X(SEND, send, 4, IPC, 6, "ep, msginfo, words", "-",                                               \
+	  "Sends a message on an endpoint (needs R_WRITE; capabilities need R_GRANT), blocking until "    \
+	  "a receiver takes it. On a reply capability: answers that call.")                               \
+	X(NBSEND, nbsend, 5, IPC, 6, "ep, msginfo, words", "-",                                           \
+	  "Like send, but fails with E_WOULD_BLOCK at once if no receiver is waiting.")                   \
+	X(RECV, recv, 6, IPC, 6, "ep, timeout_ms", "badge, msginfo, words",                               \
+	  "Waits for a message on an endpoint (needs R_READ). timeout_ms: IPC_POLL fails at once "        \
+	  "with E_WOULD_BLOCK, IPC_FOREVER never times out, else E_TIMEOUT after that many ms. A "        \
+	  "call's reply capability is kept by the thread for reply/reply_recv/reply_save.")               \
+	X(CALL, call, 7, IPC, 6, "ep, msginfo, words", "badge 0, msginfo, words",                         \
+	  "Sends and waits for the answer through a one-shot reply capability. E_DEAD if the server "     \
+	  "dies, E_NO_REPLY if it drops the reply capability.")                                           \
+	X(REPLY, reply, 8, IPC, 6, "-, msginfo, words", "-",                                              \
+	  "Answers the call last received by this thread. E_NO_REPLY if there is none.")                  \
+	X(REPLY_RECV, reply_recv, 9, IPC, 6, "ep, msginfo, words", "badge, msginfo, words",               \
+	  "Answers the last call (if any; failures are ignored), then waits as recv with no "             \
+	  "timeout.")                                                                                     \
+	X(REPLY_SAVE, reply_save, 10, PLAIN, 1, "dst", "-",                                               \
+	  "Moves the reply capability of the last received call into slot dst, to answer later "          \
+	  "with send.")                                                                                   \
+	X(CAP_COPY, cap_copy, 11, PLAIN, 6, "src, task, dst, rights, badge, flags", "-",                  \
+	  "Copies (or with CAP_COPY_MOVE moves) the capability in slot src to slot dst of the task "      \
+	  "named by task (needs R_CONTROL), keeping only the rights also in rights; CAP_COPY_BADGE "      \
+	  "sets badge on an unbadged endpoint capability.")                                               \
+	X(CAP_DELETE, cap_delete, 12, PLAIN, 1, "slot", "-",                                              \
+	  "Empties a slot. The last capability to an object destroys it.")                                \
+	X(CAP_IDENTIFY, cap_identify, 13, PLAIN, 1, "slot",                                               \
+	  "out0 = type, out1 = rights, out2 = badge or pages",                                            \
+	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame. "  \
+	  "An empty or stale slot reads CAP_EMPTY; slot 0 or one past the table is E_BAD_CAP.")           \
+	X(OBJ_DESTROY, obj_destroy, 14, PLAIN, 1, "slot", "-",                                            \
+	  "Destroys a task, thread or endpoint (needs R_CONTROL). Every capability to it stops "          \
+	  "working; threads waiting on it get E_DEAD.")                                                   \
+	X(ENDPOINT_CREATE, endpoint_create, 15, PLAIN, 2, "pool, dst", "-",                               \
+	  "Creates an endpoint; its capability (all rights, no badge) goes to slot dst.")                 \
+	X(TASK_CREATE, task_create, 16, PLAIN, 2, "pool, dst", "-",                                       \
+	  "Creates a task with an empty address space and capability table; its page tables are "         \
+	  "charged to pool.")                                                                             \
+	X(THREAD_CREATE, thread_create, 17, PLAIN, 4, "task, pool, dst, ipc_buffer", "-",                 \
+	  "Creates a stopped thread in task, with a message buffer page (charged to pool) mapped at "     \
+	  "ipc_buffer, priority of the caller, no fault endpoint.")                                       \
+	X(THREAD_CONFIGURE, thread_configure, 18, PLAIN, 3, "thread, priority, fault_ep", "-",            \
+	  "Sets a thread's priority (0-255, at most the caller's own) and fault endpoint (a slot of "     \
+	  "the caller's; CAP_NULL for none). A priority above the caller's is E_BAD_ARG.")                \
+	X(THREAD_START, thread_start, 19, PLAIN, 4, "thread, rip, rsp, arg", "-",                         \
+	  "Starts a created or suspended thread afresh at rip with stack rsp and rdi = arg (other "       \
+	  "registers 0); E_BAD_STATE if it is running or blocked.")                                       \
+	X(THREAD_SUSPEND, thread_suspend, 20, PLAIN, 1, "thread", "-",                                    \
+	  "Stops a thread. An IPC it was blocked in is cancelled: when resumed, that call returns "       \
+	  "E_BAD_STATE.")                                                                                 \
+	X(THREAD_RESUME, thread_resume, 21, PLAIN, 1, "thread", "-",                                      \
+	  "Makes a suspended thread run again; E_BAD_STATE if it is not suspended.")                      \
+	X(THREAD_EXIT, thread_exit, 22, PLAIN, 1, "status", "does not return",                            \
+	  "Ends the calling thread; its fault endpoint hears FAULT_EXIT with the status.")                \
+	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                             \
+	  "Allocates pages of zeroed, physically contiguous RAM charged to pool. With MEM_DMA (needs "    \
+	  "R_CONTROL on the pool) the capability has R_CONTROL, so mem_phys tells its address.")          \
+	X(MEM_MAP, mem_map, 24, PLAIN, 4, "task, frame, vaddr, rights", "-",                              \
+	  "Maps every page of a frame capability into task at vaddr with rights (R_READ, R_WRITE, "       \
+	  "R_EXEC; at most the capability's).")                                                           \
+	X(MEM_UNMAP, mem_unmap, 25, PLAIN, 3, "task, vaddr, pages", "out0 = pages unmapped",              \
+	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "    \
+	  "the frames are freed when nothing else holds them.")                                           \
+	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",             \
+	  "Tells the physical address of a frame capability (needs R_CONTROL).")                          \
+	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
+	  "Makes a frame capability for device memory outside RAM.")                                      \
+	X(POOL_INFO, pool_info, 28, PLAIN, 1, "pool",                                                     \
+	  "out0 = pages left, out1 = free frames in the system, out2 = objects left (POOL_OBJECTS)",      \
+	  "Reads a pool's remaining quota (needs R_READ) and the kernel's free memory.")                  \
+	X(POOL_SPLIT, pool_split, 29, PLAIN, 4, "pool, dst, pages, objects", "-",                         \
+	  "Moves pages and objects (POOL_OBJECTS) of quota into a new pool (needs R_CONTROL); the new "   \
+	  "pool itself takes one pool of the parent's. All of it returns when it is destroyed.")          \
+	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line", "-",                                  \
+	  "Makes the capability for one interrupt line (IOAPIC input).")                                  \
+	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                        \
+	  "Delivers the line's interrupts to ep as KMSG_IRQ with badge and unmasks it; ep CAP_NULL "      \
+	  "unbinds and masks.")                                                                           \
+	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.") \
+	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                         \
+	  "Makes a capability for a sub-range of ports. A task may use exactly the ports of the "         \
 	  "I/O port capabilities it holds.")
 
 enum syscall_number {
@@ -130,3 +134,14 @@ enum syscall_number {
 #define MEM_MAX_PAGES 65536
 
 #define PRIORITY_MAX 255
+
+/* Every kernel object is made from a pool and counts against its quota of
+ * that kind, so a task can use up only its own share of the kernel's
+ * tables (E_LIMIT when it has). pool_split's objects argument and
+ * pool_info's out2 hold one 16-bit count per kind. */
+enum pool_object { POOL_OBJ_TASK, POOL_OBJ_THREAD, POOL_OBJ_ENDPOINT, POOL_OBJ_POOL, POOL_OBJ_KINDS };
+
+#define POOL_OBJECTS(tasks, threads, endpoints, pools)                       \
+	((uint64_t)(uint16_t)(tasks) | (uint64_t)(uint16_t)(threads) << 16 | \
+	 (uint64_t)(uint16_t)(endpoints) << 32 | (uint64_t)(uint16_t)(pools) << 48)
+#define POOL_OBJ_COUNT(objects, kind) ((unsigned)((objects) >> (16 * (kind)) & 0xFFFF))

@@ -20,7 +20,10 @@
 #include "srv.h"
 #include "syscalls.h"
 
-#define SERVER_POOL_PAGES 4096 /* 16 MiB of quota for each server */
+#define SERVER_POOL_PAGES   4096 /* 16 MiB of quota for each server */
+/* The kernel objects each server may make from its pool; the server's own
+ * task and first thread come from ours. */
+#define SERVER_POOL_OBJECTS POOL_OBJECTS(4, 16, 32, 0)
 
 struct srv srvs[MANIFEST_MAX_SERVERS];
 unsigned srv_count;
@@ -117,7 +120,7 @@ static long grant(const struct srv *s, const uint64_t ours[CHILD_FIRST_FREE], st
 	         dev = ours[CHILD_DEVMEM];
 	long e;
 
-	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES)))
+	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES, SERVER_POOL_OBJECTS)))
 		return e;
 	caps[(*ncaps)++] = (struct spawn_cap){ pool, CHILD_POOL, R_READ | R_WRITE, 0 };
 	if (ms->ms_port_count) {

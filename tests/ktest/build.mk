@@ -9,6 +9,7 @@ KTEST_SRCS := \
 	tests/ktest/test_caps.c \
 	tests/ktest/test_fastpath.c \
 	tests/ktest/test_fault.c \
+	tests/ktest/test_hostile.c \
 	tests/ktest/test_ipc.c \
 	tests/ktest/test_ipc_local.c \
 	tests/ktest/test_irq.c \

@@ -268,10 +268,15 @@ long kt_join(const struct kt_joinable *j, long *status)
 	return E_OK;
 }
 
-long kt_pool(uint64_t pages, uint64_t *slot)
+long kt_pool_with(uint64_t pages, uint64_t objects, uint64_t *slot)
 {
 	*slot = slot_alloc();
-	return *slot == CAP_NULL ? E_LIMIT : sys_pool_split(BOOT_SLOT_POOL, *slot, pages);
+	return *slot == CAP_NULL ? E_LIMIT : sys_pool_split(BOOT_SLOT_POOL, *slot, pages, objects);
+}
+
+long kt_pool(uint64_t pages, uint64_t *slot)
+{
+	return kt_pool_with(pages, KT_POOL_OBJECTS, slot);
 }
 
 uint64_t kt_now(void)

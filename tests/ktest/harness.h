@@ -109,8 +109,11 @@ long kt_map(uint64_t frame, uint64_t pages, uint64_t rights, volatile uint64_t *
 long kt_page(uint64_t pages, uint64_t *frame, volatile uint64_t **va);
 /* A thread in our task running fn(arg); fault_ep may be CAP_NULL. */
 long kt_thread(long (*fn)(uint64_t), uint64_t arg, unsigned prio, uint64_t fault_ep, uint64_t *slot);
-/* A pool with pages of quota split from the boot pool. */
+/* A pool with pages of quota split from the boot pool, and objects
+ * (POOL_OBJECTS) or KT_POOL_OBJECTS of kernel objects. */
 long kt_pool(uint64_t pages, uint64_t *slot);
+long kt_pool_with(uint64_t pages, uint64_t objects, uint64_t *slot);
+#define KT_POOL_OBJECTS POOL_OBJECTS(16, 64, 64, 8)
 
 uint64_t kt_now(void); /* milliseconds since boot */
 void kt_sleep(uint64_t ms);

@@ -218,6 +218,45 @@ static long role_cycle(void)
 	return 0;
 }
 
+/* Calls make(i) until it fails; returns how many succeeded, or the error
+ * if it was not the quota's E_LIMIT. */
+static long hog_until_limit(long (*make)(uint64_t))
+{
+	for (uint64_t i = 0;; i++) {
+		long e = make(i);
+
+		if (e != E_OK)
+			return e == E_LIMIT ? (long)i : e;
+	}
+}
+
+static long hog_endpoint(uint64_t i)
+{
+	(void)i;
+	return sys_endpoint_create(HSLOT_POOL, slot_alloc());
+}
+
+static long hog_task(uint64_t i)
+{
+	(void)i;
+	return sys_task_create(HSLOT_POOL, slot_alloc());
+}
+
+static long hog_thread(uint64_t i)
+{
+	return sys_thread_create(HSLOT_SELF, HSLOT_POOL, slot_alloc(), HOG_THREAD_BUFFERS + i * 4096);
+}
+
+static long role_hog(void)
+{
+	long eps = hog_until_limit(hog_endpoint), tasks = hog_until_limit(hog_task),
+	     threads = hog_until_limit(hog_thread);
+
+	if (eps < 0 || tasks < 0 || threads < 0)
+		return eps < 0 ? eps : tasks < 0 ? tasks : threads;
+	return (long)HOG_COUNTS(eps, tasks, threads);
+}
+
 long main(uint64_t arg)
 {
 	uint64_t param = HELPER_PARAM(arg);
@@ -261,6 +300,8 @@ long main(uint64_t arg)
 		return role_identify(param);
 	case ROLE_CYCLE:
 		return role_cycle();
+	case ROLE_HOG:
+		return role_hog();
 	}
 	printf("helper: unknown role %u\n", HELPER_ROLE(arg));
 	return -1;

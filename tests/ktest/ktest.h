@@ -30,6 +30,8 @@ enum helper_role {
 	ROLE_IDENTIFY,   /* exits with the type cap_identify reports for slot param */
 	ROLE_CYCLE,      /* makes two tasks from HSLOT_POOL that hold each other, drops its own
 	                  * capabilities to them, exits with 0 (or the first error) */
+	ROLE_HOG,        /* makes endpoints, tasks and threads (in HSLOT_SELF) from HSLOT_POOL until
+	                  * each fails; exits with HOG_COUNTS of them, or the error if not E_LIMIT */
 };
 
 /* Slots of the helper's table (filled by the runner as the role needs). */
@@ -67,6 +69,10 @@ enum helper_label {
 #define ECHO_INVERT(w)      (~(w))
 
 #define FUZZ_CALLS 100000
+
+#define HOG_COUNTS(endpoints, tasks, threads) \
+	((uint64_t)(endpoints) | (uint64_t)(tasks) << 16 | (uint64_t)(threads) << 32)
+#define HOG_THREAD_BUFFERS 0x30000000ULL /* where ROLE_HOG's threads get their message buffers */
 
 /* The shared page. */
 struct helper_shared {

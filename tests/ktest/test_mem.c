@@ -81,9 +81,9 @@ int test_pool_split_moves_quota_and_returns_it(void)
 	CHECK_OK(sys_cap_delete(pool));
 	kt_pool_state(BOOT_SLOT_POOL, &left, &free_frames);
 	CHECK_EQ(left, left0);
-	CHECK_ERR(sys_pool_split(BOOT_SLOT_POOL, kt_slot(), left0 + 1), E_NO_MEMORY);
-	CHECK_ERR(sys_pool_split(ep, kt_slot(), 1), E_WRONG_TYPE);
-	CHECK_ERR(sys_pool_split(BOOT_SLOT_POOL, ep, 1), E_SLOT_FULL);
+	CHECK_ERR(sys_pool_split(BOOT_SLOT_POOL, kt_slot(), left0 + 1, 0), E_NO_MEMORY);
+	CHECK_ERR(sys_pool_split(ep, kt_slot(), 1, 0), E_WRONG_TYPE);
+	CHECK_ERR(sys_pool_split(BOOT_SLOT_POOL, ep, 1, 0), E_SLOT_FULL);
 	return 0;
 }
 

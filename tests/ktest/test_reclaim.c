@@ -20,7 +20,7 @@ int test_tasks_that_only_hold_each_other_are_reclaimed(void)
 	CHECK_OK(kt_endpoint(&ep));
 	CHECK_OK(kt_endpoint(&fault));
 	CHECK_OK(kt_pool(CYCLE_POOL_PAGES + 64, &pool));
-	CHECK_OK(sys_pool_split(pool, play, CYCLE_POOL_PAGES));
+	CHECK_OK(sys_pool_split(pool, play, CYCLE_POOL_PAGES, POOL_OBJECTS(2, 0, 0, 0)));
 	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 } };
 	struct kt_helper_opts o = {
 		.ho_role = ROLE_CYCLE, .ho_fault_ep = fault, .ho_pool = pool, .ho_caps = caps, .ho_ncaps = 1
@@ -45,7 +45,7 @@ static long fill_pool_table(uint64_t pool, unsigned *made, uint64_t *last)
 {
 	for (*made = 0; *made < 256; (*made)++) {
 		uint64_t s = kt_slot();
-		long e = sys_pool_split(pool, s, 0);
+		long e = sys_pool_split(pool, s, 0, 0);
 
 		if (e == E_LIMIT)
 			return E_OK;
@@ -65,24 +65,29 @@ static long fill_pool_table(uint64_t pool, unsigned *made, uint64_t *last)
 int test_quota_returns_through_dead_parent_pools(void)
 {
 	uint64_t p, c = kt_slot(), x = kt_slot(), n = kt_slot(), frame = kt_slot(), fill, last = CAP_NULL;
-	uint64_t left0, left, free_frames;
-	unsigned made;
+	uint64_t left0, left, free_frames, objects;
+	unsigned made, pools;
 	long e;
 
-	CHECK_OK(kt_pool(64, &fill));
+	/* The filler gets every pool the boot pool has left but the 1 + 3
+	 * that P takes (itself; C, X and a spare below it). */
+	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &objects));
+	pools = POOL_OBJ_COUNT(objects, POOL_OBJ_POOL);
+	CHECK(pools >= 6);
+	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, pools - 5), &fill));
 	kt_pool_state(BOOT_SLOT_POOL, &left0, &free_frames);
-	CHECK_OK(kt_pool(64, &p));
-	CHECK_OK(sys_pool_split(p, c, 32));
-	CHECK_OK(sys_pool_split(c, x, 16));
+	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, 3), &p));
+	CHECK_OK(sys_pool_split(p, c, 32, POOL_OBJECTS(0, 0, 0, 2)));
+	CHECK_OK(sys_pool_split(c, x, 16, POOL_OBJECTS(0, 0, 0, 1)));
 	CHECK_OK(sys_mem_alloc(c, frame, 1, 0));
 	CHECK_OK(fill_pool_table(fill, &made, &last));
 	printf("# pools: %u empty pools fill the kernel's table\n", made);
 	CHECK_OK(sys_cap_delete(c));
 	CHECK_OK(sys_cap_delete(p));
-	e = sys_pool_split(x, n, 8);
+	e = sys_pool_split(x, n, 8, 0);
 	if (e == E_LIMIT) {
 		CHECK_OK(sys_cap_delete(last));
-		e = sys_pool_split(x, n, 8);
+		e = sys_pool_split(x, n, 8, 0);
 	}
 	CHECK_OK(e);
 	CHECK_OK(sys_cap_delete(n));

@@ -141,7 +141,7 @@ int test_fuzzed_system_calls_leave_the_kernel_working(void)
 	CHECK_OK(kt_endpoint(&ep));
 	CHECK_OK(kt_endpoint(&fault));
 	CHECK_OK(kt_pool(FUZZ_POOL_PAGES, &pool));
-	CHECK_OK(sys_pool_split(pool, play, FUZZ_PLAY_PAGES));
+	CHECK_OK(sys_pool_split(pool, play, FUZZ_PLAY_PAGES, POOL_OBJECTS(8, 32, 32, 4)));
 	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 }, { ep, HSLOT_EP, R_ALL, 0 } };
 	struct kt_helper_opts o = { .ho_role = ROLE_FUZZ,
 		                    .ho_param = seed,

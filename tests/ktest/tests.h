@@ -93,6 +93,20 @@
 	X(interrupt_stays_pending_until_received)                \
 	X(irq_calls_check_their_arguments)                       \
 	X(ioport_get_makes_only_sub_ranges)                      \
+	/* test_hostile.c */                                     \
+	X(compatibility_mode_cannot_be_entered)                  \
+	X(no_thread_can_run_at_the_top_of_user_space)            \
+	X(device_memory_cannot_wrap_onto_ram)                    \
+	X(kernel_devices_are_refused_as_device_memory)           \
+	X(kernel_copies_never_touch_device_memory)               \
+	X(object_quota_confines_a_pool)                          \
+	X(a_hog_exhausts_only_its_own_pool)                      \
+	X(reply_capability_moved_through_ipc_still_answers)      \
+	X(thread_exit_never_returns)                             \
+	X(segment_selectors_do_not_pass_between_threads)         \
+	X(every_capability_honours_its_rights)                   \
+	X(descriptor_tables_are_hidden_where_the_cpu_can)        \
+	X(receive_timeout_is_kept_beside_a_spinner)              \
 	/* test_stress.c, test_reclaim.c */                      \
 	X(thousand_tasks_are_reclaimed_exactly)                  \
 	X(tasks_that_only_hold_each_other_are_reclaimed)         \

@@ -73,6 +73,10 @@ int main(void)
 	if (strcmp(si->si_name, "nosy") == 0) {
 		e = sup_kill(&sup, &crash, &crep);
 		printf("nosy: kill hello: %s; devmem slot %lu\n", proto_error_text(e), si->si_devmem);
+		/* Lines that would pass for the kernel's and the supervisor's,
+		 * one hiding behind a carriage return and an escape sequence. */
+		printf("kernel: forged by nosy\n[supervisor 1 ms] hello (generation 9): up\n");
+		printf("innocent\r\033[2Kkernel: forged again\n");
 		return 0;
 	}
 	e = service_lookup("hello", &hello);

@@ -40,10 +40,18 @@ void cpufeat_init(void)
 		f->cf_smep = r[1] >> 7 & 1;
 		f->cf_smap = r[1] >> 20 & 1;
 		invpcid = r[1] >> 10 & 1;
+		f->cf_umip = r[2] >> 2 & 1;
 	}
+	cpuid(0x80000000, 0, r);
+	max = r[0];
 	cpuid(0x80000001, 0, r);
 	f->cf_nx = r[3] >> 20 & 1;
 	f->cf_pdpe1gb = r[3] >> 26 & 1;
+	f->cf_phys_bits = 36; /* what the SDM says to assume without the leaf */
+	if (max >= 0x80000008) {
+		cpuid(0x80000008, 0, r);
+		f->cf_phys_bits = r[0] & 0xFF;
+	}
 	if (f->cf_hypervisor) {
 		cpuid(0x40000000, 0, r);
 		copy_regs(f->cf_hv_vendor, &r[1], 3);
@@ -58,7 +66,7 @@ void cpufeat_init(void)
 	/* CR3 holds PCID 0 here (the boot tables are page-aligned), as
 	 * setting PCIDE requires. */
 	write_cr4(read_cr4() | (f->cf_pge ? CR4_PGE : 0) | (f->cf_pcid ? CR4_PCIDE : 0) |
-	          (f->cf_smep ? CR4_SMEP : 0) | (f->cf_smap ? CR4_SMAP : 0));
+	          (f->cf_smep ? CR4_SMEP : 0) | (f->cf_smap ? CR4_SMAP : 0) | (f->cf_umip ? CR4_UMIP : 0));
 }
 
 const char *cpufeat_accel(void)

@@ -25,7 +25,7 @@ SEL_UCODE       equ 0x28 | 3
 SEL_UDATA       equ 0x20 | 3
 
 extern trap_dispatch, trap_dispatch_user, syscall_dispatch, fastpath_call, fastpath_reply_recv
-global trap_stubs, syscall_entry, exit_to_user
+global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user
 
 section .text
 
@@ -86,7 +86,8 @@ trap_common:
 .from_user:
 	swapgs
 	PUSH_ALL GPRS                   ; into the thread's frame
-	cld
+	push 2                          ; flags as the kernel wants them: AC (which
+	popfq                           ; would turn SMAP off) and DF clear
 	mov rdi, rsp
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
@@ -129,11 +130,28 @@ syscall_entry:
 	mov rdi, rbx
 	jmp .general
 
+; syscall from compatibility mode (CSTAR). No ring-3 32-bit code segment
+; exists, so nothing should get here; if something did, it is an unknown
+; system call (number 0xFFFFFFFF) of a thread that resumes in 64-bit mode.
+syscall_compat_entry:
+	mov eax, -1
+	jmp syscall_entry
+
 ; exit_to_user(struct trap_frame *frame): noreturn. The caller has checked
 ; that rip and rsp are user addresses and rflags is sane, and set up
 ; rsp0, %gs:CPU_FRAME_END and CR3 for this thread.
+;
+; Segment selectors are not thread state: every descriptor has base 0, so
+; DS, ES, FS and GS change no address in 64-bit mode, but a value one
+; thread loads must not reach another. Each return to user mode loads the
+; null selector into all four; GS after swapgs, since loading it changes
+; the GS base of the moment.
 exit_to_user:
 	mov rsp, rdi
+	xor eax, eax
+	mov ds, eax
+	mov es, eax
+	mov fs, eax
 	POP_ALL GPRS
 	cmp qword [rsp], VEC_SYSCALL
 	jne .iret
@@ -142,8 +160,14 @@ exit_to_user:
 	mov r11, [rsp + 32]
 	mov rsp, [rsp + 40]
 	swapgs
+	mov gs, [rel null_selector]
 	o64 sysret
 .iret:
 	add rsp, 16
 	swapgs
+	mov gs, [rel null_selector]
 	iretq
+
+section .rodata
+null_selector:
+	dw 0

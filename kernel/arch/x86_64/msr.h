@@ -5,6 +5,7 @@
 #define MSR_EFER           0xC0000080
 #define MSR_STAR           0xC0000081
 #define MSR_LSTAR          0xC0000082
+#define MSR_CSTAR          0xC0000083
 #define MSR_SFMASK         0xC0000084
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
@@ -26,6 +27,7 @@
 #define CR4_PGE        (1ULL << 7)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
+#define CR4_UMIP       (1ULL << 11)
 #define CR4_PCIDE      (1ULL << 17)
 
 /* With CR4.PCIDE: CR3 bits 0-11 name the address space's PCID, and bit 63

@@ -1,6 +1,7 @@
 /* Kernel page tables: the direct map, the kernel image and device memory. */
 #include "paging.h"
 
+#include "../../mem.h"
 #include "../../panic.h"
 #include "../../vm.h"
 #include "cpu.h"
@@ -10,6 +11,13 @@ extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[], _data_st
 
 paddr_t kernel_root;
 static uintptr_t device_next = DEVICE_WINDOW;
+
+/* The device pages the kernel maps for itself (LAPIC, I/O APIC). */
+#define KERNEL_DEVICES 4
+static struct {
+	paddr_t first, end;
+} kernel_devices[KERNEL_DEVICES];
+static unsigned nkernel_devices;
 
 #define BOOT_MAP_LIMIT (4 * PAGE_1G)
 
@@ -49,6 +57,10 @@ volatile void *paging_map_device(paddr_t pa, uint64_t size)
 	paddr_t first = pa & ~(PAGE_4K - 1);
 	uint64_t nx = cpu_features.cf_nx ? PTE_NX : 0;
 
+	if (nkernel_devices == KERNEL_DEVICES)
+		panic("paging: more than %u kernel devices", KERNEL_DEVICES);
+	kernel_devices[nkernel_devices].first = first;
+	kernel_devices[nkernel_devices++].end = pa + size;
 	for (paddr_t p = first; p < pa + size; p += PAGE_4K) {
 		if (device_next == 0)
 			panic("paging: device window full");
@@ -56,4 +68,16 @@ volatile void *paging_map_device(paddr_t pa, uint64_t size)
 		device_next += PAGE_4K;
 	}
 	return (volatile void *)va;
+}
+
+bool paging_device_allowed(paddr_t pa, uint64_t pages)
+{
+	paddr_t limit = 1ULL << cpu_features.cf_phys_bits;
+
+	if (pa >= limit || pages > (limit - pa) / PAGE_4K || mem_overlaps_ram(pa, pages * PAGE_4K))
+		return false;
+	for (unsigned i = 0; i < nkernel_devices; i++)
+		if (pa < kernel_devices[i].end && kernel_devices[i].first < pa + pages * PAGE_4K)
+			return false;
+	return true;
 }

@@ -1,6 +1,7 @@
 /* The kernel's own page tables. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../frame.h"
@@ -15,6 +16,11 @@ void paging_init(paddr_t top);
 /* Maps size bytes of device registers at pa uncached, no-execute, kernel
  * only. Returns the virtual address. Panics when out of window. */
 volatile void *paging_map_device(paddr_t pa, uint64_t size);
+
+/* Whether user code may have pages [pa, pa + pages * 4 KiB) as device
+ * memory: below the CPU's physical address width, outside usable RAM and
+ * outside every device the kernel drives itself. */
+bool paging_device_allowed(paddr_t pa, uint64_t pages);
 
 /* The kernel's top-level table. */
 extern paddr_t kernel_root;

@@ -4,7 +4,7 @@
 #include "cpu.h"
 #include "msr.h"
 
-extern char syscall_entry[]; /* entry.asm */
+extern char syscall_entry[], syscall_compat_entry[]; /* entry.asm */
 
 struct cpu cpu0;
 
@@ -25,7 +25,6 @@ void percpu_init(struct cpu *c, uint32_t id)
 	c->c_gdt[0] = 0;
 	c->c_gdt[SEL_KCODE / 8] = 0x00AF9A000000FFFFULL;
 	c->c_gdt[SEL_KDATA / 8] = 0x00CF92000000FFFFULL;
-	c->c_gdt[SEL_UCODE32 / 8] = 0x00CFFA000000FFFFULL;
 	c->c_gdt[SEL_UDATA / 8] = 0x00CFF2000000FFFFULL;
 	c->c_gdt[SEL_UCODE / 8] = 0x00AFFA000000FFFFULL;
 	c->c_gdt[SEL_TSS / 8] = tss_desc_low(tss, sizeof(c->c_tss) - 1);
@@ -49,8 +48,9 @@ void percpu_init(struct cpu *c, uint32_t id)
 	/* syscall: kernel CS/SS from STAR[47:32], user ones from STAR[63:48];
 	 * flags in SFMASK are cleared on entry (interrupts stay off in the
 	 * kernel, and no trap, direction or alignment flag leaks in). */
-	wrmsr(MSR_STAR, ((uint64_t)SEL_UCODE32 << 48) | ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_STAR, ((uint64_t)SEL_SYSRET_BASE << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uintptr_t)syscall_compat_entry);
 	wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }

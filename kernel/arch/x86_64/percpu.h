@@ -36,11 +36,15 @@ struct tss_segment {
 #define TSS_IOMAP_NONE ((uint16_t)0xFFFF)
 
 /* GDT selectors. The order from 0x18 on is what sysret needs: STAR[63:48]
- * = 0x18 gives user SS 0x20 and user CS 0x28. */
+ * = 0x18 gives user SS 0x20 and user CS 0x28. Entry 0x18 itself (where a
+ * 32-bit user code segment would go) stays empty: no user code can run in
+ * compatibility mode, whose syscall would enter at CSTAR on the user's
+ * stack (AMD, and QEMU) and whose state sysret and iretq would have to
+ * check. */
 enum {
 	SEL_KCODE = 0x08,
 	SEL_KDATA = 0x10,
-	SEL_UCODE32 = 0x18,
+	SEL_SYSRET_BASE = 0x18,
 	SEL_UDATA = 0x20 | 3,
 	SEL_UCODE = 0x28 | 3,
 	SEL_TSS = 0x30,

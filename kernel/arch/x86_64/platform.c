@@ -5,7 +5,7 @@
 
 #include "cpu.h"
 
-#define COM1 0x3F8
+#define COM1 PLATFORM_CONSOLE_PORT
 
 enum {
 	UART_DATA = 0,

@@ -8,6 +8,7 @@ enum platform_halt_reason {
 };
 
 /* 16550 UART on COM1, 115200 8N1, polled output. */
+#define PLATFORM_CONSOLE_PORT 0x3F8
 void serial_init(void);
 void serial_putc(char c);
 

@@ -6,15 +6,20 @@
 
 typedef uint64_t pte_t;
 
-#define PTE_P    (1ULL << 0)  /* present */
-#define PTE_W    (1ULL << 1)  /* writable */
-#define PTE_U    (1ULL << 2)  /* user */
-#define PTE_PWT  (1ULL << 3)  /* write-through */
-#define PTE_PCD  (1ULL << 4)  /* cache disabled */
-#define PTE_PS   (1ULL << 7)  /* large page, in PDPT and PD entries */
-#define PTE_G    (1ULL << 8)  /* global */
-#define PTE_NX   (1ULL << 63) /* no execute; only when EFER.NXE is set */
-#define PTE_ADDR 0x000FFFFFFFFFF000ULL
+#define PTE_P       (1ULL << 0) /* present */
+#define PTE_W       (1ULL << 1) /* writable */
+#define PTE_U       (1ULL << 2) /* user */
+#define PTE_PWT     (1ULL << 3) /* write-through */
+#define PTE_PCD     (1ULL << 4) /* cache disabled */
+#define PTE_PS      (1ULL << 7) /* large page, in PDPT and PD entries */
+#define PTE_G       (1ULL << 8) /* global */
+/* Bits the CPU ignores, for the kernel's own bookkeeping of user leaves:
+ * the mapping holds a reference on a pool's frame, or maps device
+ * registers (never RAM; the kernel never reads or writes through it). */
+#define PTE_COUNTED (1ULL << 9)
+#define PTE_DEVICE  (1ULL << 10)
+#define PTE_NX      (1ULL << 63) /* no execute; only when EFER.NXE is set */
+#define PTE_ADDR    0x000FFFFFFFFFF000ULL
 
 #define PT_ENTRIES 512
 #define PT_LEVELS  4
