@@ -33,6 +33,11 @@ _Static_assert(SYS_CALL == 7 && SYS_REPLY_RECV == 9, "entry.asm: the fast path's
 static inline __attribute__((always_inline)) void copy_message(struct trap_frame *r,
                                                                const struct trap_frame *s, unsigned n)
 {
+	/* One register of zeros for every word: left alone, the compiler
+	 * clears a register afresh for each store. */
+	uint64_t zero = 0;
+
+	__asm__("" : "+r"(zero));
 	r->rsi = MSGINFO(MSGINFO_LABEL(s->rsi), n, 0);
 	r->rax = E_OK;
 	switch (n) {
@@ -57,21 +62,21 @@ static inline __attribute__((always_inline)) void copy_message(struct trap_frame
 	}
 	switch (n) {
 	case 0:
-		r->rdx = 0; /* fall through */
+		r->rdx = zero; /* fall through */
 	case 1:
-		r->r10 = 0; /* fall through */
+		r->r10 = zero; /* fall through */
 	case 2:
-		r->r8 = 0; /* fall through */
+		r->r8 = zero; /* fall through */
 	case 3:
-		r->r9 = 0; /* fall through */
+		r->r9 = zero; /* fall through */
 	case 4:
-		r->r12 = 0; /* fall through */
+		r->r12 = zero; /* fall through */
 	case 5:
-		r->r13 = 0; /* fall through */
+		r->r13 = zero; /* fall through */
 	case 6:
-		r->r14 = 0; /* fall through */
+		r->r14 = zero; /* fall through */
 	case 7:
-		r->r15 = 0; /* fall through */
+		r->r15 = zero; /* fall through */
 	default:
 		break;
 	}

@@ -3,7 +3,7 @@
 ;
 ; Every entry from user mode saves the user registers into the current
 ; thread's struct trap_frame (kernel/arch/x86_64/trap.h checks the layout):
-; the TSS's rsp0 and %gs:CPU_FRAME_END both point just past that frame, so
+; the TSS's rsp0 (%gs:CPU_TSS_RSP0) points just past that frame, so
 ; the CPU's own pushes, the stub's and trap_common's all land there. Then
 ; the kernel switches to the per-CPU kernel stack. Leaving for user mode
 ; reloads the registers from whichever thread's frame comes next.
@@ -15,8 +15,8 @@ bits 64
 default rel
 
 CPU_KSTACK_TOP  equ 8
-CPU_FRAME_END   equ 16
-CPU_USER_RSP    equ 24
+CPU_TSS_RSP0    equ 0x74              ; percpu.h checks it
+CPU_USER_RSP    equ 16
 FRAME_SIZE      equ 22 * 8
 VEC_SYSCALL     equ 0x100
 SYS_CALL        equ 7                  ; include/kestrel/syscall.h (checked in fastpath.c)
@@ -98,7 +98,7 @@ trap_common:
 syscall_entry:
 	swapgs
 	mov [gs:CPU_USER_RSP], rsp
-	mov rsp, [gs:CPU_FRAME_END]
+	mov rsp, [gs:CPU_TSS_RSP0]
 	push SEL_UDATA                  ; ss
 	push qword [gs:CPU_USER_RSP]    ; rsp
 	push r11                        ; rflags
@@ -106,8 +106,7 @@ syscall_entry:
 	push rcx                        ; rip
 	push 0                          ; error code
 	push VEC_SYSCALL
-	PUSH_ALL GPRS
-	cld
+	PUSH_ALL GPRS                   ; (SFMASK cleared DF and AC)
 	mov rdi, rsp                    ; the frame, which is also the thread
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
@@ -139,7 +138,7 @@ syscall_compat_entry:
 
 ; exit_to_user(struct trap_frame *frame): noreturn. The caller has checked
 ; that rip and rsp are user addresses and rflags is sane, and set up
-; rsp0, %gs:CPU_FRAME_END and CR3 for this thread.
+; rsp0 and CR3 for this thread.
 ;
 ; Segment selectors are not thread state: every descriptor has base 0, so
 ; DS, ES, FS and GS change no address in 64-bit mode, but a value one
@@ -148,10 +147,9 @@ syscall_compat_entry:
 ; the GS base of the moment.
 exit_to_user:
 	mov rsp, rdi
-	xor eax, eax
-	mov ds, eax
-	mov es, eax
-	mov fs, eax
+	mov ds, [rel null_selector]
+	mov es, [rel null_selector]
+	mov fs, [rel null_selector]
 	POP_ALL GPRS
 	cmp qword [rsp], VEC_SYSCALL
 	jne .iret

@@ -57,12 +57,11 @@ enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3, IST_COUNT = 3 };
 #define IST_STACK_SIZE    8192
 #define KERNEL_STACK_SIZE 16384
 
-/* The first four fields are read by entry.asm at fixed %gs offsets. */
+/* Fields entry.asm reads at fixed %gs offsets are checked below. */
 struct cpu {
 	struct cpu *c_self;    /* %gs:0 */
 	uint64_t c_kstack_top; /* %gs:8: the kernel stack every entry runs on */
-	uint64_t c_frame_end;  /* %gs:16: end of the current thread's saved frame */
-	uint64_t c_user_rsp;   /* %gs:24: scratch for the syscall entry */
+	uint64_t c_user_rsp;   /* %gs:16: scratch for the syscall entry */
 	uint32_t c_id;
 	uint64_t c_cr3;            /* the address space loaded */
 	const void *c_iomap_owner; /* task whose ports are in ts_iomap */
@@ -73,8 +72,10 @@ struct cpu {
 };
 
 _Static_assert(offsetof(struct cpu, c_kstack_top) == 8, "entry.asm: %gs:8");
-_Static_assert(offsetof(struct cpu, c_frame_end) == 16, "entry.asm: %gs:16");
-_Static_assert(offsetof(struct cpu, c_user_rsp) == 24, "entry.asm: %gs:24");
+/* The syscall entry finds the end of the current thread's saved frame in
+ * the TSS's rsp0, where interrupts find it too. */
+_Static_assert(offsetof(struct cpu, c_tss.ts_tss.rsp[0]) == 0x74, "entry.asm: CPU_TSS_RSP0");
+_Static_assert(offsetof(struct cpu, c_user_rsp) == 16, "entry.asm: %gs:16");
 
 extern struct cpu cpu0;
 

@@ -90,7 +90,6 @@ void arch_return_to_user(struct thread *t)
 	c->c_tss.ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
 	if (task->t_iomap && c->c_iomap_owner != task)
 		load_iomap(c, task);
-	c->c_frame_end = frame_end;
 	c->c_tss.ts_tss.rsp[0] = frame_end;
 	if (c->c_cr3 != task->t_cr3) {
 		c->c_cr3 = task->t_cr3;
