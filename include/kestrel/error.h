@@ -20,7 +20,7 @@
 	  "a message has more than MSG_MAX_WORDS words or MSG_MAX_CAPS caps, or a buffer is too long") \
 	X(E_EXISTS, -12, "something is already mapped or bound there")                                 \
 	X(E_NOT_FOUND, -13, "nothing is mapped or bound there")                                        \
-	X(E_LIMIT, -14, "a kernel table is full (tasks, threads, endpoints, pools)")                   \
+	X(E_LIMIT, -14, "the pool's quota of that kind of kernel object is used up")                   \
 	X(E_BAD_STATE, -15, "the object is not in a state that allows the call")                       \
 	X(E_FAULTED, -16, "the call faulted and the fault handler resumed the thread")
 

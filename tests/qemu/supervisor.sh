@@ -29,7 +29,7 @@ expect_status "$EXIT_PASS"
 result "supervised_client_finishes"
 
 expect_line '^supervisor: cannot start badmem \(binary suptest.elf\): error -4$'
-expect_line '^supervisor: 6 servers started$'
+expect_line '^supervisor: 7 servers started$'
 expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
 result "supervisor_starts_every_server_in_the_manifest"
 
@@ -41,6 +41,13 @@ expect_count 4 '^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): invalid 
 expect_line '^\[supervisor [0-9]+ ms\] crasher \(generation 4\): left down \(restart policy\)$'
 expect_no_line 'crasher \(generation 5\)'
 result "server_crashing_on_start_is_left_down_after_its_limit"
+# hog (tests/sup/manifest.txt) took every object of its pool before
+# anything else ran; hello's restarts above came after, and so did its own.
+quota='made 32 endpoints \(the pool.s quota of that kind of kernel object is used up\), 16 threads \(the pool.s quota of that kind of kernel object is used up\), 4 tasks \(the pool.s quota of that kind of kernel object is used up\); 0 left$'
+expect_line "$task"'hog: generation 1 '"$quota"
+expect_line "$task"'hog: generation 2 '"$quota"
+expect_line '^\[supervisor [0-9]+ ms\] hog \(generation 2\): up again'
+result "a_hog_uses_up_only_its_own_share_of_kernel_objects"
 expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): up$'
 expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): hung: no answer to a heartbeat in time$'
 result "server_that_stops_answering_is_found_by_its_heartbeat"

@@ -4,7 +4,8 @@
  * prints what it got, for tests/qemu/supervisor.sh to check. As "suptest"
  * it checks, through hello, that lookup, calls, a crash and the restart
  * work, and that its devmem line gave it the HPET's registers; it prints
- * one TAP line a check, and ends QEMU. */
+ * one TAP line a check, and ends QEMU. As "hog" it makes kernel objects
+ * until the kernel refuses, while the supervisor goes on restarting. */
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,55 @@ static void tap(int ok, const char *name, long detail)
 		printf("got %ld\n", detail);
 }
 
+#define HOG_BUFFERS 0x0000500000000000ULL /* where the hog's threads get their message buffers */
+
+/* Calls make(i) until it fails; *err: how it failed. */
+static long hog_until_refused(long (*make)(const struct server_info *, uint64_t), long *err)
+{
+	const struct server_info *si = server_self();
+	long i = 0;
+
+	while ((*err = make(si, (uint64_t)i)) == E_OK)
+		i++;
+	return i;
+}
+
+static long hog_endpoint(const struct server_info *si, uint64_t i)
+{
+	(void)i;
+	return sys_endpoint_create(si->si_pool, slot_alloc());
+}
+
+static long hog_thread(const struct server_info *si, uint64_t i)
+{
+	return sys_thread_create(si->si_self, si->si_pool, slot_alloc(), HOG_BUFFERS + i * 4096);
+}
+
+static long hog_task(const struct server_info *si, uint64_t i)
+{
+	(void)i;
+	return sys_task_create(si->si_pool, slot_alloc());
+}
+
+/* As "hog": makes kernel objects from its pool until the kernel refuses
+ * each kind, says what it got, and keeps them all. */
+static void hog(const struct server_info *si)
+{
+	long e1, e2, e3, eps = hog_until_refused(hog_endpoint, &e1),
+	                 threads = hog_until_refused(hog_thread, &e2),
+	                 tasks = hog_until_refused(hog_task, &e3);
+	uint64_t left = ~0ULL;
+	struct msg m;
+
+	sys_pool_objects_out(si->si_pool, &left);
+	printf("hog: generation %lu made %ld endpoints (%s), %ld threads (%s), %ld tasks (%s); %#lx left\n",
+	       si->si_generation, eps, proto_error_text(e1), threads, proto_error_text(e2), tasks,
+	       proto_error_text(e3), left);
+	server_ready();
+	for (;;)
+		ipc_recv(si->si_ep, IPC_FOREVER, &m); /* nobody calls: it just holds on */
+}
+
 static void sleep_ms(uint64_t ms)
 {
 	uint64_t ep = slot_alloc();
@@ -58,7 +108,7 @@ int main(void)
 	struct hello_none none = { 0 };
 	struct sup_name_req crash = { "hello" };
 	struct sup_generation_rep crep;
-	struct sup_name_req badmem = { "badmem" };
+	struct sup_name_req badmem = { "badmem" }, hog_name = { "hog" };
 	uint64_t t0, t1, va, hpet_caps;
 	unsigned i;
 	long e;
@@ -70,6 +120,8 @@ int main(void)
 		for (;;)
 			__asm__ volatile("pause");
 	}
+	if (strcmp(si->si_name, "hog") == 0)
+		hog(si);
 	if (strcmp(si->si_name, "nosy") == 0) {
 		e = sup_kill(&sup, &crash, &crep);
 		printf("nosy: kill hello: %s; devmem slot %lu\n", proto_error_text(e), si->si_devmem);
@@ -114,6 +166,10 @@ int main(void)
 		e = hello_echo(&hello, &eq, &er);
 	tap(e == E_OK && er.generation == 3, "restart_works_after_the_failed_starts",
 	    e ? e : (long)er.generation);
+	/* The hog holds every object its pool allows; a new generation gets
+	 * them all again, so the first one's came back. */
+	e = sup_restart(&sup, &hog_name, &crep);
+	tap(e == E_OK && crep.generation == 2, "hog_restarts_with_its_whole_share", e);
 	sleep_ms(1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
 	/* Its service stays, but calls to it are refused instead of waiting
 	 * for ever (any opcode will do: nobody is there to read it). */
