@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef void (*putc_fn)(char c, void *arg);
@@ -18,5 +19,10 @@ int kvformat(putc_fn putc, void *arg, const char *fmt, va_list ap);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 
-/* Writes n bytes as they are on the kernel console. */
-void console_write(const char *buf, size_t n);
+/* Writes n bytes as they are on the kernel console for who (a task), or
+ * formats them (console.c). A line another writer left open is closed
+ * first. */
+void console_write(const void *who, const char *buf, size_t n);
+int kprintf_as(const void *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether who's next character starts a line. */
+bool console_line_start(const void *who);

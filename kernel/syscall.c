@@ -53,21 +53,21 @@ static int dst_slot(struct task *t, uint64_t slot, struct cap **out)
 
 /* The kernel console is the serial line: a task that may drive it itself
  * (holds its ports) writes to it as it likes. Every other task's lines
- * start with "[task N] " and carry no control characters, so that none can
- * pass for the kernel's or the supervisor's. */
+ * start with "[task N] " and carry no control characters, and the console
+ * closes a line that another writer left open (console.c), so that none
+ * can pass for the kernel's or the supervisor's. */
 static void debug_output(struct task *task, char *buf, uint64_t n)
 {
 	if (task_may_use_port(task, PLATFORM_CONSOLE_PORT)) {
-		console_write(buf, n);
+		console_write(task, buf, n);
 		return;
 	}
 	for (uint64_t i = 0; i < n; i++) {
-		if (!task->t_dbg_midline)
-			kprintf("[task %u] ", task_index(task));
-		task->t_dbg_midline = buf[i] != '\n';
+		if (console_line_start(task))
+			kprintf_as(task, "[task %u] ", task_index(task));
 		if ((buf[i] < ' ' && buf[i] != '\n' && buf[i] != '\t') || buf[i] == 0x7F)
 			buf[i] = '?';
-		console_write(&buf[i], 1);
+		console_write(task, &buf[i], 1);
 	}
 }
 

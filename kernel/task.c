@@ -44,7 +44,6 @@ int task_create(uint32_t pool, struct task **out)
 	t->t_pool = pool;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;
-	t->t_dbg_midline = false;
 	*out = t;
 	return E_OK;
 }

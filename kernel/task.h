@@ -29,7 +29,6 @@ struct task {
 	 * only loads t_cr3: the root, the PCID and the no-flush bit (just the
 	 * root without PCIDs). */
 	uint64_t t_cr3;
-	bool t_dbg_midline; /* its debug_write output has an open line */
 	struct cap t_caps[CAP_SLOTS];
 };
 

@@ -28,7 +28,6 @@
 #include "vspace.h"
 
 #define RUNNER_PRIO       100   /* what the kernel gives the first task */
-#define HELPER_PRIO       50    /* helpers and test threads: below the runner */
 #define KT_WAIT_MS        2000  /* how long a test waits for something that should come at once */
 #define KT_TEST_BUDGET_MS 20000 /* the watchdog's limit for one test */
 

@@ -203,6 +203,19 @@ static long role_identify(uint64_t slot)
 	return e < 0 ? e : (long)ci.ci_type;
 }
 
+static long role_forge(void)
+{
+	struct msg m;
+	long e = sys_debug_write((uint64_t)FORGED_HALF, sizeof(FORGED_HALF) - 1);
+
+	msg_init(&m, LABEL_ECHO, 0);
+	if (e == E_OK)
+		e = ipc_call(HSLOT_EP, &m);
+	if (e == E_OK)
+		e = sys_debug_write((uint64_t)FORGED_LINE, sizeof(FORGED_LINE) - 1);
+	return e;
+}
+
 /* Two tasks whose only capabilities are in each other's tables (and one
  * in its own): nothing can reach them once ours go, but they are ours. */
 static long role_cycle(void)
@@ -302,6 +315,8 @@ long main(uint64_t arg)
 		return role_cycle();
 	case ROLE_HOG:
 		return role_hog();
+	case ROLE_FORGE:
+		return role_forge();
 	}
 	printf("helper: unknown role %u\n", HELPER_ROLE(arg));
 	return -1;

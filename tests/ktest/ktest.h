@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include <kestrel/boot.h>
+#include <kestrel/cap.h>
 #include <kestrel/syscall.h>
 
 /* The start argument: the role in the low 8 bits, a parameter above. */
@@ -32,7 +34,10 @@ enum helper_role {
 	                  * capabilities to them, exits with 0 (or the first error) */
 	ROLE_HOG,        /* makes endpoints, tasks and threads (in HSLOT_SELF) from HSLOT_POOL until
 	                  * each fails; exits with HOG_COUNTS of them, or the error if not E_LIMIT */
+	ROLE_FORGE,      /* debug_write: half a line, a call on HSLOT_EP, then FORGED_LINE; exits 0 */
 };
+
+#define HELPER_PRIO 50 /* helpers and test threads: below the runner (100) */
 
 /* Slots of the helper's table (filled by the runner as the role needs). */
 enum helper_slot {
@@ -64,11 +69,33 @@ enum helper_label {
 	LABEL_ANSWER = 0x1000,
 };
 
+/* What ROLE_FORGE writes after another writer's line came between its
+ * first half line and this: it must appear as the task's, never at the
+ * start of a line (tests/qemu/ktest.sh checks the log). */
+#define FORGED_HALF "unfinished "
+#define FORGED_LINE "kernel: forged after a partial line\n"
+
 #define HELPER_SHARED_VADDR 0x10000000ULL /* the page shared with the runner, if any */
 #define HELPER_MAP_VADDR    0x20000000ULL /* where LABEL_MAP maps the frame */
 #define ECHO_INVERT(w)      (~(w))
 
-#define FUZZ_CALLS 100000
+#define FUZZ_CALLS 100000 /* per run in make test; ktest.fuzzcalls=N changes it */
+
+/* ROLE_FUZZ's own table, above the runner's slots. */
+enum fuzz_slot {
+	FSLOT_FAULTS = 7,  /* an endpoint it makes: the fault endpoint of its blockers */
+	FSLOT_BLOCKER = 8, /* FUZZ_BLOCKERS thread capabilities from here */
+	FSLOT_TEMP = 12,   /* frames while they are mapped */
+	FSLOT_DST = 16,    /* random calls create into FSLOT_DST.. FSLOT_DST + 39 */
+};
+
+#define FUZZ_BLOCKERS 2 /* threads of the fuzzer that block in IPC while it runs */
+#define FUZZ_BLOCKER_BASE \
+	0x40000000ULL                /* blocker i's 64 KiB region (uthread.h) starts at
+                                         * + i * UTHREAD_STACK_SIZE: message buffer first */
+#define FUZZ_PLAY_BASE 0x01000000ULL /* where typed addresses mostly point */
+#define FUZZ_PLAY_SPAN 64            /* pages */
+#define FUZZ_TEXT_PAGE 0x50000000ULL /* one page of text with nothing mapped after it */
 
 #define HOG_COUNTS(endpoints, tasks, threads) \
 	((uint64_t)(endpoints) | (uint64_t)(tasks) << 16 | (uint64_t)(threads) << 32)
@@ -84,6 +111,9 @@ struct helper_shared {
 	volatile uint64_t hs_faults;        /* ROLE_FUZZ: calls that returned E_FAULTED */
 	volatile uint64_t hs_errors;        /* ROLE_FUZZ: calls that returned an error */
 	volatile uint64_t hs_trace;         /* ROLE_FUZZ: print each call before making it */
+	volatile uint64_t hs_limit;         /* ROLE_FUZZ: how many calls to make */
+	volatile uint64_t hs_blocked;       /* ROLE_FUZZ: IPC calls its blockers made */
+	volatile uint64_t hs_child_faults;  /* ROLE_FUZZ: fault messages it answered */
 	volatile uint64_t hs_ok[SYS_COUNT]; /* ROLE_FUZZ: calls that succeeded, by number */
 };
 

@@ -550,3 +550,32 @@ int test_receive_timeout_is_kept_beside_a_spinner(void)
 	CHECK_MSG(worst >= 1 && worst <= 2, "a 1 ms timeout took %ld ticks (time slice: 10)", worst);
 	return 0;
 }
+
+/* A task without the console's ports writes half a line, the runner
+ * writes a whole one, then the task writes a line that looks like the
+ * kernel's: the console closed the task's half line before the runner's,
+ * so the forged text starts a line of the task's, "[task N] kernel: ...".
+ * tests/qemu/ktest.sh checks the log for it (console_lines_stay_marked). */
+int test_a_half_line_cannot_be_finished_by_another_writer(void)
+{
+	uint64_t ep, fault;
+	struct kt_helper h;
+	struct kt_fault f;
+	struct msg m;
+
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_endpoint(&fault));
+	struct spawn_cap caps[] = { { ep, HSLOT_EP, R_WRITE, 0 } };
+	struct kt_helper_opts o = {
+		.ho_role = ROLE_FORGE, .ho_fault_ep = fault, .ho_caps = caps, .ho_ncaps = 1
+	};
+	CHECK_OK(kt_helper_start(&h, &o));
+	CHECK_OK(ipc_recv(ep, KT_WAIT_MS, &m));
+	printf("# forge: the runner's line, between the task's half line and its forged one\n");
+	msg_init(&m, LABEL_ECHO + LABEL_ANSWER, 0);
+	CHECK_OK(ipc_reply(&m));
+	CHECK_OK(kt_fault_recv(fault, KT_WAIT_MS, &f));
+	CHECK_EQ(f.kf_kind, FAULT_EXIT);
+	CHECK_EQ(f.kf_code, E_OK);
+	return 0;
+}

@@ -42,4 +42,18 @@ if [[ -n $why ]]; then
 	exit 1
 fi
 echo "# $summary"
+
+# What a_half_line_cannot_be_finished_by_another_writer wrote: the forged
+# line must be the task's, and no line may start with it.
+if grep -q '^# start a_half_line_cannot_be_finished_by_another_writer$' "$OUT"; then
+	n=$((n + 1))
+	if grep -qE '^\[task [0-9]+\] kernel: forged after a partial line$' "$OUT" &&
+		! grep -q '^kernel: forged' "$OUT"; then
+		echo "ok $n - console_lines_stay_marked"
+	else
+		echo "not ok $n - console_lines_stay_marked: the forged line is not marked as the task's (log: $OUT)"
+		grep -n 'forge' "$OUT" | sed 's/^/#   /'
+		bad=$((bad + 1))
+	fi
+fi
 [[ $bad -eq 0 ]]
