@@ -5,6 +5,7 @@
 #   make test    host unit tests and QEMU tests: "N passed, N failed"
 #   make debug   boot with QEMU waiting for gdb (see scripts/gdbinit)
 #   make bench   the system's figures as a table
+#   make fuzz    the long system-call fuzzing campaign (FUZZ_CALLS, FUZZ_SEEDS)
 #
 # ACCEL=tcg|kvm picks the accelerator; by default scripts/accel.sh decides.
 
@@ -28,7 +29,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -M
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run run-ktest run-libc test debug bench clean
+.PHONY: all deps run run-ktest run-libc test debug bench fuzz clean
 all: deps kernel user
 
 include boot/build.mk
@@ -74,6 +75,9 @@ test: deps kernel user host-tests
 bench: all
 	@scripts/install-deps.sh bench
 	@scripts/bench.sh
+
+fuzz: all
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -6,6 +6,7 @@
  *
  * Boot options (kernel command line): ktest.only=WORD runs only the tests
  * whose names contain WORD; ktest.seed=N seeds the fuzz test;
+ * ktest.fuzzcalls=N makes it N calls long (make fuzz);
  * ktest.fuzztrace=1 makes the fuzzer print each call before it makes it. */
 #include <kestrel/qemu_exit.h>
 
@@ -32,6 +33,7 @@ static const struct test tests[] = {
 
 static char only[48];
 uint64_t kt_seed = 0x4B45535452454C31ULL;
+uint64_t kt_fuzz_calls = FUZZ_CALLS;
 bool kt_fuzz_trace;
 
 /* Copies the value of NAME=value on the command line into buf. */
@@ -92,6 +94,8 @@ static const char *kt_init(uint64_t arg)
 	cmdline_option("ktest.only", only, sizeof(only));
 	if (cmdline_option("ktest.seed", seed, sizeof(seed)))
 		kt_seed = parse_number(seed);
+	if (cmdline_option("ktest.fuzzcalls", seed, sizeof(seed)))
+		kt_fuzz_calls = parse_number(seed);
 	kt_fuzz_trace = cmdline_option("ktest.fuzztrace", seed, sizeof(seed));
 	printf("# ktest: %zu tests, helper \"%s\" (%lu bytes), first free slot %lu, pool %lu pages\n", NTESTS,
 	       mod->bm_name, mod->bm_size, kt_bi->bi_first_free_slot, kt_bi->bi_pool_pages);

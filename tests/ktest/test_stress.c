@@ -3,15 +3,18 @@
  * still serving calls afterwards. */
 #include "harness.h"
 
-#define RECLAIM_TASKS    1000
-#define FUZZ_POOL_PAGES  512
-#define FUZZ_PLAY_PAGES  128
-#define FUZZ_BADGE       0xF2
-#define FUZZ_TIME_LIMIT  15000  /* ms, within the watchdog's budget */
-#define FUZZ_TRACE_LIMIT 900000 /* ms: printing every call is slow */
+#define RECLAIM_TASKS          1000
+#define FUZZ_POOL_PAGES        512
+#define FUZZ_PLAY_PAGES        128
+#define FUZZ_BADGE             0xF2
+#define FUZZ_TRACE_LIMIT       900000 /* ms: printing every call is slow */
+#define FUZZ_FRUITLESS         40     /* restarts or idle rounds without a call before a new fuzzer */
+/* Time allowed (under TCG; 100,000 calls take about 4 s there). */
+#define FUZZ_MS_PER_1000_CALLS 150
 
-extern uint64_t kt_seed;   /* main.c */
-extern bool kt_fuzz_trace; /* main.c */
+extern uint64_t kt_seed;       /* main.c */
+extern uint64_t kt_fuzz_calls; /* main.c */
+extern bool kt_fuzz_trace;     /* main.c */
 
 /* A task with a thread, an endpoint and two pages; its thread starts at an
  * unmapped address, faults, and everything is destroyed. */
@@ -66,10 +69,22 @@ int test_thousand_tasks_are_reclaimed_exactly(void)
 	return 0;
 }
 
-struct fuzz_stats {
-	uint64_t fs_resumed;  /* bad system calls and bad pointers, resumed */
-	uint64_t fs_restarts; /* other faults: the loop restarted */
-	uint64_t fs_unblocks; /* blocking IPC cancelled by suspend/resume */
+/* One fuzz run: the fuzzer of the moment, what pays for it, and what
+ * its watcher counted. The shared page is ours and outlives each fuzzer,
+ * so a new one goes on with the count and the generator of the last. */
+struct fuzz_run {
+	struct kt_helper fr_h;
+	uint64_t fr_pool;  /* each fuzzer's task and its play pool come from it */
+	uint64_t fr_ep;    /* an endpoint of ours the fuzzer may use */
+	uint64_t fr_fault; /* its fault endpoint: the watcher waits here */
+	uint64_t fr_frame; /* the shared page */
+	volatile struct helper_shared *fr_shared;
+	uint64_t fr_limit_ms;
+	uint64_t fr_resumed;   /* bad system calls and bad pointers, resumed */
+	uint64_t fr_restarts;  /* other faults: the loop restarted */
+	uint64_t fr_unblocks;  /* blocking IPC cancelled by suspend/resume */
+	uint64_t fr_replaced;  /* fuzzers that wrecked their own task, replaced */
+	uint64_t fr_fruitless; /* restarts or unblocks since the last call made */
 };
 
 /* Which calls got past every check at least sometimes. */
@@ -83,101 +98,166 @@ static void fuzz_print_coverage(volatile struct helper_shared *s)
 	printf("%s\n", line);
 }
 
-/* One fault message from the fuzzer: answer it. */
-static int fuzz_answer(struct kt_helper *h, const struct kt_fault *f, struct fuzz_stats *st)
+/* A fuzzer in a task of its own, holding a play pool split from fr_pool
+ * (the only copy), our endpoint, its own task, and the shared page. */
+static int fuzz_start(struct fuzz_run *fr, uint64_t seed)
 {
-	CHECK_EQ(f->kf_badge, FUZZ_BADGE);
-	if (f->kf_kind == FAULT_BAD_SYSCALL || f->kf_kind == FAULT_BAD_POINTER) {
-		st->fs_resumed++;
-		CHECK_OK(kt_fault_resume());
-		return 0;
-	}
-	if (st->fs_restarts++ < 5)
-		printf("# fuzz: fault kind %lu addr %#lx ip %#lx code %#lx after %lu calls\n", f->kf_kind,
-		       f->kf_addr, f->kf_ip, f->kf_code, h->kh_shared->hs_calls);
-	CHECK_OK(kt_fault_resume_at(kt_helper_sym("helper_fuzz_resume"), h->kh_shared->hs_resume_sp));
+	uint64_t play = kt_slot();
+	struct cap_info ci;
+
+	/* The last fuzzer may have destroyed the endpoint we gave it. */
+	if (sys_cap_identify_out(fr->fr_ep, &ci) != E_OK || ci.ci_type != CAP_ENDPOINT)
+		CHECK_OK(kt_endpoint(&fr->fr_ep));
+	CHECK_OK(sys_pool_split(fr->fr_pool, play, FUZZ_PLAY_PAGES, POOL_OBJECTS(8, 32, 32, 4)));
+	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 },
+		                    { fr->fr_ep, HSLOT_EP, R_ALL, 0 },
+		                    { SPAWN_OWN_TASK, HSLOT_SELF, R_ALL, 0 } };
+	struct kt_helper_opts o = { .ho_role = ROLE_FUZZ,
+		                    .ho_param = seed,
+		                    .ho_fault_ep = fr->fr_fault,
+		                    .ho_badge = FUZZ_BADGE,
+		                    .ho_pool = fr->fr_pool,
+		                    .ho_caps = caps,
+		                    .ho_ncaps = 3,
+		                    .ho_stopped = true };
+	CHECK_OK(kt_helper_start(&fr->fr_h, &o));
+	CHECK_OK(sys_mem_map(fr->fr_h.kh_sp.sp_task, fr->fr_frame, HELPER_SHARED_VADDR, R_READ | R_WRITE));
+	fr->fr_h.kh_shared = fr->fr_shared;
+	CHECK_OK(sys_cap_delete(play));
+	CHECK_OK(spawn_start(&fr->fr_h.kh_sp, fr->fr_h.kh_arg));
 	return 0;
 }
 
-/* Answers the fuzzer's faults until it exits; when it makes no progress
- * for a while it is blocked in IPC, and suspend + resume cancels that. */
-static int fuzz_watch(struct kt_helper *h, uint64_t fault, struct fuzz_stats *st)
+/* The fuzzer destroyed its own thread or task, unmapped its code, or
+ * keeps faulting without making a call: a new one takes over. */
+static int fuzz_replace(struct fuzz_run *fr, const char *why)
 {
-	uint64_t last = ~0ULL, t0 = kt_now(), limit = kt_fuzz_trace ? FUZZ_TRACE_LIMIT : FUZZ_TIME_LIMIT;
+	if (fr->fr_replaced++ < 5)
+		printf("# fuzz: fuzzer replaced after %lu calls (%s)\n", fr->fr_shared->hs_calls, why);
+	spawn_destroy(&fr->fr_h.kh_sp);
+	fr->fr_fruitless = 0;
+	return fuzz_start(fr, 0);
+}
+
+/* One fault message from the fuzzer: answer it. */
+static int fuzz_answer(struct fuzz_run *fr, const struct kt_fault *f)
+{
+	CHECK_EQ(f->kf_badge, FUZZ_BADGE);
+	if (f->kf_kind == FAULT_BAD_SYSCALL || f->kf_kind == FAULT_BAD_POINTER) {
+		fr->fr_resumed++;
+		CHECK_OK(kt_fault_resume());
+		return 0;
+	}
+	if (fr->fr_restarts++ < 5)
+		printf("# fuzz: fault kind %lu addr %#lx ip %#lx code %#lx after %lu calls\n", f->kf_kind,
+		       f->kf_addr, f->kf_ip, f->kf_code, fr->fr_shared->hs_calls);
+	if (++fr->fr_fruitless > FUZZ_FRUITLESS)
+		return fuzz_replace(fr, "it faults without making calls");
+	CHECK_OK(kt_fault_resume_at(kt_helper_sym("helper_fuzz_resume"), fr->fr_shared->hs_resume_sp));
+	return 0;
+}
+
+/* Fifty milliseconds without a fault message. If the fuzzer made no call
+ * meanwhile, it is blocked in IPC (suspend + resume cancels that), or
+ * its thread is gone, or it keeps blocking: replace it then. */
+static int fuzz_idle(struct fuzz_run *fr, uint64_t *last)
+{
+	uint64_t now = fr->fr_shared->hs_calls;
+	struct spawned *sp = &fr->fr_h.kh_sp;
+
+	if (now != *last) {
+		*last = now;
+		fr->fr_fruitless = 0;
+		return 0;
+	}
+	if (++fr->fr_fruitless > FUZZ_FRUITLESS)
+		return fuzz_replace(fr, "it makes no calls");
+	long e = sys_thread_suspend(sp->sp_thread);
+
+	if (e == E_OK)
+		e = sys_thread_resume(sp->sp_thread);
+	if (e != E_OK)
+		return fuzz_replace(fr, "its thread is gone: it destroyed its own task");
+	fr->fr_unblocks++;
+	return 0;
+}
+
+/* Answers the fuzzers' faults until one exits at the end of the count. */
+static int fuzz_watch(struct fuzz_run *fr)
+{
+	uint64_t last = ~0ULL, t0 = kt_now();
 	struct kt_fault f;
 
 	for (;;) {
-		long e = kt_fault_recv(fault, 50, &f);
+		long e = kt_fault_recv(fr->fr_fault, 50, &f);
 
+		CHECK_MSG(kt_now() - t0 < fr->fr_limit_ms, "the fuzzer made only %lu calls in %lu s",
+		          fr->fr_shared->hs_calls, fr->fr_limit_ms / 1000);
 		if (e == E_TIMEOUT) {
-			uint64_t now = h->kh_shared->hs_calls;
-
-			CHECK_MSG(kt_now() - t0 < limit, "the fuzzer made only %lu calls in %lu s", now,
-			          limit / 1000);
-			if (now == last) {
-				CHECK_OK(sys_thread_suspend(h->kh_sp.sp_thread));
-				CHECK_OK(sys_thread_resume(h->kh_sp.sp_thread));
-				st->fs_unblocks++;
-			}
-			last = now;
+			if (fuzz_idle(fr, &last))
+				return -1;
 			continue;
 		}
 		CHECK_OK(e);
 		if (f.kf_kind == FAULT_EXIT)
 			return 0;
-		if (fuzz_answer(h, &f, st))
+		if (fuzz_answer(fr, &f))
 			return -1;
 	}
 }
 
+/* The fuzzer (fuzz.c) makes kt_fuzz_calls system calls from one seed;
+ * whatever it made is charged to its pool, so afterwards the pool's quota
+ * and the system's free frames are what they were before. make fuzz runs
+ * this alone with more calls and several seeds, and reads the summary. */
 int test_fuzzed_system_calls_leave_the_kernel_working(void)
 {
-	uint64_t seed = kt_seed & 0x00FFFFFFFFFFFFFFULL, pool, play = kt_slot(), ep, fault;
-	uint64_t left, free_frames, boot_left0, boot_left, t0 = kt_now();
-	struct fuzz_stats st = { 0, 0, 0 };
-	struct kt_helper h;
+	uint64_t seed = kt_seed & 0x00FFFFFFFFFFFFFFULL, calls = kt_fuzz_calls, t0 = kt_now();
+	uint64_t left, free0, free1, boot_left0, boot_left;
+	struct fuzz_run fr = { .fr_limit_ms = kt_fuzz_trace ? FUZZ_TRACE_LIMIT
+		                                            : FUZZ_MS_PER_1000_CALLS * (calls / 1000 + 1) };
+	volatile uint64_t *va;
 
-	printf("# fuzz: seed %#lx (boot option ktest.seed=N), %u calls\n", seed, FUZZ_CALLS);
-	CHECK_OK(kt_endpoint(&ep));
-	CHECK_OK(kt_endpoint(&fault));
-	CHECK_OK(kt_pool(FUZZ_POOL_PAGES, &pool));
-	CHECK_OK(sys_pool_split(pool, play, FUZZ_PLAY_PAGES, POOL_OBJECTS(8, 32, 32, 4)));
-	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 }, { ep, HSLOT_EP, R_ALL, 0 } };
-	struct kt_helper_opts o = { .ho_role = ROLE_FUZZ,
-		                    .ho_param = seed,
-		                    .ho_fault_ep = fault,
-		                    .ho_badge = FUZZ_BADGE,
-		                    .ho_pool = pool,
-		                    .ho_caps = caps,
-		                    .ho_ncaps = 2,
-		                    .ho_shared = true,
-		                    .ho_stopped = true };
-	CHECK_OK(kt_helper_start(&h, &o));
-	/* Measured here: the shared page (ours) is mapped now. */
-	kt_pool_state(BOOT_SLOT_POOL, &boot_left0, &free_frames);
-	h.kh_shared->hs_trace = kt_fuzz_trace;
-	if (kt_fuzz_trace)
-		kt_watchdog_arm(FUZZ_TRACE_LIMIT + 10000);
-	CHECK_OK(sys_cap_delete(play)); /* the fuzzer's copy is the only one */
-	CHECK_OK(spawn_start(&h.kh_sp, h.kh_arg));
-	if (fuzz_watch(&h, fault, &st))
+	printf("# fuzz: seed %#lx (boot option ktest.seed=N), %lu calls (ktest.fuzzcalls=N)\n", seed, calls);
+	if (fr.fr_limit_ms + 5000 > KT_TEST_BUDGET_MS)
+		kt_watchdog_arm(fr.fr_limit_ms + 5000);
+	CHECK_OK(kt_endpoint(&fr.fr_ep));
+	CHECK_OK(kt_endpoint(&fr.fr_fault));
+	CHECK_OK(kt_page(1, &fr.fr_frame, &va));
+	fr.fr_shared = (volatile struct helper_shared *)va;
+	fr.fr_shared->hs_limit = calls;
+	fr.fr_shared->hs_trace = kt_fuzz_trace;
+	/* A helper loaded and destroyed first, so that whatever the loader
+	 * sets up once in our own address space exists before we count. */
+	CHECK_OK(kt_helper_start(&fr.fr_h,
+	                         &(struct kt_helper_opts){ .ho_role = ROLE_EXIT, .ho_stopped = true }));
+	spawn_destroy(&fr.fr_h.kh_sp);
+	kt_pool_state(BOOT_SLOT_POOL, &boot_left0, &free0);
+	CHECK_OK(kt_pool(FUZZ_POOL_PAGES, &fr.fr_pool));
+	if (fuzz_start(&fr, seed) || fuzz_watch(&fr))
 		return -1;
-	printf("# fuzz: %lu calls in %lu ms: %lu errors, %lu resumed faults, %lu restarts, %lu unblocked\n",
-	       h.kh_shared->hs_calls, kt_now() - t0, h.kh_shared->hs_errors, st.fs_resumed, st.fs_restarts,
-	       st.fs_unblocks);
-	fuzz_print_coverage(h.kh_shared);
-	CHECK_MSG(h.kh_shared->hs_done && h.kh_shared->hs_calls >= FUZZ_CALLS,
-	          "the fuzzer ended after %lu calls", h.kh_shared->hs_calls);
+	printf("# fuzz: %lu calls in %lu ms: %lu errors, %lu resumed faults, %lu restarts, %lu unblocked, "
+	       "%lu replaced, %lu blocker calls, %lu child faults\n",
+	       fr.fr_shared->hs_calls, kt_now() - t0, fr.fr_shared->hs_errors, fr.fr_resumed, fr.fr_restarts,
+	       fr.fr_unblocks, fr.fr_replaced, fr.fr_shared->hs_blocked, fr.fr_shared->hs_child_faults);
+	fuzz_print_coverage(fr.fr_shared);
+	CHECK_MSG(fr.fr_shared->hs_done && fr.fr_shared->hs_calls >= calls,
+	          "the fuzzer ended after %lu calls", fr.fr_shared->hs_calls);
 	/* Everything it made was charged to its pool and comes back. */
-	spawn_destroy(&h.kh_sp);
-	kt_pool_state(pool, &left, &free_frames);
+	spawn_destroy(&fr.fr_h.kh_sp);
+	kt_pool_state(fr.fr_pool, &left, &free1);
+	CHECK_OK(sys_cap_delete(fr.fr_pool));
+	kt_pool_state(BOOT_SLOT_POOL, &boot_left, &free1);
+	printf("# fuzz summary: seed %#lx, %lu calls, %lu pages leaked (pool %lu of %u back, free frames "
+	       "%lu -> %lu)\n",
+	       seed, fr.fr_shared->hs_calls, FUZZ_POOL_PAGES - left + (free0 - free1), left, FUZZ_POOL_PAGES,
+	       free0, free1);
 	CHECK_MSG(left == FUZZ_POOL_PAGES,
 	          "%lu pages of the fuzzer's pool did not come back (a capability cycle? see "
 	          "tasks_that_only_hold_each_other_are_reclaimed)",
 	          FUZZ_POOL_PAGES - left);
-	CHECK_OK(sys_cap_delete(pool));
-	kt_pool_state(BOOT_SLOT_POOL, &boot_left, &free_frames);
-	CHECK_EQ(boot_left, boot_left0 + FUZZ_POOL_PAGES);
+	CHECK_EQ(boot_left, boot_left0);
+	CHECK_EQ(free1, free0);
 	return 0;
 }
 
