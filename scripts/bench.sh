@@ -62,7 +62,7 @@ sup_opts=(--test --accel "$accel" --timeout 60 --module build/servers/supervisor
 	--module tests/sup/manifest.txt --module build/servers/hello.elf --module build/tests/sup/suptest.elf)
 [[ $accel == tcg ]] && sup_opts+=(--icount)
 scripts/qemu.sh "${sup_opts[@]}" -- build/kernel/kernel.bin </dev/null >"$sup_log" 2>&1 || [[ $? -eq 33 ]]
-recovery=$(sed -n 's/^suptest: recovery \([0-9]*\) TSC.*/\1/p' "$sup_log" | tr -d '\r')
+recovery=$(sed -nE 's/^(\[task [0-9]+\] )?suptest: recovery ([0-9]+) TSC.*/\2/p' "$sup_log" | tr -d '\r')
 sup_recovery=$(sed -n 's/.*hello (generation 2): up again, \([0-9]*\) TSC.*/\1/p' "$sup_log" | tr -d '\r')
 [[ -n $recovery && -n $sup_recovery ]] || { echo "bench: no recovery figure in $sup_log" >&2; exit 1; }
 
