@@ -106,6 +106,13 @@ static void sys_clock(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
+static void sys_tls_set(struct thread *t, struct trap_frame *f)
+{
+	FAIL_IF(f->rdi >= USER_TOP, E_BAD_ARG);
+	t->t_fs_base = f->rdi;
+	RESULT(E_OK);
+}
+
 static void sys_thread_id(struct thread *t, struct trap_frame *f)
 {
 	(void)f;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/trap.h"
@@ -35,6 +36,7 @@ struct fxsave_area {
  * it waits with a deadline. Kernel only, interrupts off. */
 struct thread {
 	struct trap_frame t_frame;
+	uint64_t t_fs_base; /* loaded on every return to user mode (entry.asm) */
 	struct kobj t_obj;
 	enum thread_state t_state;
 	uint8_t t_prio;
@@ -51,6 +53,10 @@ struct thread {
 	bool t_send_grant;
 	bool t_send_call;
 	bool t_in_fault; /* TS_SEND/TS_REPLY on behalf of a fault: registers are not the message */
+	/* Two flags of the groups below, kept here where they fill a hole: the
+	 * size of struct thread sets the cost of indexing threads[]. */
+	bool t_timed;    /* in the timeout list */
+	bool t_fpu_used; /* has state in t_fpu */
 	uint64_t t_fault[6];
 
 	/* Calls: t_call_seq numbers this thread's calls, so that a reply
@@ -60,7 +66,6 @@ struct thread {
 	uint32_t t_call_seq;
 	struct cap t_caller;
 
-	bool t_timed;        /* in the timeout list */
 	uint64_t t_deadline; /* clock tick to time out at, when t_timed */
 	struct thread *t_timeout_next;
 
@@ -68,9 +73,11 @@ struct thread {
 	paddr_t t_ipcbuf_pa;   /* the message buffer page (one frame reference) */
 	uint64_t t_ipcbuf_va;  /* where it is mapped in t_task */
 
-	bool t_fpu_used; /* has state in t_fpu */
 	struct fxsave_area t_fpu;
 };
+
+_Static_assert(offsetof(struct thread, t_fs_base) == sizeof(struct trap_frame),
+               "entry.asm: exit_to_user finds t_fs_base just past the frame");
 
 extern struct thread threads[MAX_THREADS];
 

@@ -118,7 +118,10 @@
 	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.") \
 	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                         \
 	  "Makes a capability for a sub-range of ports. A task may use exactly the ports of the "         \
-	  "I/O port capabilities it holds.")
+	  "I/O port capabilities it holds.")                                                              \
+	X(TLS_SET, tls_set, 34, PLAIN, 1, "base", "-",                                                    \
+	  "Sets the calling thread's FS base, the thread pointer of its thread-local storage, to base "   \
+	  "(below USER_TOP; every thread starts with 0). The FS selector stays null.")
 
 enum syscall_number {
 #define KESTREL_SYSCALL_ENUM(NAME, name, num, kind, nargs, args, res, desc) SYS_##NAME = num,

@@ -579,3 +579,65 @@ int test_a_half_line_cannot_be_finished_by_another_writer(void)
 	CHECK_EQ(f.kf_code, E_OK);
 	return 0;
 }
+
+/* The word at %fs:0, through the thread's own FS base. */
+static uint64_t fs_word(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	return v;
+}
+
+/* Sets its FS base to arg, then checks through many switches to the other
+ * thread (which has another base) that it keeps seeing its own word. */
+static long tls_keeper(uint64_t arg)
+{
+	const volatile uint64_t *mine = (const volatile uint64_t *)arg;
+
+	if (sys_tls_set(arg) != E_OK)
+		return -1;
+	for (int i = 0; i < 200; i++) {
+		if (fs_word() != *mine)
+			return -2;
+		sys_yield();
+	}
+	return (long)fs_word();
+}
+
+static long fs_word_of_new_thread(uint64_t arg)
+{
+	(void)arg;
+	return (long)fs_word();
+}
+
+/* The FS base is thread state, set by tls_set (picolibc's thread-local
+ * storage hangs from it): two threads that switch back and forth each
+ * keep their own, and a new thread starts with 0. */
+int test_fs_base_is_per_thread(void)
+{
+	struct kt_joinable a, b;
+	volatile uint64_t *va;
+	uint64_t frame, fault, thread;
+	struct kt_fault f;
+	long sa, sb;
+
+	CHECK_OK(kt_page(1, &frame, &va));
+	va[0] = 0x7151;
+	va[256] = 0x7152;
+	CHECK_OK(kt_spawn(tls_keeper, (uint64_t)va, HELPER_PRIO, &a));
+	CHECK_OK(kt_spawn(tls_keeper, (uint64_t)&va[256], HELPER_PRIO, &b));
+	CHECK_OK(kt_join(&a, &sa));
+	CHECK_OK(kt_join(&b, &sb));
+	CHECK_EQ(sa, 0x7151);
+	CHECK_EQ(sb, 0x7152);
+	CHECK_ERR(sys_tls_set(USER_TOP), E_BAD_ARG);
+	CHECK_ERR(sys_tls_set(0xFFFF800000000000ULL), E_BAD_ARG);
+	CHECK_ERR(sys_tls_set(~0ULL), E_BAD_ARG);
+	/* A new thread's %fs:0 is address 0. */
+	CHECK_OK(faulting_thread(fs_word_of_new_thread, 0, &fault, &thread));
+	CHECK_OK(kt_fault_recv(fault, KT_WAIT_MS, &f));
+	CHECK_EQ(f.kf_kind, FAULT_PAGE);
+	CHECK_EQ(f.kf_addr, 0);
+	return 0;
+}

@@ -108,6 +108,7 @@
 	X(descriptor_tables_are_hidden_where_the_cpu_can)        \
 	X(receive_timeout_is_kept_beside_a_spinner)              \
 	X(a_half_line_cannot_be_finished_by_another_writer)      \
+	X(fs_base_is_per_thread)                                 \
 	/* test_stress.c, test_reclaim.c */                      \
 	X(thousand_tasks_are_reclaimed_exactly)                  \
 	X(tasks_that_only_hold_each_other_are_reclaimed)         \

@@ -23,6 +23,7 @@ SYS_CALL        equ 7                  ; include/kestrel/syscall.h (checked in f
 SYS_REPLY_RECV  equ 9
 SEL_UCODE       equ 0x28 | 3
 SEL_UDATA       equ 0x20 | 3
+MSR_FS_BASE     equ 0xC0000100
 
 extern trap_dispatch, trap_dispatch_user, syscall_dispatch, fastpath_call, fastpath_reply_recv
 global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user
@@ -144,12 +145,18 @@ syscall_compat_entry:
 ; DS, ES, FS and GS change no address in 64-bit mode, but a value one
 ; thread loads must not reach another. Each return to user mode loads the
 ; null selector into all four; GS after swapgs, since loading it changes
-; the GS base of the moment.
+; the GS base of the moment. The FS base is thread state (t_fs_base, just
+; past the frame, set by tls_set): written after the selector, whose load
+; may clear it, and always, so that no thread sees another's.
 exit_to_user:
 	mov rsp, rdi
 	mov ds, [rel null_selector]
 	mov es, [rel null_selector]
 	mov fs, [rel null_selector]
+	mov ecx, MSR_FS_BASE
+	mov eax, [rdi + FRAME_SIZE]
+	mov edx, [rdi + FRAME_SIZE + 4]
+	wrmsr
 	POP_ALL GPRS
 	cmp qword [rsp], VEC_SYSCALL
 	jne .iret
