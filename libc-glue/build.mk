@@ -1,20 +1,21 @@
-# libc-glue/: newlib, the C library of user programs, and the system layer
-# under it (docs/libc.md). build-newlib.sh builds newlib once into
-# build/newlib from Debian's newlib-source tarball, and again only when the
-# script or the tarball changes. A newlib program compiles its sources with
-# NEWLIB_CFLAGS into $(BUILD)/libc/ and links with
-# $(call newlib_link,OUTPUT,OBJECTS) (see tests/libc/build.mk).
+# libc-glue/: picolibc, the C library of user programs, and the system
+# layer under it (docs/libc.md). scripts/fetch-source.sh fetches Debian's
+# picolibc source tarball (checked against its pinned SHA-256) into
+# build/sources/ once; build-picolibc.sh builds it into build/picolibc, and
+# again only when the script or the tarball changes. A C-library program
+# compiles its sources with LIBC_CFLAGS into $(BUILD)/libc/ and links with
+# $(call libc_link,OUTPUT,OBJECTS) (see tests/libc/build.mk).
 
-NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
-NEWLIB_DIR     := $(BUILD)/newlib
-NEWLIB_STAMP   := $(NEWLIB_DIR)/stamp
-NEWLIB_INC     := $(NEWLIB_DIR)/x86_64-elf/include
-NEWLIB_LIBS    := $(NEWLIB_DIR)/x86_64-elf/lib/libc.a $(NEWLIB_DIR)/x86_64-elf/lib/libm.a
+PICOLIBC_TARBALL := $(BUILD)/sources/picolibc_1.8.10.orig.tar.gz
+PICOLIBC_DIR     := $(BUILD)/picolibc
+PICOLIBC_STAMP   := $(PICOLIBC_DIR)/stamp
+PICOLIBC_INC     := $(PICOLIBC_DIR)/install/include
+PICOLIBC_LIBC    := $(PICOLIBC_DIR)/install/lib/libc.a
 
-# Hosted C on newlib's headers, then gcc's own (stddef.h, stdarg.h, ...),
+# Hosted C on picolibc's headers, then gcc's own (stddef.h, stdarg.h, ...),
 # never the host's. libipc's headers are there for the system calls.
-NEWLIB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie -static -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -nostdinc -isystem $(NEWLIB_INC) \
+LIBC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie -static -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -nostdinc -isystem $(PICOLIBC_INC) \
 	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -Ilibipc -Ilibc-glue -MD -MP
 
 LIBC_GLUE_SRCS := \
@@ -26,25 +27,28 @@ LIBC_GLUE_SRCS := \
 LIBC_GLUE_OBJS := $(LIBC_GLUE_SRCS:%.c=$(BUILD)/libc/%.o)
 LIBC_GLUE_LIB  := $(BUILD)/libc-glue/libc-glue.a
 
-# libipc without its own small C library (printf, memcpy, ...): newlib's
+# libipc without its own small C library (printf, memcpy, ...): picolibc's
 # take their place.
 LIBIPC_CORE_OBJS := $(filter-out $(BUILD)/user/libipc/console.o $(BUILD)/user/libipc/ustring.o,$(LIBIPC_OBJS))
 LIBIPC_CORE_LIB  := $(BUILD)/libc-glue/libipc-core.a
 
-# Everything newlib_link reads, for a program's prerequisites.
-NEWLIB_LINK_DEPS := $(USER_CRT0) $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(NEWLIB_STAMP) $(USER_LD)
+# Everything libc_link reads, for a program's prerequisites.
+LIBC_LINK_DEPS := $(USER_CRT0) $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_STAMP) $(USER_LD)
 
-# `make user` builds newlib before any program.
-user: $(NEWLIB_STAMP) $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB)
+# `make user` builds picolibc before any program.
+user: $(PICOLIBC_STAMP) $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB)
 
-$(NEWLIB_TARBALL): | $(BUILD)/.deps
+# The tarball is fetched once (the network is needed only then): its name
+# carries the version, so a new pin in fetch-source.sh is a new file.
+$(PICOLIBC_TARBALL): | $(BUILD)/.deps
+	scripts/fetch-source.sh picolibc >/dev/null
 
-$(NEWLIB_STAMP): libc-glue/build-newlib.sh $(NEWLIB_TARBALL) | $(BUILD)/.deps
-	libc-glue/build-newlib.sh $(NEWLIB_TARBALL) $(NEWLIB_DIR)
+$(PICOLIBC_STAMP): libc-glue/build-picolibc.sh $(PICOLIBC_TARBALL) | $(BUILD)/.deps
+	libc-glue/build-picolibc.sh $(PICOLIBC_TARBALL) $(PICOLIBC_DIR)
 
-$(BUILD)/libc/%.o: %.c $(NEWLIB_STAMP) | $(BUILD)/.deps
+$(BUILD)/libc/%.o: %.c $(PICOLIBC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(NEWLIB_CFLAGS) -c -o $@ $<
+	$(CC) $(LIBC_CFLAGS) -c -o $@ $<
 
 $(LIBC_GLUE_LIB): $(LIBC_GLUE_OBJS)
 	@mkdir -p $(dir $@)
@@ -56,9 +60,10 @@ $(LIBIPC_CORE_LIB): $(LIBIPC_CORE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# $(call newlib_link,OUTPUT,OBJECTS): links a newlib program. The entry is
+# $(call libc_link,OUTPUT,OBJECTS): links a C-library program. The entry is
 # libipc's crt0; --wrap=main sends its call of main to libc-glue/start.c,
 # which calls the program's main. The libraries are a group because each
-# needs the others: newlib calls the glue, the glue calls newlib and libipc.
-newlib_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -o $(1) $(USER_CRT0) $(2) \
-	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(NEWLIB_LIBS) -lgcc -Wl,--end-group
+# needs the others: picolibc calls the glue, the glue calls picolibc and
+# libipc.
+libc_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -o $(1) $(USER_CRT0) $(2) \
+	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_LIBC) -lgcc -Wl,--end-group

@@ -1,5 +1,5 @@
-/* libc-glue: what its files share, and the little a newlib program may ask
- * of it besides the C library itself. See docs/libc.md. */
+/* libc-glue: what its files share, and the little a C-library program may
+ * ask of it besides the C library itself. See docs/libc.md. */
 #pragma once
 
 #include <stddef.h>
@@ -26,6 +26,12 @@ uint64_t glue_pool_slot(void);
 /* start.c: getpid()'s answer and the clock when the program started. */
 pid_t glue_pid(void);
 uint64_t glue_start_ms(void);
+
+/* threads.c: the bytes a thread's TLS block needs (alignment included),
+ * and making space of that size the thread's TLS, for ut. */
+struct uthread;
+size_t glue_tls_bytes(void);
+void glue_tls_start(struct uthread *ut, void *space);
 
 /* console_glue.c: the console behind file descriptors 0, 1 and 2. Both
  * return the bytes moved, or -1 with errno set. */

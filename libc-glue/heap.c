@@ -5,11 +5,10 @@
  * past the last page the break needs beyond a HEAP_GROW_PAGES step.
  *
  * The task and the pool are the ones the start argument names (start.c).
- * The heap's state is guarded by newlib's malloc lock, which malloc already
- * holds when it calls sbrk. */
+ * The heap's state is guarded by picolibc's library lock, which malloc
+ * already holds when it calls sbrk (it is recursive). */
 #include <errno.h>
-#include <malloc.h>
-#include <reent.h>
+#include <sys/lock.h>
 #include <unistd.h>
 
 #include <kestrel/cap.h>
@@ -99,7 +98,7 @@ void *sbrk(ptrdiff_t incr)
 	void *old = (void *)-1;
 	uint64_t want;
 
-	__malloc_lock(_REENT);
+	__LIBC_LOCK();
 	if (!heap_base && heap_init() < 0) {
 		errno = ENOMEM;
 		goto out;
@@ -131,6 +130,6 @@ void *sbrk(ptrdiff_t incr)
 	old = (void *)heap_brk;
 	heap_brk = want;
 out:
-	__malloc_unlock(_REENT);
+	__LIBC_UNLOCK();
 	return old;
 }

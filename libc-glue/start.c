@@ -1,18 +1,18 @@
-/* Start-up of a newlib program.
+/* Start-up of a C-library (picolibc) program.
  *
  * The entry is libipc's (libipc/crt0.c): _start puts the first thread's
- * record at the top of its stack and calls main(arg). A newlib program is
- * linked with ld's --wrap=main (newlib_link in libc-glue/build.mk), which
+ * record at the top of its stack and calls main(arg). A C-library program
+ * is linked with ld's --wrap=main (libc_link in libc-glue/build.mk), which
  * sends that call to __wrap_main below, while the program's own
  * int main(int argc, char **argv) is reached as __real_main. So the entry
  * and the thread record stay defined once, in libipc.
  *
- * __wrap_main reads the start argument, sets up libipc's slot and
- * address-space allocators and the first thread's C library state, runs
- * the constructors and passes what main returns to exit(), which runs the
- * atexit handlers and the destructors, flushes stdio and ends the thread
- * through _exit() (stubs.c). */
-#include <reent.h>
+ * __wrap_main gives the first thread its thread-local storage (on its own
+ * stack: __wrap_main never returns), reads the start argument, sets up
+ * libipc's slot and address-space allocators, runs the constructors and
+ * passes what main returns to exit(), which runs the atexit handlers and
+ * the destructors (stdio's flush among them) and ends the thread through
+ * _exit() (stubs.c). */
 #include <stdlib.h>
 
 #include <kestrel/boot.h>
@@ -29,7 +29,6 @@
 
 extern char **environ;
 void __libc_init_array(void);
-void __libc_fini_array(void);
 int __real_main(int argc, char **argv, char **envp);
 long __wrap_main(uint64_t arg);
 
@@ -69,17 +68,6 @@ uint64_t glue_start_ms(void)
 	return start_ms;
 }
 
-/* newlib is built with HAVE_INIT_FINI: __libc_init_array calls _init and
- * __libc_fini_array calls _fini. Constructors and destructors live only in
- * .init_array and .fini_array here, so these have nothing to do. */
-void _init(void)
-{
-}
-
-void _fini(void)
-{
-}
-
 /* A start argument that is neither a boot_info nor a server_info: the
  * slots in use are found by asking the kernel about each. */
 static void start_claim_slots(void)
@@ -116,14 +104,13 @@ static void start_read_arg(uint64_t arg)
 
 long __wrap_main(uint64_t arg)
 {
-	/* The first thread uses newlib's static struct _reent (threads.c gives
-	 * every other thread its own). */
-	uthread_self()->ut_libc = _global_impure_ptr;
+	/* Nothing may touch errno or any other thread-local variable before
+	 * this: until then the FS base is 0. */
+	glue_tls_start(uthread_self(), __builtin_alloca(glue_tls_bytes()));
 	start_arg = arg;
 	start_ms = sys_clock_ms();
 	start_pid = (pid_t)pid_of_thread(sys_thread_id());
 	start_read_arg(arg);
-	atexit(__libc_fini_array);
 	__libc_init_array();
 	exit(__real_main(1, start_argv, environ));
 }

@@ -1,8 +1,7 @@
-/* The POSIX-style calls newlib makes to reach the system (newlib is built
- * with MISSING_SYSCALL_NAMES, so it calls write, not _write), over
- * Kestrel's system calls. The heap (sbrk) is in heap.c, the console behind
+/* The POSIX calls picolibc makes to reach the system, over Kestrel's
+ * system calls. The heap (sbrk) is in heap.c, the console behind
  * descriptors 0-2 in console_glue.c. Each call fails the POSIX way: -1 with
- * errno set in the calling thread's struct _reent.
+ * errno (the calling thread's own: it is thread-local) set.
  *
  * Only descriptors 0, 1 and 2 exist, all three the console. Files arrive
  * with the filesystem server, processes with the supervisor's control
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "glue.h"
@@ -30,14 +30,14 @@ static int fail(int err)
 	return -1;
 }
 
-_READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
+ssize_t write(int fd, const void *buf, size_t len)
 {
 	if (!is_console(fd))
 		return fail(EBADF);
 	return glue_console_write(buf, len);
 }
 
-_READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
+ssize_t read(int fd, void *buf, size_t len)
 {
 	if (!is_console(fd))
 		return fail(EBADF);
@@ -123,11 +123,11 @@ pid_t getpid(void)
 
 /* Only a signal to ourselves can be delivered: it ends the task with
  * 128 + sig, as a shell reports a process killed by sig (signal handlers
- * are newlib's, in raise(), before this). Signal 0 asks whether the
+ * are picolibc's, in raise(), before this). Signal 0 asks whether the
  * process exists. Other processes come with the supervisor's protocol. */
 int kill(pid_t pid, int sig)
 {
-	if (sig < 0 || sig >= NSIG)
+	if (sig < 0 || sig >= _NSIG)
 		return fail(EINVAL);
 	if (pid != glue_pid() && pid != 0)
 		return fail(ESRCH);
@@ -136,7 +136,7 @@ int kill(pid_t pid, int sig)
 	return 0;
 }
 
-int fork(void)
+pid_t fork(void)
 {
 	return fail(ENOSYS);
 }
@@ -169,19 +169,68 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
-/* clock() is tms_utime + tms_stime in CLOCKS_PER_SEC (1000) ticks. The
- * kernel does not count a task's processor time, so this is the time since
- * the program started, an upper bound of it; the result is the time since
- * boot, in the same ticks. */
+/* clock() is tms_utime + tms_stime, in CLOCKS_PER_SEC (1,000,000) ticks;
+ * the kernel's clock counts milliseconds, so these move in steps of 1000.
+ * The kernel does not count a task's processor time, so tms_utime is the
+ * time since the program started, an upper bound of it; the result is the
+ * time since boot, in the same ticks. */
 clock_t times(struct tms *t)
 {
 	uint64_t now = sys_clock_ms();
+	uint64_t per_ms = CLOCKS_PER_SEC / 1000;
 
 	if (t) {
-		t->tms_utime = (clock_t)(now - glue_start_ms());
+		t->tms_utime = (clock_t)((now - glue_start_ms()) * per_ms);
 		t->tms_stime = 0;
 		t->tms_cutime = 0;
 		t->tms_cstime = 0;
 	}
-	return (clock_t)now;
+	return (clock_t)(now * per_ms);
+}
+
+/* One process, no asynchronous signals: the mask is only remembered. */
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	static sigset_t mask;
+
+	if (old)
+		*old = mask;
+	if (!set)
+		return 0;
+	switch (how) {
+	case SIG_BLOCK:
+		mask |= *set;
+		return 0;
+	case SIG_UNBLOCK:
+		mask &= ~*set;
+		return 0;
+	case SIG_SETMASK:
+		mask = *set;
+		return 0;
+	default:
+		return fail(EINVAL);
+	}
+}
+
+/* Random bytes for arc4random and friends. There is no entropy source in
+ * the kernel yet, so this mixes what varies from run to run (the
+ * time-stamp counter, read many times) through splitmix64: unpredictable
+ * enough for hash seeds, not for keys. */
+int getentropy(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	uint64_t x = 0;
+
+	if (len > 256)
+		return fail(EIO);
+	for (size_t i = 0; i < len; i++) {
+		if (i % 8 == 0) {
+			x += sys_clock_tsc() + 0x9E3779B97F4A7C15ULL;
+			x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+			x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+			x ^= x >> 31;
+		}
+		p[i] = (unsigned char)(x >> (i % 8 * 8));
+	}
+	return 0;
 }

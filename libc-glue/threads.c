@@ -1,41 +1,82 @@
-/* What newlib needs to be used by several threads of a task at once: its
- * locks (newlib is built with retargetable locking, so these replace its
- * empty defaults) and one struct _reent per thread (errno, strtok's and
- * dtoa's state...), which newlib finds through __getreent().
+/* What picolibc needs to be used by several threads of a task at once: its
+ * locks (picolibc is built with retargetable locking, and the build takes
+ * its empty ones out of libc.a, so these are the only ones) and one
+ * thread-local storage block per thread (errno, strtok's and the float
+ * formatter's state...), which picolibc reaches through the FS base.
  *
  * A thread's identity is its struct uthread (uthread_self(), found from
- * the stack pointer), so neither needs a system call. */
-#include <reent.h>
+ * the stack pointer), so taking a free lock needs no system call. */
+#include <picotls.h>
 #include <stdlib.h>
 #include <sys/lock.h>
 
+#include <kestrel/cap.h>
+#include <kestrel/error.h>
+#include <kestrel/ipc.h>
+
+#include "glue.h"
+#include "ipc.h"
+#include "slots.h"
 #include "syscalls.h"
 #include "uthread.h"
 
-/* A lock: free when l_owner is 0. Only the owner writes l_depth. Every lock
- * is recursive, the non-recursive calls included (newlib never takes one
- * of those twice in a thread, so the difference is not needed).
+/* A lock: free when l_owner is 0. Only the owner writes l_depth. Every
+ * lock is recursive (picolibc asks only for recursive ones).
  *
- * A waiter yields until the lock is free. That only lets threads of the
- * waiter's own priority run, so threads sharing the C library should run
- * at one priority: a higher one waiting for a lower one's lock would spin
- * for ever. Sleeping on an endpoint would lift that; nothing needs it yet. */
+ * A thread that finds the lock taken counts itself in l_waiters and
+ * sleeps: it receives on the task's park endpoint, with a timeout of one
+ * clock tick. Whoever releases a lock with waiters sends one wake-up
+ * there (nbsend: only to a thread already asleep). A wake-up may reach a
+ * waiter of another lock, or come before the waiter is asleep; it then
+ * finds out at its next timeout. So a wake-up is fast in the usual case,
+ * never lost for longer than a tick, and a waiter of any priority sleeps
+ * rather than spins: a lower-priority owner runs and gives the lock back.
+ * Until the park endpoint exists (it is made at the first wait), or if it
+ * cannot be made, waiters yield instead. */
 struct __lock {
 	struct uthread *l_owner;
 	unsigned l_depth;
+	unsigned l_waiters;
 };
 
-/* The static locks newlib names (see newlib's libc/misc/lock.c): all of
- * them must be defined here, or newlib's empty ones would be linked too. */
-struct __lock __lock___sinit_recursive_mutex;
-struct __lock __lock___sfp_recursive_mutex;
-struct __lock __lock___atexit_recursive_mutex;
-struct __lock __lock___at_quick_exit_mutex;
-struct __lock __lock___malloc_recursive_mutex;
-struct __lock __lock___env_recursive_mutex;
-struct __lock __lock___tz_mutex;
-struct __lock __lock___dd_hash_mutex;
-struct __lock __lock___arc4random_mutex;
+/* The one lock picolibc names statically (malloc, atexit, the stream
+ * list, the environment...). */
+struct __lock __lock___libc_recursive_mutex;
+
+enum { PARK_NONE, PARK_MAKING, PARK_FAILED }; /* else: the endpoint's slot */
+static uint64_t park;
+
+#define PARK_TIMEOUT_MS 1
+
+/* The park endpoint, made by the first thread that has to wait; PARK_*
+ * while there is none. */
+static uint64_t park_endpoint(void)
+{
+	uint64_t p = __atomic_load_n(&park, __ATOMIC_ACQUIRE), none = PARK_NONE, slot;
+
+	if (p != PARK_NONE ||
+	    !__atomic_compare_exchange_n(&park, &none, PARK_MAKING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return __atomic_load_n(&park, __ATOMIC_ACQUIRE);
+	slot = glue_pool_slot() == CAP_NULL ? CAP_NULL : slot_alloc();
+	if (slot != CAP_NULL && sys_endpoint_create(glue_pool_slot(), slot) != E_OK) {
+		slot_free(slot);
+		slot = CAP_NULL;
+	}
+	p = slot == CAP_NULL ? PARK_FAILED : slot;
+	__atomic_store_n(&park, p, __ATOMIC_RELEASE);
+	return p;
+}
+
+static void lock_sleep(void)
+{
+	uint64_t ep = park_endpoint();
+	struct msg m;
+
+	if (ep > PARK_FAILED)
+		ipc_recv(ep, PARK_TIMEOUT_MS, &m);
+	else
+		sys_yield();
+}
 
 static int lock_try(struct __lock *l)
 {
@@ -53,18 +94,34 @@ static int lock_try(struct __lock *l)
 
 static void lock_take(struct __lock *l)
 {
+	if (lock_try(l))
+		return;
+	__atomic_fetch_add(&l->l_waiters, 1, __ATOMIC_SEQ_CST);
 	while (!lock_try(l))
-		sys_yield();
+		lock_sleep();
+	__atomic_fetch_sub(&l->l_waiters, 1, __ATOMIC_SEQ_CST);
 }
 
 static void lock_give(struct __lock *l)
 {
-	if (--l->l_depth == 0)
-		__atomic_store_n(&l->l_owner, (struct uthread *)0, __ATOMIC_RELEASE);
+	uint64_t ep;
+	struct msg m;
+
+	if (--l->l_depth)
+		return;
+	__atomic_store_n(&l->l_owner, (struct uthread *)0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&l->l_waiters, __ATOMIC_SEQ_CST) == 0)
+		return;
+	ep = __atomic_load_n(&park, __ATOMIC_ACQUIRE);
+	if (ep > PARK_FAILED) {
+		msg_init(&m, 0, 0);
+		ipc_nbsend(ep, &m);
+	}
 }
 
-/* Locks made at run time (one per FILE). If memory is short the lock is
- * NULL and the calls below do nothing: the stream still works, unguarded. */
+/* Locks made at run time (one per FILE, made at its first use). If memory
+ * is short the lock is NULL and the calls below do nothing: the stream
+ * still works, unguarded. */
 void __retarget_lock_init(_LOCK_T *lock)
 {
 	*lock = calloc(1, sizeof(struct __lock));
@@ -119,37 +176,40 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
 		lock_give(lock);
 }
 
-/* The calling thread's struct _reent. The first thread's is newlib's
- * static one (start.c); any other thread gets its own from malloc the first
- * time it asks. While that allocation runs, the thread uses the static one:
- * malloc may set errno, which asks for the thread's struct _reent again.
- * If there is no memory for it, the thread keeps sharing the static one. */
-struct _reent *__getreent(void)
+/* Thread-local storage (x86-64 variant II, see libipc/user.ld): a block
+ * of _tls_size() bytes, .tdata's image then .tbss zeroed, and the thread
+ * pointer at its end. picolibc's _set_tls() finds the thread pointer and
+ * calls __set_tcb(), which stores the self-pointer the ABI puts at %fs:0
+ * and has the kernel load it as the thread's FS base. */
+void __set_tcb(void *tp)
 {
-	struct uthread *ut = uthread_self();
-	struct _reent *r = ut->ut_libc;
-
-	if (r)
-		return r;
-	ut->ut_libc = _global_impure_ptr;
-	r = malloc(sizeof(*r));
-	if (!r)
-		return _global_impure_ptr;
-	_REENT_INIT_PTR(r);
-	ut->ut_libc = r;
-	return r;
+	*(void **)tp = tp;
+	sys_tls_set((uint64_t)tp);
 }
 
-/* A uthread_create() thread whose function returned (libipc/uthread.c):
- * its struct _reent and what hangs from it go back to malloc. Shared
- * streams (stdin, stdout, stderr) are global and stay open. */
-void uthread_exit_hook(struct uthread *ut)
+size_t glue_tls_bytes(void)
 {
-	struct _reent *r = ut->ut_libc;
+	return _tls_size() + _tls_align();
+}
 
-	if (!r || r == _global_impure_ptr)
-		return;
-	ut->ut_libc = _global_impure_ptr;
-	_reclaim_reent(r);
-	free(r);
+void glue_tls_start(struct uthread *ut, void *space)
+{
+	uintptr_t align = _tls_align(), blk = ((uintptr_t)space + align - 1) & ~(align - 1);
+
+	_init_tls((void *)blk);
+	_set_tls((void *)blk);
+	ut->ut_libc = (void *)blk;
+}
+
+/* Every uthread_create() thread starts here (libipc/uthread.c), with
+ * glue_tls_bytes() of its own stack set aside for the block: it goes when
+ * the thread's stack does. */
+size_t uthread_tls_size(void)
+{
+	return glue_tls_bytes();
+}
+
+void uthread_start_hook(struct uthread *ut, void *tls)
+{
+	glue_tls_start(ut, tls);
 }

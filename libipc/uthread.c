@@ -32,7 +32,14 @@ extern char uthread_entry[];
 
 void uthread_main(struct uthread *ut)
 {
-	long status = ut->ut_fn(ut->ut_arg);
+	/* The C library's per-thread block, if the program has one, on this
+	 * stack below the record: it lives exactly as long as the thread. */
+	size_t tls = uthread_tls_size ? uthread_tls_size() : 0;
+	long status;
+
+	if (tls)
+		uthread_start_hook(ut, __builtin_alloca(tls));
+	status = ut->ut_fn(ut->ut_arg);
 
 	if (uthread_exit_hook)
 		uthread_exit_hook(ut);

@@ -13,6 +13,7 @@
  * made by uthread_create(), which fills the record before the thread runs. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kestrel/boot.h>
@@ -26,7 +27,7 @@ struct uthread {
 	long (*ut_fn)(uint64_t arg);  /* uthread_create: what the thread runs */
 	uint64_t ut_arg;
 	uint64_t ut_slot; /* its thread capability in the task's table (0: the first thread) */
-	void *ut_libc;    /* the C library's state of this thread (libc-glue); 0 until used */
+	void *ut_libc;    /* the C library's TLS block of this thread (libc-glue); 0 if none */
 	uint64_t ut_spare[3];
 };
 
@@ -55,9 +56,16 @@ struct uthread_info {
 	struct uthread *ui_ut;
 };
 
+/* Defined by the C library (libc-glue/threads.c), if the program has one:
+ * a uthread_create() thread first sets aside uthread_tls_size() bytes of
+ * its stack and calls uthread_start_hook() with them, which makes them its
+ * thread-local storage (ut_libc records where), before fn runs. */
+size_t uthread_tls_size(void) __attribute__((weak));
+void uthread_start_hook(struct uthread *ut, void *tls) __attribute__((weak));
+
 /* Called, if a program defines it, by a uthread_create() thread whose fn
- * has returned, just before it exits: libc-glue frees the thread's C
- * library state there. A thread that calls thread_exit() itself skips it. */
+ * has returned, just before it exits. A thread that calls thread_exit()
+ * itself skips it. */
 void uthread_exit_hook(struct uthread *ut) __attribute__((weak));
 
 /* Creates and starts a thread in the caller's own task running fn(arg),

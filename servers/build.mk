@@ -18,24 +18,24 @@ SUPTEST_ELF    := $(BUILD)/tests/sup/suptest.elf
 
 user: $(SUPERVISOR_ELF) $(HELLO_ELF) $(CONSOLE_ELF) $(SHELL_ELF) $(SUPTEST_ELF)
 
-# Every server is a newlib program (libc-glue/build.mk): compiled with
-# NEWLIB_CFLAGS into $(BUILD)/libc/, linked with newlib_link.
-$(SUPERVISOR_ELF): $(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
+# Every server is a C-library program (libc-glue/build.mk): compiled with
+# LIBC_CFLAGS into $(BUILD)/libc/, linked with libc_link.
+$(SUPERVISOR_ELF): $(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o))
+	$(call libc_link,$@,$(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(HELLO_ELF): $(HELLO_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
+$(HELLO_ELF): $(HELLO_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(HELLO_SRCS:%.c=$(BUILD)/libc/%.o))
+	$(call libc_link,$@,$(HELLO_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(CONSOLE_ELF): $(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
+$(CONSOLE_ELF): $(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o))
+	$(call libc_link,$@,$(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(SHELL_ELF): $(SHELL_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
+$(SHELL_ELF): $(SHELL_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(SHELL_SRCS:%.c=$(BUILD)/libc/%.o))
+	$(call libc_link,$@,$(SHELL_SRCS:%.c=$(BUILD)/libc/%.o))
 
-$(SUPTEST_ELF): $(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o) $(NEWLIB_LINK_DEPS)
+$(SUPTEST_ELF): $(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o))
+	$(call libc_link,$@,$(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o))

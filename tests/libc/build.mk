@@ -6,6 +6,6 @@ LIBCTEST_ELF  := $(BUILD)/tests/libc/libctest.elf
 
 user: $(LIBCTEST_ELF)
 
-$(LIBCTEST_ELF): $(LIBCTEST_OBJS) $(NEWLIB_LINK_DEPS)
+$(LIBCTEST_ELF): $(LIBCTEST_OBJS) $(LIBC_LINK_DEPS)
 	@mkdir -p $(dir $@)
-	$(call newlib_link,$@,$(LIBCTEST_OBJS))
+	$(call libc_link,$@,$(LIBCTEST_OBJS))

@@ -1,5 +1,5 @@
 /* The C library's test program: the first task of its own boot, an
- * ordinary newlib program (libc-glue). Each check prints one TAP line; a
+ * ordinary picolibc program (libc-glue). Each check prints one TAP line; a
  * few lines are also compared as text by tests/qemu/libc.sh. main returns
  * the number of failures, and the summary and QEMU's exit come from an
  * atexit handler, so the run only ends well if exit() runs the handlers
@@ -108,6 +108,29 @@ static int printf_integers(void)
 	return n == (int)strlen(b) ? 1 : fail("snprintf returned %d for %zu characters", n, strlen(b));
 }
 
+/* Every double printed with 17 significant digits reads back as itself.
+ * (picolibc's printf gives the shortest digits that do that, so %.17g of
+ * 0.1 is "0.1" where glibc pads to "0.10000000000000001": docs/libc.md.) */
+static int floats_round_trip(void)
+{
+	static const double values[] = {
+		0.1,        1.0 / 3, 2.0 / 3,           1e-300,       1.7976931348623157e308, 5e-324,
+		123456.789, -0.0,    3.141592653589793, 6.02214076e23
+	};
+	char b[64];
+
+	for (unsigned i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(b, sizeof(b), "%.17g", values[i]);
+		if (strtod(b, NULL) != values[i] || (values[i] == 0 && b[0] != '-'))
+			return fail("%.17g printed as \"%s\", which reads back as %.17g", values[i], b,
+			            strtod(b, NULL));
+		snprintf(b, sizeof(b), "%a", values[i]);
+		if (strtod(b, NULL) != values[i])
+			return fail("%a printed as \"%s\"", values[i], b);
+	}
+	return 1;
+}
+
 static int printf_floats(void)
 {
 	char b[160];
@@ -115,9 +138,11 @@ static int printf_floats(void)
 	snprintf(b, sizeof(b), "%5.2f %e %g %g %g %.3f %10.4e %G %.0f %a", 3.14159, 123456.789, 0.0001, 1e20,
 	         100000.0, -2.0005, 6.02214076e23, 1.5e-10, 2.5, 1.0);
 	same("floats", b, " 3.14 1.234568e+05 0.0001 1e+20 100000 -2.001 6.0221e+23 1.5E-10 2 0x1p+0");
-	snprintf(b, sizeof(b), "%f %f %f %.17g %.1f", (double)INFINITY, -(double)INFINITY, (double)NAN, 0.1,
-	         0.05);
-	return same("special floats", b, "inf -inf nan 0.10000000000000001 0.1");
+	snprintf(b, sizeof(b), "%f %f %f %.1f %.2f", (double)INFINITY, -(double)INFINITY, (double)NAN, 0.05,
+	         1.005);
+	if (!same("special floats", b, "inf -inf nan 0.1 1.00"))
+		return 0;
+	return floats_round_trip();
 }
 
 /* The same line is read back by tests/qemu/libc.sh. */
@@ -489,9 +514,10 @@ static int time_advances(void)
 	return 1;
 }
 
-/* Two threads format floating-point numbers at once, each on its own
- * struct _reent (dtoa keeps state there) and its own FPU registers; both
- * check every result against a table made beforehand by one thread. */
+/* Two threads format floating-point numbers at once, each with its own
+ * thread-local storage (errno, the formatter's state) and its own FPU
+ * registers; both check every result against a table made beforehand by
+ * one thread. */
 #define FP_VALUES 64
 #define FP_ROUNDS 40
 static char fp_expected[FP_VALUES][64];
@@ -530,7 +556,8 @@ static long fp_run(uint64_t who)
 	return bad;
 }
 
-static int second_errno, second_reent_differs;
+static int second_errno, second_tls_differs;
+static int *first_errno_at;
 
 static long second_thread(uint64_t arg)
 {
@@ -538,7 +565,7 @@ static long second_thread(uint64_t arg)
 
 	(void)arg;
 	errno = EDOM; /* the first thread's errno must not see this */
-	second_reent_differs = _REENT != _global_impure_ptr;
+	second_tls_differs = &errno != first_errno_at && uthread_self()->ut_libc != 0;
 	bad = fp_run(1);
 	second_errno = errno;
 	return bad;
@@ -569,6 +596,7 @@ static int threads_format_floats(void)
 		fp_format(fp_expected[i], sizeof(fp_expected[i]), i);
 	if (ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
 		return fail("cannot make the fault endpoint");
+	first_errno_at = &errno;
 	e = uthread_create(second_thread, 0, own_priority(), ep, glue_pool_slot(), &ui);
 	if (e != E_OK)
 		return fail("uthread_create: error %ld", e);
@@ -585,7 +613,77 @@ static int threads_format_floats(void)
 		return fail("%ld mismatches here, %ld in the second thread", mine, theirs);
 	if (errno != 0 || second_errno != EDOM)
 		return fail("errno is shared: here %d, there %d", errno, second_errno);
-	return second_reent_differs ? 1 : fail("the second thread used the first one's struct _reent");
+	return second_tls_differs ? 1 : fail("the second thread used the first one's errno");
+}
+
+/* A lock held by a thread of lower priority: the waiter of higher
+ * priority must sleep, not spin, or the holder never runs to give it back
+ * (a waiter that only yields lets nothing of lower priority run). The
+ * low thread takes stdout's lock, wakes the high one (which preempts it
+ * and blocks in printf), works for 20 ms and lets go. */
+static volatile int low_released, high_saw_release;
+
+static long high_printer(uint64_t go)
+{
+	struct msg m;
+
+	if (ipc_recv(go, 10000, &m) != E_OK)
+		return 2;
+	printf("# high-priority thread: printing through stdout, which a lower one holds\n");
+	high_saw_release = low_released;
+	return 0;
+}
+
+static long low_holder(uint64_t go)
+{
+	struct msg m;
+	uint64_t t0;
+
+	flockfile(stdout);
+	msg_init(&m, 0, 0);
+	if (ipc_nbsend(go, &m) != E_OK) {
+		funlockfile(stdout);
+		return 2;
+	}
+	t0 = sys_clock_ms();
+	while (sys_clock_ms() - t0 < 20)
+		;
+	low_released = 1;
+	funlockfile(stdout);
+	return 0;
+}
+
+static int lock_wait_lets_lower_priority_run(void)
+{
+	uint64_t ep = slot_alloc(), go = slot_alloc();
+	unsigned prio = own_priority();
+	struct uthread_info hi, lo;
+	long s1 = -1, s2 = -1;
+	int ok;
+
+	if (prio < 20 || ep == CAP_NULL || go == CAP_NULL ||
+	    sys_endpoint_create(glue_pool_slot(), ep) != E_OK ||
+	    sys_endpoint_create(glue_pool_slot(), go) != E_OK)
+		return fail("cannot make the endpoints (priority %u)", prio);
+	if (uthread_create(high_printer, go, prio - 5, ep, glue_pool_slot(), &hi) != E_OK ||
+	    uthread_create(low_holder, go, prio - 10, ep, glue_pool_slot(), &lo) != E_OK)
+		return fail("uthread_create failed");
+	ok = join(ep, &s1) && join(ep, &s2);
+	sys_obj_destroy(hi.ui_slot);
+	sys_obj_destroy(lo.ui_slot);
+	sys_cap_delete(hi.ui_slot);
+	sys_cap_delete(lo.ui_slot);
+	slot_free(hi.ui_slot);
+	slot_free(lo.ui_slot);
+	sys_obj_destroy(go);
+	sys_obj_destroy(ep);
+	slot_free(go);
+	slot_free(ep);
+	if (!ok)
+		return 0;
+	if (s1 || s2)
+		return fail("the threads ended with %ld and %ld", s1, s2);
+	return high_saw_release ? 1 : fail("the high-priority thread printed while the low one held stdout");
 }
 
 /* How a program ends, as its fault endpoint hears it: each runs in a thread
@@ -637,8 +735,28 @@ static int exit_statuses(void)
 	return ok;
 }
 
+/* atexit handlers run in the reverse order of their registration, after
+ * main returns; finish(), registered first, runs last and checks. */
+static char exit_order[8];
+
+static void at_exit_first(void)
+{
+	strcat(exit_order, "1");
+}
+
+static void at_exit_second(void)
+{
+	strcat(exit_order, "2");
+}
+
+static int atexit_handlers_ran(void)
+{
+	return same("atexit order", exit_order, "21");
+}
+
 static void finish(void)
 {
+	check("atexit_handlers_run_in_reverse_order", atexit_handlers_ran);
 	printf("1..%u\n", tests_run);
 	printf("libctest: %u passed, %u failed\n", tests_run - tests_failed, tests_failed);
 	fflush(stdout);
@@ -647,9 +765,11 @@ static void finish(void)
 
 int main(void)
 {
-	printf("# libctest: newlib %s, pid %d, start argument %#lx\n", _NEWLIB_VERSION, (int)getpid(),
+	printf("# libctest: picolibc %s, pid %d, start argument %#lx\n", __PICOLIBC_VERSION__, (int)getpid(),
 	       glue_start_arg());
 	atexit(finish);
+	if (atexit(at_exit_first) || atexit(at_exit_second))
+		printf("# atexit refused a handler\n");
 	check("constructor_ran", constructor_ran);
 	check("printf_integers", printf_integers);
 	check("printf_floats", printf_floats);
@@ -672,5 +792,6 @@ int main(void)
 	check("time_advances", time_advances);
 	check("threads_format_floats", threads_format_floats);
 	check("exit_kill_and_abort_statuses", exit_statuses);
+	check("lock_wait_lets_lower_priority_run", lock_wait_lets_lower_priority_run);
 	return (int)tests_failed;
 }

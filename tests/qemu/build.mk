@@ -5,7 +5,7 @@ TEST_SUITES += "qemu/ktest=ACCEL=$(ACCEL) tests/qemu/ktest.sh"
 # The same suite with the IPC fast path off: the general path alone must
 # pass it too.
 TEST_SUITES += "qemu/ktest-nofastpath=ACCEL=$(ACCEL) KTEST_NAME=ktest-nofastpath KTEST_APPEND=fastpath=off tests/qemu/ktest.sh"
-# The C library: a newlib program as the first task.
+# The C library: a picolibc program as the first task.
 TEST_SUITES += "qemu/libc=ACCEL=$(ACCEL) tests/qemu/libc.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C library's suite: boots the kernel with tests/libc/libctest.elf, a
-# newlib program, as the first task. Its TAP lines are copied here
+# picolibc program, as the first task. Its TAP lines are copied here
 # unchanged, so scripts/run-tests.sh counts each check; then this script
 # checks what only the console shows: that printf's line arrived whole,
 # and that the two threads' lines never mixed. A run that does not end
