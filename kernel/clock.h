@@ -5,8 +5,19 @@
 
 #define CLOCK_HZ 1000
 
+/* Once, when the timer runs: how fast the time-stamp counter goes. */
+void clock_init(uint64_t tsc_per_ms);
+
 /* Called from the timer interrupt, interrupts off: counts the tick and
  * passes it on to the scheduler (sched_tick). */
 void clock_tick(void);
+
+/* Called every so often by kernel work that runs for many ticks with
+ * interrupts off: counts the timer periods that ended meanwhile, which
+ * the timer's interrupt would not. */
+void clock_catch_up(void);
+
+/* How often (in pages) long loops call clock_catch_up(). */
+#define CLOCK_CATCH_UP_PAGES 256
 
 uint64_t clock_ticks(void);

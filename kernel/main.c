@@ -143,6 +143,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	kprintf("boot: %lu TSC from entry to banner\n", rdtsc() - boot_tsc);
 	print_modules(&boot_info);
 	lapic_init(CLOCK_HZ);
+	clock_init(lapic_tsc_per_ms());
 	kprintf("timer: lapic %u counts/ms, %u Hz\n", lapic_timer_per_ms(), CLOCK_HZ);
 
 	if (boot_option(boot_info.bi_cmdline, "fault", opt, sizeof(opt)))

@@ -1,6 +1,8 @@
 /* Memory pools and per-frame reference counts (see pool.h). */
 #include "pool.h"
 
+#include "clock.h"
+
 #include <kestrel/error.h>
 
 #include "endpoint.h"
@@ -178,8 +180,11 @@ int pool_alloc(uint32_t pool, uint64_t count, paddr_t *out)
 		pool_refund(pool, count);
 		return E_NO_MEMORY;
 	}
-	for (uint64_t i = 0; i < count; i++)
+	for (uint64_t i = 0; i < count; i++) {
 		meta_claim(pa + i * FRAME_SIZE, pool);
+		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1 || i == count - 1)
+			clock_catch_up();
+	}
 	*out = pa;
 	return E_OK;
 }

@@ -356,6 +356,7 @@ static void sys_thread_resume(struct thread *t, struct trap_frame *f)
 
 static void sys_thread_exit(struct thread *t, struct trap_frame *f)
 {
+	ipc_drop_reply(&t->t_caller, E_DEAD); /* a call it will never answer */
 	thread_fault(t, FAULT_EXIT, 0, f->rdi);
 }
 
@@ -406,7 +407,9 @@ static void sys_mem_unmap(struct thread *t, struct trap_frame *f)
 	struct cap *tc;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
-	FAIL_IF(!pages_ok(f->rdx) || (f->rsi & (FRAME_SIZE - 1)) || f->rsi >= USER_TOP, E_BAD_ARG);
+	FAIL_IF(!pages_ok(f->rdx) || (f->rsi & (FRAME_SIZE - 1)) || f->rsi >= USER_TOP ||
+	                f->rdx > (USER_TOP - f->rsi) / FRAME_SIZE,
+	        E_BAD_ARG);
 	f->rdi = task_unmap(&tasks[tc->c_obj], f->rsi, f->rdx);
 	RESULT(E_OK);
 }

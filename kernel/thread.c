@@ -120,6 +120,7 @@ void thread_start(struct thread *t, uint64_t rip, uint64_t rsp, uint64_t arg)
 	struct trap_frame *f = &t->t_frame;
 
 	*f = (struct trap_frame){ 0 };
+	t->t_fs_base = 0;
 	f->rip = rip;
 	f->rsp = rsp;
 	f->rdi = arg;

@@ -90,7 +90,8 @@
 	X(THREAD_RESUME, thread_resume, 21, PLAIN, 1, "thread", "-",                                      \
 	  "Makes a suspended thread run again; E_BAD_STATE if it is not suspended.")                      \
 	X(THREAD_EXIT, thread_exit, 22, PLAIN, 1, "status", "does not return",                            \
-	  "Ends the calling thread; its fault endpoint hears FAULT_EXIT with the status.")                \
+	  "Ends the calling thread; its fault endpoint hears FAULT_EXIT with the status. A call it "      \
+	  "received and did not answer fails with E_DEAD.")                                               \
 	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                             \
 	  "Allocates pages of zeroed, physically contiguous RAM charged to pool. With MEM_DMA (needs "    \
 	  "R_CONTROL on the pool) the capability has R_CONTROL, so mem_phys tells its address.")          \
@@ -99,11 +100,13 @@
 	  "R_EXEC; at most the capability's).")                                                           \
 	X(MEM_UNMAP, mem_unmap, 25, PLAIN, 3, "task, vaddr, pages", "out0 = pages unmapped",              \
 	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "    \
-	  "the frames are freed when nothing else holds them.")                                           \
+	  "the frames are freed when nothing else holds them. The range must end at or below "            \
+	  "USER_TOP.")                                                                                    \
 	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",             \
 	  "Tells the physical address of a frame capability (needs R_CONTROL).")                          \
 	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
-	  "Makes a frame capability for device memory outside RAM.")                                      \
+	  "Makes a frame capability for device memory: below the CPU's physical address width, "          \
+	  "outside RAM, the MSI window and the interrupt controllers the kernel drives.")                 \
 	X(POOL_INFO, pool_info, 28, PLAIN, 1, "pool",                                                     \
 	  "out0 = pages left, out1 = free frames in the system, out2 = objects left (POOL_OBJECTS)",      \
 	  "Reads a pool's remaining quota (needs R_READ) and the kernel's free memory.")                  \

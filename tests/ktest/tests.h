@@ -109,6 +109,12 @@
 	X(receive_timeout_is_kept_beside_a_spinner)              \
 	X(a_half_line_cannot_be_finished_by_another_writer)      \
 	X(fs_base_is_per_thread)                                 \
+	X(msi_window_is_refused_as_device_memory)                \
+	X(call_number_is_the_whole_of_rax)                       \
+	X(server_that_exits_releases_its_caller)                 \
+	X(unmap_past_the_top_is_refused)                         \
+	X(long_calls_keep_the_clock)                             \
+	X(odd_entries_stay_faults_of_the_thread)                 \
 	/* test_stress.c, test_reclaim.c */                      \
 	X(thousand_tasks_are_reclaimed_exactly)                  \
 	X(tasks_that_only_hold_each_other_are_reclaimed)         \

@@ -112,10 +112,11 @@ syscall_entry:
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
 	; call and reply_recv try the fast path first (kernel/fastpath.c): it
-	; returns only when the general path has to do the work.
-	cmp eax, SYS_CALL
+	; returns only when the general path has to do the work. The whole of
+	; rax, as syscall_dispatch reads it: 0x1_00000007 is no call.
+	cmp rax, SYS_CALL
 	je .fast_call
-	cmp eax, SYS_REPLY_RECV
+	cmp rax, SYS_REPLY_RECV
 	je .fast_reply_recv
 .general:
 	call syscall_dispatch           ; does not return

@@ -10,6 +10,7 @@
 
 enum {
 	LAPIC_EOI = 0x0B0,
+	LAPIC_ISR = 0x100, /* 8 registers of 32 bits, 16 bytes apart */
 	LAPIC_SVR = 0x0F0,
 	LAPIC_LVT_TIMER = 0x320,
 	LAPIC_TIMER_INIT = 0x380,
@@ -30,6 +31,7 @@ enum {
 
 static volatile uint32_t *lapic;
 static uint32_t timer_per_ms;
+static uint64_t tsc_per_ms;
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -57,7 +59,8 @@ static void pic_mask_all(void)
 	outb(0xA1, 0xFF);
 }
 
-/* Counts LAPIC timer ticks during CALIBRATE_MS of PIT channel 2. */
+/* Counts LAPIC timer ticks (and time-stamp counts) during CALIBRATE_MS of
+ * PIT channel 2. */
 static uint32_t measure_timer(void)
 {
 	uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
@@ -71,8 +74,10 @@ static uint32_t measure_timer(void)
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	outb(PIT_GATE, gate | 0x01); /* raising the gate starts the count */
 	lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+	tsc_per_ms = rdtsc();
 	while (!(inb(PIT_GATE) & 0x20)) /* OUT2 goes high at zero */
 		cpu_relax();
+	tsc_per_ms = (rdtsc() - tsc_per_ms) / CALIBRATE_MS;
 	return 0xFFFFFFFF - lapic_read(LAPIC_TIMER_CURRENT);
 }
 
@@ -94,6 +99,16 @@ void lapic_init(unsigned hz)
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
+}
+
+bool lapic_in_service(unsigned vector)
+{
+	return lapic_read(LAPIC_ISR + vector / 32 * 0x10) >> (vector % 32) & 1;
+}
+
+uint64_t lapic_tsc_per_ms(void)
+{
+	return tsc_per_ms;
 }
 
 uint32_t lapic_timer_per_ms(void)

@@ -1,6 +1,7 @@
 /* Local APIC: the per-CPU interrupt controller and its timer. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Masks the legacy 8259 PICs, maps and enables this CPU's LAPIC, measures
@@ -11,5 +12,10 @@ void lapic_init(unsigned hz);
 
 void lapic_eoi(void);
 
-/* LAPIC timer counts per millisecond, as measured. */
+/* Whether vector is in service: a spurious interrupt is not, but a message
+ * signalled interrupt that a device sent with the spurious vector is. */
+bool lapic_in_service(unsigned vector);
+
+/* LAPIC timer counts and time-stamp counts per millisecond, as measured. */
 uint32_t lapic_timer_per_ms(void);
+uint64_t lapic_tsc_per_ms(void);

@@ -76,6 +76,10 @@ bool paging_device_allowed(paddr_t pa, uint64_t pages)
 
 	if (pa >= limit || pages > (limit - pa) / PAGE_4K || mem_overlaps_ram(pa, pages * PAGE_4K))
 		return false;
+	/* A store anywhere in the MSI window is an interrupt message: its
+	 * address names the CPUs, its value the vector and delivery mode. */
+	if (pa < MSI_WINDOW_END && MSI_WINDOW_BASE < pa + pages * PAGE_4K)
+		return false;
 	for (unsigned i = 0; i < nkernel_devices; i++)
 		if (pa < kernel_devices[i].end && kernel_devices[i].first < pa + pages * PAGE_4K)
 			return false;

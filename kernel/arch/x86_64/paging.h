@@ -18,9 +18,14 @@ void paging_init(paddr_t top);
 volatile void *paging_map_device(paddr_t pa, uint64_t size);
 
 /* Whether user code may have pages [pa, pa + pages * 4 KiB) as device
- * memory: below the CPU's physical address width, outside usable RAM and
- * outside every device the kernel drives itself. */
+ * memory: below the CPU's physical address width, outside usable RAM,
+ * outside the MSI window and outside every device the kernel drives
+ * itself. */
 bool paging_device_allowed(paddr_t pa, uint64_t pages);
+
+/* Where a write is an interrupt message (the LAPIC's page is inside). */
+#define MSI_WINDOW_BASE 0xFEE00000ULL
+#define MSI_WINDOW_END  0xFEF00000ULL
 
 /* The kernel's top-level table. */
 extern paddr_t kernel_root;

@@ -129,8 +129,10 @@ static void trap_dump(const struct trap_frame *tf)
 
 static void handle_interrupt(struct trap_frame *tf)
 {
-	if (tf->vector == VEC_SPURIOUS || tf->vector < VEC_PIC_BASE + 16)
-		return; /* spurious (LAPIC or masked PIC): no EOI */
+	if (tf->vector < VEC_PIC_BASE + 16)
+		return; /* spurious (masked PIC): no EOI */
+	if (tf->vector == VEC_SPURIOUS && !lapic_in_service(VEC_SPURIOUS))
+		return; /* the LAPIC's spurious interrupt: no EOI */
 	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)
 		irq_fire((uint32_t)(tf->vector - VEC_IRQ_BASE));
 	else if (tf->vector == VEC_TIMER)
@@ -140,6 +142,10 @@ static void handle_interrupt(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
+	/* An NMI can come from a device (an MSI with NMI delivery) as well as
+	 * from a hardware error: nothing to do, and no reason to stop. */
+	if (tf->vector == VEC_NMI)
+		return;
 	if (tf->vector < VEC_FIRST_IRQ) {
 		/* An exception in the kernel is a kernel bug. */
 		trap_dump(tf);
@@ -169,6 +175,10 @@ static void user_exception(struct thread *t, struct trap_frame *tf)
 		thread_fault(t, FAULT_OPCODE, 0, 0);
 		return;
 	case VEC_NMI:
+		/* On its own stack (IST): the user registers are here, not in
+		 * the thread's frame. Nothing to do but go back. */
+		t->t_frame = *tf;
+		return;
 	case VEC_DF:
 	case VEC_MC:
 		trap_dump(tf); /* on an IST stack: not a user fault */
