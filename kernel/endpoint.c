@@ -22,7 +22,7 @@ struct endpoint *endpoint_alloc(uint32_t pool)
 			continue;
 		kobj_init(&ep->ep_obj, CAP_ENDPOINT);
 		ep->ep_head = ep->ep_tail = NULL;
-		ep->ep_irq_pending = 0;
+		ep->ep_notify = 0;
 		ep->ep_pool = pool;
 		return ep;
 	}
@@ -53,6 +53,6 @@ void endpoint_destroy(struct endpoint *ep)
 			sched_make_ready(t, false);
 	}
 	irq_unbind_endpoint((uint32_t)(ep - endpoints));
-	ep->ep_irq_pending = 0;
+	ep->ep_notify = 0;
 	pool_put_object(ep->ep_pool, POOL_OBJ_ENDPOINT);
 }

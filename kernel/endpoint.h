@@ -20,8 +20,8 @@ struct thread;
 struct endpoint {
 	struct kobj ep_obj;
 	struct thread *ep_head, *ep_tail;
-	uint64_t ep_irq_pending; /* OR of the badges of undelivered interrupts */
-	uint32_t ep_pool;        /* charged for it */
+	uint64_t ep_notify; /* OR of the badges of undelivered signals and interrupts */
+	uint32_t ep_pool;   /* charged for it */
 };
 
 extern struct endpoint endpoints[MAX_ENDPOINTS];
@@ -67,9 +67,10 @@ void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout);
  * Returns E_OK, or E_NO_REPLY if there is no such call (any more). */
 int ipc_reply(struct thread *t, struct cap *slot);
 
-/* Delivers an interrupt with badge to ep: to a waiting receiver, or kept
- * pending for the next one. */
-void ipc_notify_irq(struct endpoint *ep, uint64_t badge);
+/* A notification (a signal or an interrupt) with badge to ep: delivered
+ * to a waiting receiver at once, or OR-ed into ep_notify for the next
+ * one. Never blocks, never allocates. */
+void ipc_notify(struct endpoint *ep, uint64_t badge);
 
 /* Sends t's fault message (t_fault) to ep as a call (or, for an exit, a
  * send). */

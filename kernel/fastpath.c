@@ -155,8 +155,8 @@ void fastpath_reply_recv(struct trap_frame *f)
 	    t->t_caller.c_type != CAP_REPLY || !(ep = endpoint_of(t, f->rdi, R_READ)))
 		return;
 	c = &threads[t->t_caller.c_obj];
-	if (c->t_state != TS_REPLY || c->t_call_seq != t->t_caller.c_gen || c->t_in_fault ||
-	    ep->ep_irq_pending || (ep->ep_head && ep->ep_head->t_state == TS_SEND) || c->t_prio < sched_top)
+	if (c->t_state != TS_REPLY || c->t_call_seq != t->t_caller.c_gen || c->t_in_fault || ep->ep_notify ||
+	    (ep->ep_head && ep->ep_head->t_state == TS_SEND) || c->t_prio < sched_top)
 		return;
 
 	t->t_caller.c_type = CAP_EMPTY;

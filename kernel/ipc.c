@@ -217,10 +217,10 @@ void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout)
 
 	ipc_drop_reply(&t->t_caller, E_NO_REPLY); /* the call it did not answer */
 	t->t_caller = (struct cap){ 0 };
-	if (ep->ep_irq_pending) {
-		t->t_frame.rdi = ep->ep_irq_pending;
-		t->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);
-		ep->ep_irq_pending = 0;
+	if (ep->ep_notify) {
+		t->t_frame.rdi = ep->ep_notify;
+		t->t_frame.rsi = MSGINFO(KMSG_NOTIFY, 0, 0);
+		ep->ep_notify = 0;
 		thread_set_result(t, E_OK);
 		return;
 	}
@@ -239,18 +239,18 @@ void ipc_recv(struct thread *t, struct endpoint *ep, uint64_t timeout)
 	}
 }
 
-void ipc_notify_irq(struct endpoint *ep, uint64_t badge)
+void ipc_notify(struct endpoint *ep, uint64_t badge)
 {
 	struct thread *r = ep->ep_head;
 
 	if (!r || r->t_state != TS_RECV) {
-		ep->ep_irq_pending |= badge;
+		ep->ep_notify |= badge;
 		return;
 	}
 	endpoint_dequeue(ep, r);
 	sched_timeout_remove(r);
 	r->t_frame.rdi = badge;
-	r->t_frame.rsi = MSGINFO(KMSG_IRQ, 0, 0);
+	r->t_frame.rsi = MSGINFO(KMSG_NOTIFY, 0, 0);
 	thread_set_result(r, E_OK);
 	sched_make_ready(r, true);
 }

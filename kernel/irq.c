@@ -56,7 +56,7 @@ void irq_fire(uint32_t line)
 
 	ioapic_set_masked(line, true);
 	if (l->il_ep.c_type == CAP_ENDPOINT && cap_is_live(&l->il_ep))
-		ipc_notify_irq(&endpoints[l->il_ep.c_obj], l->il_badge);
+		ipc_notify(&endpoints[l->il_ep.c_obj], l->il_badge);
 }
 
 void irq_unbind_endpoint(uint32_t ep)

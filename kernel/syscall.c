@@ -106,6 +106,16 @@ static void sys_clock(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
+static void sys_signal(struct thread *t, struct trap_frame *f)
+{
+	struct cap *ec;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_ENDPOINT, R_WRITE, &ec));
+	FAIL_IF(ec->c_word == 0, E_BAD_ARG);
+	RESULT(E_OK);
+	ipc_notify(&endpoints[ec->c_obj], ec->c_word);
+}
+
 static void sys_tls_set(struct thread *t, struct trap_frame *f)
 {
 	FAIL_IF(f->rdi >= USER_TOP, E_BAD_ARG);

@@ -111,6 +111,8 @@ row "4 KiB page sent by mapping (round trip)" page_map_inter "$(fig "$out/kbench
 	"$(slow page_map_inter)"
 row "4 KiB copied through the buffer (4 calls)" page_copy_inter \
 	"$(fig "$out/kbench-on.txt" kbench page_copy_inter)" "$(slow page_copy_inter)"
+row "notification, signal to the woken thread" notify_wake "$(fig "$out/kbench-on.txt" kbench notify_wake)" \
+	"$(slow notify_wake)"
 row "empty timed region (not subtracted)" rdtsc_overhead "$(fig "$out/kbench-on.txt" kbench rdtsc_overhead)"
 echo
 echo "Linux $linux_kernel, same QEMU machine ($unit_text)"

@@ -72,6 +72,35 @@ static long server_thread(uint64_t ep)
 	return serve(ep, BOOT_SLOT_TASK);
 }
 
+/* Notifications: a thread of priority 100 waits on an endpoint; one of
+ * priority 99 signals it and is preempted at once. Timed from before the
+ * signal to the woken thread running again in user mode. */
+static volatile uint64_t signal_t0, signal_t1;
+
+static long notify_waiter(uint64_t ep)
+{
+	for (;;) {
+		uint64_t rdi = ep, rsi = IPC_FOREVER, w[MSG_REG_WORDS] = { 0 };
+
+		if (ipc_trap(SYS_RECV, &rdi, &rsi, w) != E_OK)
+			return -1;
+		signal_t1 = tsc();
+	}
+}
+
+static void report(const char *name);
+
+static long notify_signaller(uint64_t tx)
+{
+	for (unsigned i = 0; i < WARMUP + iters; i++) {
+		signal_t0 = tsc();
+		sys_signal(tx);
+		samples[i < WARMUP ? 0 : i - WARMUP] = signal_t1 - signal_t0;
+	}
+	report("notify_wake");
+	return 0;
+}
+
 static void sort(uint64_t *a, unsigned n)
 {
 	for (unsigned gap = n / 2; gap; gap /= 2)
@@ -182,6 +211,24 @@ static void time_round_trips(const char *where, uint64_t ep)
 	}
 }
 
+/* Runs notify_signaller at priority 99 beside notify_waiter at 100 and
+ * waits for the signaller's exit message. */
+static long time_notify(void)
+{
+	uint64_t ep = slot_alloc(), tx = slot_alloc(), done = slot_alloc();
+	struct uthread_info waiter, signaller;
+	struct msg m;
+	long e;
+
+	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, ep)) ||
+	    (e = sys_endpoint_create(BOOT_SLOT_POOL, done)) ||
+	    (e = sys_cap_copy(ep, BOOT_SLOT_TASK, tx, R_WRITE, 1, CAP_COPY_BADGE)) ||
+	    (e = uthread_create(notify_waiter, ep, 100, CAP_NULL, BOOT_SLOT_POOL, &waiter)) ||
+	    (e = uthread_create(notify_signaller, tx, 99, done, BOOT_SLOT_POOL, &signaller)))
+		return e;
+	return ipc_recv(done, IPC_FOREVER, &m);
+}
+
 static unsigned parse_uint(const char *s)
 {
 	unsigned v = 0;
@@ -247,6 +294,8 @@ static long run(const struct boot_info *bi)
 	time_round_trips("intra", tep);
 	time_page_map("page_map_inter", ep, frame);
 	time_page_copy("page_copy_inter", ep);
+	if ((e = time_notify()) != E_OK)
+		return printf("kbench: notification set-up failed with error %ld\n", e), e;
 	printf("kbench done\n");
 	return 0;
 }

@@ -33,9 +33,12 @@ _Static_assert(sizeof(struct ipc_buffer) == 4096, "message buffer is one page");
 
 /* Labels from 0xFFFF0000 up are the kernel's own messages; protocols use
  * labels below (each protocol its own range, see libipc). */
-#define KMSG_FIRST 0xFFFF0000u
-#define KMSG_FAULT 0xFFFF0001u /* a thread faulted or exited: see fault.h */
-#define KMSG_IRQ   0xFFFF0002u /* interrupts fired: badge = OR of their badges */
+#define KMSG_FIRST  0xFFFF0000u
+#define KMSG_FAULT  0xFFFF0001u /* a thread faulted or exited: see fault.h */
+/* Notifications: the endpoint's word, the OR of the badges of every signal
+ * (SYS_SIGNAL) and interrupt (irq_bind) since the last one was received,
+ * is delivered as this label with that word as the badge, and cleared. */
+#define KMSG_NOTIFY 0xFFFF0002u
 
 /* Timeout values for recv (in milliseconds of the kernel clock). */
 #define IPC_POLL    0ULL

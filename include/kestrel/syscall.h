@@ -116,7 +116,7 @@
 	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line", "-",                                  \
 	  "Makes the capability for one interrupt line (IOAPIC input).")                                  \
 	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                        \
-	  "Delivers the line's interrupts to ep as KMSG_IRQ with badge and unmasks it; ep CAP_NULL "      \
+	  "Delivers the line's interrupts to ep as KMSG_NOTIFY with badge and unmasks it; ep CAP_NULL "   \
 	  "unbinds and masks.")                                                                           \
 	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.") \
 	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                         \
@@ -124,7 +124,11 @@
 	  "I/O port capabilities it holds.")                                                              \
 	X(TLS_SET, tls_set, 34, PLAIN, 1, "base", "-",                                                    \
 	  "Sets the calling thread's FS base, the thread pointer of its thread-local storage, to base "   \
-	  "(below USER_TOP; every thread starts with 0). The FS selector stays null.")
+	  "(below USER_TOP; every thread starts with 0). The FS selector stays null.")                    \
+	X(SIGNAL, signal, 35, PLAIN, 1, "ep", "-",                                                        \
+	  "ORs the badge of the endpoint capability (needs R_WRITE; an unbadged one is E_BAD_ARG) into "  \
+	  "the endpoint's notification word, never blocking: a thread receiving there gets KMSG_NOTIFY "  \
+	  "with the word at once, else the next receive does, and the word is cleared.")
 
 enum syscall_number {
 #define KESTREL_SYSCALL_ENUM(NAME, name, num, kind, nargs, args, res, desc) SYS_##NAME = num,

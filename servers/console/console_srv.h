@@ -3,7 +3,7 @@
  *
  * Theory of operation. One thread, one endpoint: the service endpoint the
  * supervisor keeps also receives the UART's interrupt (bound with badge
- * CONSOLE_IRQ_BADGE; the kernel's KMSG_IRQ label and that badge tell it
+ * CONSOLE_IRQ_BADGE; the kernel's KMSG_NOTIFY label and that badge tell it
  * from a client's call, whose badges are small numbers). Each interrupt
  * drains the receive FIFO through the line discipline (line.h), echoing
  * as it goes. A read that finds no finished line is deferred: its reply

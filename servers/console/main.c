@@ -22,7 +22,7 @@ static const struct proto_op ops[] = PROTO_TABLE(CONSOLE_OPS);
 
 static bool is_irq(const struct msg *m)
 {
-	return msg_label(m) == KMSG_IRQ && (m->badge & CONSOLE_IRQ_BADGE);
+	return msg_label(m) == KMSG_NOTIFY && (m->badge & CONSOLE_IRQ_BADGE);
 }
 
 int main(void)

@@ -14,6 +14,7 @@ KTEST_SRCS := \
 	tests/ktest/test_ipc_local.c \
 	tests/ktest/test_irq.c \
 	tests/ktest/test_mem.c \
+	tests/ktest/test_notify.c \
 	tests/ktest/test_reclaim.c \
 	tests/ktest/test_sched.c \
 	tests/ktest/test_stress.c

@@ -216,6 +216,15 @@ static long role_forge(void)
 	return e;
 }
 
+static long role_signal(uint64_t count)
+{
+	long ok = 0;
+
+	for (uint64_t i = 0; i < count; i++)
+		ok += sys_signal(HSLOT_EP) == E_OK;
+	return ok;
+}
+
 /* Two tasks whose only capabilities are in each other's tables (and one
  * in its own): nothing can reach them once ours go, but they are ours. */
 static long role_cycle(void)
@@ -317,6 +326,8 @@ long main(uint64_t arg)
 		return role_hog();
 	case ROLE_FORGE:
 		return role_forge();
+	case ROLE_SIGNAL:
+		return role_signal(param);
 	}
 	printf("helper: unknown role %u\n", HELPER_ROLE(arg));
 	return -1;

@@ -35,6 +35,7 @@ enum helper_role {
 	ROLE_HOG,        /* makes endpoints, tasks and threads (in HSLOT_SELF) from HSLOT_POOL until
 	                  * each fails; exits with HOG_COUNTS of them, or the error if not E_LIMIT */
 	ROLE_FORGE,      /* debug_write: half a line, a call on HSLOT_EP, then FORGED_LINE; exits 0 */
+	ROLE_SIGNAL,     /* signals HSLOT_EP param times; exits with the number that succeeded */
 };
 
 #define HELPER_PRIO 50 /* helpers and test threads: below the runner (100) */

@@ -51,7 +51,7 @@ int test_serial_interrupt_reaches_bound_endpoint(void)
 	e = ipc_recv(ep, KT_WAIT_MS, &m);
 	serial_quiet();
 	CHECK_OK(e);
-	CHECK_EQ(msg_label(&m), KMSG_IRQ);
+	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
 	CHECK_EQ(m.badge, 0x40);
 	CHECK_OK(sys_irq_ack(irq));
 	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
@@ -70,11 +70,32 @@ int test_interrupt_stays_pending_until_received(void)
 	kt_sleep(20);
 	serial_quiet();
 	CHECK_OK(ipc_recv(ep, IPC_POLL, &m));
-	CHECK_EQ(msg_label(&m), KMSG_IRQ);
+	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
 	CHECK_EQ(m.badge, 0x8);
 	CHECK_OK(sys_irq_ack(irq));
 	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
 	CHECK_ERR(ipc_recv(ep, IPC_POLL, &m), E_WOULD_BLOCK);
+	return 0;
+}
+
+/* An interrupt and a peer's signal on one endpoint are one notification
+ * word: both bits arrive in one receive. */
+int test_interrupt_and_signal_share_the_notification_word(void)
+{
+	uint64_t irq, ep, tx;
+	struct msg m;
+
+	CHECK_OK(serial_bind(&irq, &ep, 0x10));
+	CHECK_OK(kt_copy(ep, R_WRITE, 0x1, &tx));
+	CHECK_OK(sys_signal(tx));
+	serial_interrupt_on();
+	kt_sleep(20);
+	serial_quiet();
+	CHECK_OK(ipc_recv(ep, IPC_POLL, &m));
+	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
+	CHECK_EQ(m.badge, 0x11);
+	CHECK_OK(sys_irq_ack(irq));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
 	return 0;
 }
 

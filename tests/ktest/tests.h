@@ -91,8 +91,15 @@
 	/* test_irq.c */                                         \
 	X(serial_interrupt_reaches_bound_endpoint)               \
 	X(interrupt_stays_pending_until_received)                \
+	X(interrupt_and_signal_share_the_notification_word)      \
 	X(irq_calls_check_their_arguments)                       \
 	X(ioport_get_makes_only_sub_ranges)                      \
+	/* test_notify.c */                                      \
+	X(signal_wakes_a_waiting_receiver)                       \
+	X(signals_merge_until_received)                          \
+	X(notification_and_message_share_one_receive)            \
+	X(signal_refuses_what_it_must)                           \
+	X(signals_from_another_task_never_block)                 \
 	/* test_hostile.c */                                     \
 	X(compatibility_mode_cannot_be_entered)                  \
 	X(no_thread_can_run_at_the_top_of_user_space)            \

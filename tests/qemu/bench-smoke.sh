@@ -15,7 +15,7 @@ status=$?
 result "benchmark_runs_to_the_end"
 
 declare -A med
-names="rdtsc_overhead null_syscall page_map_inter page_copy_inter"
+names="rdtsc_overhead null_syscall page_map_inter page_copy_inter notify_wake"
 for where in inter intra; do
 	for w in 0 1 4 8 64; do
 		names+=" ipc_rt_${where}_${w}w"
@@ -39,6 +39,7 @@ order() { # order A B: median of A below median of B
 }
 order rdtsc_overhead null_syscall
 order null_syscall ipc_rt_inter_0w
+order null_syscall notify_wake
 order ipc_rt_inter_8w ipc_rt_inter_64w
 order ipc_rt_intra_8w ipc_rt_intra_64w
 order ipc_rt_inter_0w page_map_inter
