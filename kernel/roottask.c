@@ -123,7 +123,9 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 	give(task, BOOT_SLOT_IRQ_CONTROL, (struct cap){ .c_type = CAP_IRQ_CONTROL, .c_rights = R_ALL });
 	give(task, BOOT_SLOT_IOPORT,
 	     (struct cap){ .c_type = CAP_IOPORT, .c_rights = R_ALL, .c_count = 65536 });
-	give(task, BOOT_SLOT_DEVMEM, (struct cap){ .c_type = CAP_DEVMEM, .c_rights = R_ALL });
+	/* All of physical memory (up to 16 TiB): mem_device keeps RAM out. */
+	give(task, BOOT_SLOT_DEVMEM,
+	     (struct cap){ .c_type = CAP_DEVMEM, .c_rights = R_ALL, .c_count = UINT32_MAX });
 	task_update_iomap(task);
 
 	for (size_t i = 1; i < bi->bi_nmod && info.bi_nmodules < BOOT_INFO_MAX_MODULES; i++) {

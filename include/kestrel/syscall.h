@@ -105,8 +105,8 @@
 	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",             \
 	  "Tells the physical address of a frame capability (needs R_CONTROL).")                          \
 	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
-	  "Makes a frame capability for device memory: below the CPU's physical address width, "          \
-	  "outside RAM, the MSI window and the interrupt controllers the kernel drives.")                 \
+	  "Makes a frame capability for device memory inside devmem's range: below the CPU's physical "   \
+	  "address width, outside RAM, the MSI window and the interrupt controllers the kernel drives.")  \
 	X(POOL_INFO, pool_info, 28, PLAIN, 1, "pool",                                                     \
 	  "out0 = pages left, out1 = free frames in the system, out2 = objects left (POOL_OBJECTS)",      \
 	  "Reads a pool's remaining quota (needs R_READ) and the kernel's free memory.")                  \
@@ -117,7 +117,7 @@
 	  "Makes the capability for one interrupt line (IOAPIC input).")                                  \
 	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                        \
 	  "Delivers the line's interrupts to ep as KMSG_NOTIFY with badge and unmasks it; ep CAP_NULL "   \
-	  "unbinds and masks.")                                                                           \
+	  "unbinds and masks. E_EXISTS if the line is bound to another live endpoint.")                   \
 	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.") \
 	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                         \
 	  "Makes a capability for a sub-range of ports. A task may use exactly the ports of the "         \
@@ -128,7 +128,11 @@
 	X(SIGNAL, signal, 35, PLAIN, 1, "ep", "-",                                                        \
 	  "ORs the badge of the endpoint capability (needs R_WRITE; an unbadged one is E_BAD_ARG) into "  \
 	  "the endpoint's notification word, never blocking: a thread receiving there gets KMSG_NOTIFY "  \
-	  "with the word at once, else the next receive does, and the word is cleared.")
+	  "with the word at once, else the next receive does, and the word is cleared.")                  \
+	X(DEVMEM_GET, devmem_get, 36, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
+	  "Makes a device-memory capability for a sub-range of devmem's (needs R_CONTROL), all of it "    \
+	  "device memory as mem_device requires: frames can be made only inside it, and it can be "       \
+	  "narrowed further, never widened.")
 
 enum syscall_number {
 #define KESTREL_SYSCALL_ENUM(NAME, name, num, kind, nargs, args, res, desc) SYS_##NAME = num,

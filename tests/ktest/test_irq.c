@@ -1,7 +1,8 @@
 /* Interrupts as messages, with the serial port as the device: its
  * transmitter-empty interrupt (IER bit 1) fires as soon as it is enabled,
  * on ISA line 4. Also the argument checks of irq_get, irq_bind, irq_ack
- * and ioport_get. */
+ * and ioport_get, one driver a line, and device memory narrowed for a bus
+ * server with devmem_get. */
 #include "harness.h"
 #include "io.h"
 
@@ -138,5 +139,63 @@ int test_ioport_get_makes_only_sub_ranges(void)
 	CHECK_ERR(sys_ioport_get(BOOT_SLOT_IOPORT, s, 0x80, 0), E_BAD_ARG);
 	CHECK_ERR(sys_ioport_get(BOOT_SLOT_POOL, s, 0x80, 1), E_WRONG_TYPE);
 	CHECK_ERR(sys_ioport_get(BOOT_SLOT_IOPORT, ep, 0x80, 1), E_SLOT_FULL);
+	return 0;
+}
+
+/* A line is one driver's: a second bind to another endpoint is refused,
+ * the same endpoint (a restarted driver's) may bind again, and an unbound
+ * line or one whose endpoint is gone is free. */
+int test_second_driver_cannot_take_a_bound_line(void)
+{
+	uint64_t irq, ep, other, third;
+
+	CHECK_OK(serial_bind(&irq, &ep, 0x40));
+	CHECK_OK(kt_endpoint(&other));
+	CHECK_ERR(sys_irq_bind(irq, other, 0x40), E_EXISTS);
+	CHECK_OK(sys_irq_bind(irq, ep, 0x20));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_OK(sys_irq_bind(irq, other, 0x40));
+	CHECK_OK(sys_obj_destroy(other));
+	CHECK_OK(kt_endpoint(&third));
+	CHECK_OK(sys_irq_bind(irq, third, 0x40));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	return 0;
+}
+
+#define HPET_BASE 0xFED00000ULL /* device registers nobody else uses here */
+
+/* A bus server's device memory: a sub-range of the boot capability, from
+ * which frames can be made only inside it; it can be narrowed again and
+ * copied, never widened, and never covers RAM or the kernel's devices. */
+int test_devmem_narrows_and_never_widens(void)
+{
+	uint64_t part = kt_slot(), less = kt_slot(), copy, frame = kt_slot();
+
+	CHECK_OK(sys_devmem_get(BOOT_SLOT_DEVMEM, part, HPET_BASE, 4));
+	CHECK_OK(sys_mem_device(part, frame, HPET_BASE + 0x1000, 2));
+	CHECK_OK(sys_cap_delete(frame));
+	CHECK_ERR(sys_mem_device(part, frame, HPET_BASE + 0x3000, 2), E_BAD_ARG);
+	CHECK_ERR(sys_mem_device(part, frame, HPET_BASE - 0x1000, 1), E_BAD_ARG);
+	CHECK_ERR(sys_mem_device(part, frame, HPET_BASE + 0x4000, 1), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(part, less, HPET_BASE, 5), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(part, less, HPET_BASE - 0x1000, 2), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(part, less, HPET_BASE + 0x1000, 0), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(part, less, HPET_BASE + 0x800, 1), E_BAD_ARG);
+	CHECK_OK(sys_devmem_get(part, less, HPET_BASE + 0x2000, 2));
+	CHECK_ERR(sys_mem_device(less, frame, HPET_BASE, 1), E_BAD_ARG);
+	CHECK_OK(sys_mem_device(less, frame, HPET_BASE + 0x3000, 1));
+	CHECK_OK(sys_cap_delete(frame));
+	CHECK_OK(kt_copy(less, R_ALL, 0, &copy));
+	CHECK_ERR(sys_mem_device(copy, frame, HPET_BASE + 0x1000, 1), E_BAD_ARG);
+	CHECK_OK(sys_mem_device(copy, frame, HPET_BASE + 0x2000, 1));
+	CHECK_OK(sys_cap_delete(frame));
+	CHECK_OK(sys_cap_delete(copy));
+	CHECK_OK(kt_copy(less, R_READ | R_WRITE, 0, &copy));
+	CHECK_ERR(sys_devmem_get(copy, kt_slot(), HPET_BASE + 0x2000, 1), E_NO_RIGHTS);
+	/* RAM, the I/O APIC and the MSI window are never device memory. */
+	CHECK_ERR(sys_devmem_get(BOOT_SLOT_DEVMEM, kt_slot(), 0x100000, 1), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(BOOT_SLOT_DEVMEM, kt_slot(), 0xFEC00000ULL, 1), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(BOOT_SLOT_DEVMEM, kt_slot(), 0xFEE00000ULL, 0x100), E_BAD_ARG);
+	CHECK_ERR(sys_devmem_get(BOOT_SLOT_DEVMEM, kt_slot(), ~0xFFFULL, 1), E_BAD_ARG);
 	return 0;
 }

@@ -94,6 +94,8 @@
 	X(interrupt_and_signal_share_the_notification_word)      \
 	X(irq_calls_check_their_arguments)                       \
 	X(ioport_get_makes_only_sub_ranges)                      \
+	X(second_driver_cannot_take_a_bound_line)                \
+	X(devmem_narrows_and_never_widens)                       \
 	/* test_notify.c */                                      \
 	X(signal_wakes_a_waiting_receiver)                       \
 	X(signals_merge_until_received)                          \
