@@ -119,8 +119,12 @@ void *sbrk(ptrdiff_t incr)
 			end = heap_mapped + HEAP_GROW_PAGES * PAGE_SIZE;
 		if (end > heap_base + HEAP_WINDOW)
 			end = heap_base + HEAP_WINDOW;
-		/* The step beyond want is a nicety: only want must fit. */
+		/* The step beyond want is a nicety: only want must fit. If it
+		 * does not, what this attempt mapped goes back to the pool. */
+		uint64_t before = heap_mapped;
+
 		if (heap_map(end) < 0 && heap_mapped < want) {
+			heap_unmap(before);
 			errno = ENOMEM;
 			goto out;
 		}

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -121,19 +122,18 @@ pid_t getpid(void)
 	return glue_pid();
 }
 
-/* Only a signal to ourselves can be delivered: it ends the task with
- * 128 + sig, as a shell reports a process killed by sig (signal handlers
- * are picolibc's, in raise(), before this). Signal 0 asks whether the
- * process exists. Other processes come with the supervisor's protocol. */
+/* Only a signal to ourselves can be delivered, and it is raise()'s: a
+ * handler runs, SIG_IGN ignores it, and by default it ends the task with
+ * 128 + sig, as a shell reports a process killed by sig. Signal 0 asks
+ * whether the process exists. Other processes come with the supervisor's
+ * protocol. */
 int kill(pid_t pid, int sig)
 {
 	if (sig < 0 || sig >= _NSIG)
 		return fail(EINVAL);
 	if (pid != glue_pid() && pid != 0)
 		return fail(ESRCH);
-	if (sig != 0)
-		_exit(128 + sig);
-	return 0;
+	return sig ? raise(sig) : 0;
 }
 
 pid_t fork(void)
@@ -233,4 +233,22 @@ int getentropy(void *buf, size_t len)
 		p[i] = (unsigned char)(x >> (i % 8 * 8));
 	}
 	return 0;
+}
+
+/* fflush(NULL) flushes every output stream (POSIX); picolibc's small
+ * stdio takes NULL for a stream and faults. Until files exist, the output
+ * streams are stdout and stderr. The link sends every fflush here
+ * (--wrap=fflush in libc-glue/build.mk). */
+int __real_fflush(FILE *stream);
+int __wrap_fflush(FILE *stream);
+
+int __wrap_fflush(FILE *stream)
+{
+	int out, err;
+
+	if (stream)
+		return __real_fflush(stream);
+	out = __real_fflush(stdout);
+	err = __real_fflush(stderr);
+	return out || err ? EOF : 0;
 }

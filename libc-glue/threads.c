@@ -25,12 +25,15 @@
  *
  * A thread that finds the lock taken counts itself in l_waiters and
  * sleeps: it receives on the task's park endpoint, with a timeout of one
- * clock tick. Whoever releases a lock with waiters sends one wake-up
- * there (nbsend: only to a thread already asleep). A wake-up may reach a
- * waiter of another lock, or come before the waiter is asleep; it then
- * finds out at its next timeout. So a wake-up is fast in the usual case,
- * never lost for longer than a tick, and a waiter of any priority sleeps
- * rather than spins: a lower-priority owner runs and gives the lock back.
+ * clock tick. Whoever releases a lock with waiters signals the endpoint
+ * (a notification: kept until someone receives, so a wake-up that comes
+ * before the waiter is asleep is not lost). A wake-up may reach a waiter
+ * of another lock; the right one then finds out at its timeout. So a
+ * wake-up is fast in the usual case, never late by more than a tick, and
+ * a waiter of any priority sleeps rather than spins: a lower-priority
+ * owner runs and gives the lock back. The receive would drop a call the
+ * waiter has not answered, so that call's reply capability is put aside
+ * first (uthread_reply_aside; libipc's reply calls answer through it).
  * Until the park endpoint exists (it is made at the first wait), or if it
  * cannot be made, waiters yield instead. */
 struct __lock {
@@ -45,6 +48,7 @@ struct __lock __lock___libc_recursive_mutex;
 
 enum { PARK_NONE, PARK_MAKING, PARK_FAILED }; /* else: the endpoint's slot */
 static uint64_t park;
+static uint64_t park_signal; /* a badged copy to signal it with; set before park */
 
 #define PARK_TIMEOUT_MS 1
 
@@ -58,8 +62,15 @@ static uint64_t park_endpoint(void)
 	    !__atomic_compare_exchange_n(&park, &none, PARK_MAKING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return __atomic_load_n(&park, __ATOMIC_ACQUIRE);
 	slot = glue_pool_slot() == CAP_NULL ? CAP_NULL : slot_alloc();
-	if (slot != CAP_NULL && sys_endpoint_create(glue_pool_slot(), slot) != E_OK) {
-		slot_free(slot);
+	park_signal = slot == CAP_NULL ? CAP_NULL : slot_alloc();
+	if (park_signal == CAP_NULL || sys_endpoint_create(glue_pool_slot(), slot) != E_OK ||
+	    sys_cap_copy(slot, glue_task_slot(), park_signal, R_WRITE, 1, CAP_COPY_BADGE) != E_OK) {
+		if (slot != CAP_NULL) {
+			sys_cap_delete(slot);
+			slot_free(slot);
+		}
+		if (park_signal != CAP_NULL)
+			slot_free(park_signal);
 		slot = CAP_NULL;
 	}
 	p = slot == CAP_NULL ? PARK_FAILED : slot;
@@ -72,10 +83,12 @@ static void lock_sleep(void)
 	uint64_t ep = park_endpoint();
 	struct msg m;
 
-	if (ep > PARK_FAILED)
+	if (ep > PARK_FAILED) {
+		uthread_reply_aside(); /* a receive would drop a call we owe an answer */
 		ipc_recv(ep, PARK_TIMEOUT_MS, &m);
-	else
+	} else {
 		sys_yield();
+	}
 }
 
 static int lock_try(struct __lock *l)
@@ -105,7 +118,6 @@ static void lock_take(struct __lock *l)
 static void lock_give(struct __lock *l)
 {
 	uint64_t ep;
-	struct msg m;
 
 	if (--l->l_depth)
 		return;
@@ -113,10 +125,8 @@ static void lock_give(struct __lock *l)
 	if (__atomic_load_n(&l->l_waiters, __ATOMIC_SEQ_CST) == 0)
 		return;
 	ep = __atomic_load_n(&park, __ATOMIC_ACQUIRE);
-	if (ep > PARK_FAILED) {
-		msg_init(&m, 0, 0);
-		ipc_nbsend(ep, &m);
-	}
+	if (ep > PARK_FAILED)
+		sys_signal(park_signal);
 }
 
 /* Locks made at run time (one per FILE, made at its first use). If memory

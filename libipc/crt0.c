@@ -38,5 +38,6 @@ void crt0_main(uint64_t arg, struct uthread *ut)
 	ut->ut_arg = arg;
 	ut->ut_slot = 0;
 	ut->ut_libc = 0;
+	ut->ut_reply = 0;
 	thread_exit((uint64_t)main(arg));
 }

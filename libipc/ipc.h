@@ -145,9 +145,17 @@ static inline long ipc_call(uint64_t ep, struct msg *m)
 	return ipc_recv_nr(SYS_CALL, ep, m->info, m);
 }
 
+/* A receive drops the call a thread has not answered, so a thread that
+ * must wait by receiving (the C library's locks) first moves that call's
+ * reply capability into a slot (reply_save) and leaves the slot in
+ * ut_reply; the calls below answer through it then. */
+long ipc_reply_saved(const struct msg *m); /* ipc.c: answers ut_reply's call */
+
 /* Answers the call this thread received last. */
 static inline long ipc_reply(const struct msg *m)
 {
+	if (__builtin_expect(uthread_self()->ut_reply != 0, 0))
+		return ipc_reply_saved(m);
 	return ipc_send_nr(SYS_REPLY, 0, m);
 }
 
@@ -155,5 +163,9 @@ static inline long ipc_reply(const struct msg *m)
  * replaces m. */
 static inline long ipc_reply_recv(uint64_t ep, struct msg *m)
 {
+	if (__builtin_expect(uthread_self()->ut_reply != 0, 0)) {
+		ipc_reply_saved(m); /* failures are ignored, as reply_recv's are */
+		return ipc_recv_nr(SYS_RECV, ep, IPC_FOREVER, m);
+	}
 	return ipc_recv_nr(SYS_REPLY_RECV, ep, m->info, m);
 }

@@ -79,7 +79,11 @@ long proto_serve(uint64_t ep, const struct proto_op *ops, size_t nops, void *sta
 
 uint64_t proto_defer(void)
 {
-	uint64_t slot = slot_alloc();
+	uint64_t slot = uthread_reply_take(); /* already put aside? */
+
+	if (slot)
+		return slot;
+	slot = slot_alloc();
 
 	if (slot != CAP_NULL && sys_reply_save(slot) != E_OK) {
 		slot_free(slot);

@@ -11,6 +11,7 @@
 #include <kestrel/cap.h>
 #include <kestrel/error.h>
 
+#include "ipc.h"
 #include "slots.h"
 #include "syscalls.h"
 #include "vspace.h"
@@ -44,6 +45,44 @@ void uthread_main(struct uthread *ut)
 	if (uthread_exit_hook)
 		uthread_exit_hook(ut);
 	thread_exit((uint64_t)status);
+}
+
+void uthread_reply_aside(void)
+{
+	struct uthread *ut = uthread_self();
+	uint64_t slot;
+
+	if (ut->ut_reply)
+		return;
+	slot = slot_alloc();
+	if (slot == CAP_NULL)
+		return;
+	if (sys_reply_save(slot) == E_OK)
+		ut->ut_reply = slot;
+	else
+		slot_free(slot); /* no call to answer */
+}
+
+uint64_t uthread_reply_take(void)
+{
+	struct uthread *ut = uthread_self();
+	uint64_t slot = ut->ut_reply;
+
+	ut->ut_reply = 0;
+	return slot;
+}
+
+long ipc_reply_saved(const struct msg *m)
+{
+	struct uthread *ut = uthread_self();
+	uint64_t slot = ut->ut_reply;
+	long e;
+
+	ut->ut_reply = 0;
+	e = ipc_send(slot, m); /* on a reply capability: answers that call, empties the slot */
+	sys_cap_delete(slot);
+	slot_free(slot);
+	return e;
 }
 
 /* Maps the stack pages at the top of the region; the frame is logged with
@@ -89,6 +128,7 @@ long uthread_create(long (*fn)(uint64_t), uint64_t arg, unsigned prio, uint64_t 
 	ut->ut_arg = arg;
 	ut->ut_slot = slot;
 	ut->ut_libc = 0;
+	ut->ut_reply = 0;
 	out->ui_slot = slot;
 	out->ui_region = base;
 	out->ui_stack = stack;

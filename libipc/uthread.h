@@ -26,9 +26,11 @@ struct uthread {
 	struct ipc_buffer *ut_ipcbuf; /* this thread's message buffer */
 	long (*ut_fn)(uint64_t arg);  /* uthread_create: what the thread runs */
 	uint64_t ut_arg;
-	uint64_t ut_slot; /* its thread capability in the task's table (0: the first thread) */
-	void *ut_libc;    /* the C library's TLS block of this thread (libc-glue); 0 if none */
-	uint64_t ut_spare[3];
+	uint64_t ut_slot;  /* its thread capability in the task's table (0: the first thread) */
+	void *ut_libc;     /* the C library's TLS block of this thread (libc-glue); 0 if none */
+	uint64_t ut_reply; /* a slot holding the reply capability of the call this thread has not
+	                    * answered, put aside while it slept on a lock (libc-glue); 0 if none */
+	uint64_t ut_spare[2];
 };
 
 _Static_assert(sizeof(struct uthread) % 16 == 0, "the stack below the record stays 16-byte aligned");
@@ -62,6 +64,14 @@ struct uthread_info {
  * thread-local storage (ut_libc records where), before fn runs. */
 size_t uthread_tls_size(void) __attribute__((weak));
 void uthread_start_hook(struct uthread *ut, void *tls) __attribute__((weak));
+
+/* Before a wait that receives (and so would drop the call this thread
+ * has not answered): moves that call's reply capability, if there is one,
+ * into a slot that ut_reply names; ipc_reply(), ipc_reply_recv() and
+ * proto_defer() answer or hand on that call then. */
+void uthread_reply_aside(void);
+/* The slot uthread_reply_aside() filled, now the caller's; 0 if none. */
+uint64_t uthread_reply_take(void);
 
 /* Called, if a program defines it, by a uthread_create() thread whose fn
  * has returned, just before it exits. A thread that calls thread_exit()

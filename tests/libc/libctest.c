@@ -302,6 +302,36 @@ static int free_returns_pages(void)
 	return 1;
 }
 
+/* A malloc bigger than the pool (but inside the heap's window) fails
+ * with ENOMEM and leaves the pool as it found it: the pages mapped while
+ * trying go back. The page tables made for them stay with the task (one
+ * for every 512 pages; docs/kernel.md, Memory). */
+static int failed_malloc_gives_pages_back(void)
+{
+	uint64_t before, after, free_frames;
+	size_t n;
+	void *p;
+
+	sys_pool_info_out(glue_pool_slot(), &before, &free_frames);
+	n = (before + 1024) * 4096;
+	if (n > (900u << 20))
+		n = 900u << 20;
+	errno = 0;
+	p = malloc(n);
+	if (p) {
+		free(p);
+		return fail("malloc(%zu) with %lu pages in the pool succeeded", n, before);
+	}
+	if (errno != ENOMEM)
+		return fail("errno %d, expected ENOMEM", errno);
+	sys_pool_info_out(glue_pool_slot(), &after, &free_frames);
+	if (before - after > before / 512 + 64)
+		return fail("the failed malloc kept %lu of %lu pages", before - after, before);
+	p = malloc(64);
+	free(p);
+	return p ? 1 : fail("malloc(64) failed after a failed malloc");
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -686,6 +716,112 @@ static int lock_wait_lets_lower_priority_run(void)
 	return high_saw_release ? 1 : fail("the high-priority thread printed while the low one held stdout");
 }
 
+/* A server thread that waits for a lock while it owes a caller an
+ * answer: the wait receives on the park endpoint, which would drop the
+ * call; the glue puts its reply capability aside first, and ipc_reply
+ * answers through it. */
+static volatile long owed_reply = -12345;
+
+static long owing_server(uint64_t srv)
+{
+	struct msg m;
+
+	if (ipc_recv(srv, 10000, &m) != E_OK)
+		return 2;
+	printf("# a server thread prints while it owes an answer and stdout is held\n");
+	msg_init(&m, 0, 1);
+	m.w[0] = 4242;
+	owed_reply = ipc_reply(&m);
+	return 0;
+}
+
+static long stdout_holder(uint64_t held)
+{
+	struct msg m;
+	uint64_t t0;
+
+	flockfile(stdout);
+	msg_init(&m, 0, 0);
+	ipc_send(held, &m); /* the first thread waits for this */
+	for (t0 = sys_clock_ms(); sys_clock_ms() - t0 < 20;)
+		;
+	funlockfile(stdout);
+	return 0;
+}
+
+static int lock_wait_keeps_the_call_owed(void)
+{
+	uint64_t ep = slot_alloc(), srv = slot_alloc(), held = slot_alloc();
+	unsigned prio = own_priority();
+	struct uthread_info s, h;
+	long s1 = -1, s2 = -1, e;
+	struct msg m;
+	int ok;
+
+	if (sys_endpoint_create(glue_pool_slot(), ep) != E_OK ||
+	    sys_endpoint_create(glue_pool_slot(), srv) != E_OK ||
+	    sys_endpoint_create(glue_pool_slot(), held) != E_OK)
+		return fail("cannot make the endpoints");
+	if (uthread_create(owing_server, srv, prio - 5, ep, glue_pool_slot(), &s) != E_OK ||
+	    uthread_create(stdout_holder, held, prio - 10, ep, glue_pool_slot(), &h) != E_OK)
+		return fail("uthread_create failed");
+	if (ipc_recv(held, 5000, &m) != E_OK)
+		return fail("the holder did not take stdout");
+	msg_init(&m, 1, 1);
+	e = ipc_call(srv, &m);
+	ok = join(ep, &s1) && join(ep, &s2);
+	sys_obj_destroy(s.ui_slot);
+	sys_obj_destroy(h.ui_slot);
+	sys_cap_delete(s.ui_slot);
+	sys_cap_delete(h.ui_slot);
+	slot_free(s.ui_slot);
+	slot_free(h.ui_slot);
+	sys_obj_destroy(ep);
+	sys_obj_destroy(srv);
+	sys_obj_destroy(held);
+	slot_free(ep);
+	slot_free(srv);
+	slot_free(held);
+	if (!ok)
+		return 0;
+	if (e != E_OK || m.w[0] != 4242)
+		return fail("the call returned %ld with %lu (the server's reply: %ld)", e, m.w[0],
+		            owed_reply);
+	return s1 || s2 ? fail("the threads ended with %ld and %ld", s1, s2) : 1;
+}
+
+/* kill() of our own pid is raise(): a handler runs and the program goes
+ * on, SIG_IGN ignores the signal (SIG_DFL ends it: exit_statuses). */
+static volatile int handled;
+
+static void on_usr1(int sig)
+{
+	handled = sig;
+}
+
+static int kill_self_runs_the_handler(void)
+{
+	if (signal(SIGUSR1, on_usr1) == SIG_ERR)
+		return fail("signal() refused SIGUSR1");
+	if (kill(getpid(), SIGUSR1) != 0 || handled != SIGUSR1)
+		return fail("kill(getpid(), SIGUSR1): handler saw %d", handled);
+	signal(SIGUSR2, SIG_IGN);
+	if (kill(getpid(), SIGUSR2) != 0 || raise(SIGUSR2) != 0)
+		return fail("an ignored signal was not ignored");
+	signal(SIGUSR2, SIG_DFL);
+	return 1;
+}
+
+/* fflush(NULL) flushes every output stream; picolibc's own faulted. */
+static int fflush_null_flushes_everything(void)
+{
+	printf("# fflush(NULL) flushes this line");
+	if (fflush(NULL) != 0)
+		return fail("fflush(NULL) failed");
+	printf("\n");
+	return fflush(stdout) == 0 ? 1 : fail("fflush(stdout) failed");
+}
+
 /* How a program ends, as its fault endpoint hears it: each runs in a thread
  * of its own, whose exit status join() reads. exit() itself is not tried:
  * it would run finish(). */
@@ -780,6 +916,7 @@ int main(void)
 	check("calloc_zeroes", calloc_zeroes);
 	check("malloc_huge_fails_with_enomem", malloc_huge_fails);
 	check("free_returns_pages_to_the_pool", free_returns_pages);
+	check("failed_malloc_gives_pages_back", failed_malloc_gives_pages_back);
 	check("qsort_10000_ints", qsort_10000);
 	check("strtol_edges", strtol_edges);
 	check("strtoul_edges", strtoul_edges);
@@ -793,5 +930,8 @@ int main(void)
 	check("threads_format_floats", threads_format_floats);
 	check("exit_kill_and_abort_statuses", exit_statuses);
 	check("lock_wait_lets_lower_priority_run", lock_wait_lets_lower_priority_run);
+	check("lock_wait_keeps_the_call_owed", lock_wait_keeps_the_call_owed);
+	check("kill_self_runs_the_handler", kill_self_runs_the_handler);
+	check("fflush_null_flushes_everything", fflush_null_flushes_everything);
 	return (int)tests_failed;
 }

@@ -33,6 +33,7 @@ result "two_threads_lines_stay_whole"
 # Again, started by the supervisor: stdout then goes through the console
 # server (libc-glue/console_glue.c), not the kernel console.
 first_out=$OUT
+first_status=$status
 boot libc-supervised --module build/servers/supervisor.elf --module tests/libc/manifest.txt \
 	--module build/servers/console.elf --module "$prog"
 expect_status "$EXIT_PASS"
@@ -41,6 +42,7 @@ expect_line '^\[supervisor [0-9]+ ms\] console \(generation 1\): up$'
 expect_count 8 '^# (first|second) thread: round [0-9]+, [0-9]+\.[0-9]{4}$'
 result "libctest_passes_through_the_console_server_under_the_supervisor"
 OUT=$first_out
+status=$first_status
 n=$tap_count
 bad=$((bad + tap_failed))
 

@@ -14,6 +14,7 @@
 #include "msg.h" /* libipc's own */
 
 /* Implemented by the test. */
+uint64_t uthread_reply_take(void);
 long ipc_call(uint64_t ep, struct msg *m);
 long ipc_recv(uint64_t ep, uint64_t timeout_ms, struct msg *m);
 long ipc_reply_recv(uint64_t ep, struct msg *m);
