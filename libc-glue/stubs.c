@@ -8,8 +8,10 @@
  * protocol; until then the calls that need them fail with ENOSYS. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -251,4 +253,29 @@ int __wrap_fflush(FILE *stream)
 	out = __real_fflush(stdout);
 	err = __real_fflush(stderr);
 	return out || err ? EOF : 0;
+}
+
+/* picolibc 1.8.10's realloc returns NULL for a size past INT_MAX without
+ * giving back the library lock it holds, so every other thread of the
+ * program then waits for malloc for ever. Such sizes are refused here. */
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (n > INT_MAX - 64) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
+
+/* abort() ends the program as SIGABRT would even when SIGABRT is ignored
+ * or its handler returns (POSIX); picolibc's then calls _exit(1). */
+void __wrap_abort(void) __attribute__((noreturn));
+
+void __wrap_abort(void)
+{
+	raise(SIGABRT);
+	_exit(128 + SIGABRT);
 }

@@ -790,6 +790,43 @@ static int lock_wait_keeps_the_call_owed(void)
 	return s1 || s2 ? fail("the threads ended with %ld and %ld", s1, s2) : 1;
 }
 
+/* A realloc past INT_MAX fails with ENOMEM and leaves the library lock
+ * free (picolibc's kept it): another thread can still malloc. */
+static long malloc_in_a_thread(uint64_t arg)
+{
+	void *p = malloc(100);
+
+	(void)arg;
+	free(p);
+	return p ? 0 : 1;
+}
+
+static int huge_realloc_leaves_malloc_working(void)
+{
+	uint64_t ep = slot_alloc();
+	struct uthread_info ui;
+	long status = -1;
+	char *p = malloc(16), *q;
+	int ok;
+
+	if (!p || ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
+		return fail("set-up failed");
+	errno = 0;
+	q = realloc(p, (size_t)3 << 30);
+	if (q || errno != ENOMEM)
+		return fail("realloc(p, 3 GiB) gave %p, errno %d", (void *)q, errno);
+	free(p);
+	if (uthread_create(malloc_in_a_thread, 0, own_priority(), ep, glue_pool_slot(), &ui) != E_OK)
+		return fail("uthread_create failed");
+	ok = join(ep, &status);
+	sys_obj_destroy(ui.ui_slot);
+	sys_cap_delete(ui.ui_slot);
+	slot_free(ui.ui_slot);
+	sys_obj_destroy(ep);
+	slot_free(ep);
+	return ok && status == 0 ? 1 : fail("the other thread's malloc: status %ld", status);
+}
+
 /* kill() of our own pid is raise(): a handler runs and the program goes
  * on, SIG_IGN ignores the signal (SIG_DFL ends it: exit_statuses). */
 static volatile int handled;
@@ -844,16 +881,24 @@ static long ends_with_abort(uint64_t arg)
 	abort();
 }
 
+static long ends_with_abort_though_ignored(uint64_t arg)
+{
+	(void)arg;
+	signal(SIGABRT, SIG_IGN);
+	abort();
+}
+
 static int exit_statuses(void)
 {
-	static long (*const fns[])(uint64_t) = { ends_with_exit_7, ends_with_sigterm, ends_with_abort };
-	static const long want[] = { 7, 128 + SIGTERM, 128 + SIGABRT };
+	static long (*const fns[])(uint64_t) = { ends_with_exit_7, ends_with_sigterm, ends_with_abort,
+		                                 ends_with_abort_though_ignored };
+	static const long want[] = { 7, 128 + SIGTERM, 128 + SIGABRT, 128 + SIGABRT };
 	uint64_t ep = slot_alloc();
 	int ok = 1;
 
 	if (ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
 		return fail("cannot make the fault endpoint");
-	for (unsigned i = 0; i < 3 && ok; i++) {
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]) && ok; i++) {
 		struct uthread_info ui;
 		long status = -1, e = uthread_create(fns[i], 0, own_priority(), ep, glue_pool_slot(), &ui);
 
@@ -868,6 +913,7 @@ static int exit_statuses(void)
 	}
 	sys_cap_delete(ep);
 	slot_free(ep);
+	signal(SIGABRT, SIG_DFL); /* the last thread ignored it */
 	return ok;
 }
 
@@ -932,6 +978,7 @@ int main(void)
 	check("lock_wait_lets_lower_priority_run", lock_wait_lets_lower_priority_run);
 	check("lock_wait_keeps_the_call_owed", lock_wait_keeps_the_call_owed);
 	check("kill_self_runs_the_handler", kill_self_runs_the_handler);
+	check("huge_realloc_leaves_malloc_working", huge_realloc_leaves_malloc_working);
 	check("fflush_null_flushes_everything", fflush_null_flushes_everything);
 	return (int)tests_failed;
 }
