@@ -128,7 +128,7 @@ void *sbrk(ptrdiff_t incr)
 			errno = ENOMEM;
 			goto out;
 		}
-	} else if (page_up(want) < heap_mapped) {
+	} else if (incr < 0 && page_up(want) < heap_mapped) {
 		heap_unmap(page_up(want));
 	}
 	old = (void *)heap_brk;

@@ -21,6 +21,7 @@
 
 #include "glue.h"
 #include "syscalls.h"
+#include "uthread.h"
 
 static int is_console(int fd)
 {
@@ -116,6 +117,7 @@ int mkdir(const char *path, mode_t mode)
  * run until then. exit() calls this after atexit handlers and stdio. */
 void _exit(int status)
 {
+	uthread_reply_drop(); /* a call put aside while waiting for a lock */
 	thread_exit((uint64_t)(unsigned)status);
 }
 

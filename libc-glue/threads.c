@@ -34,8 +34,8 @@
  * owner runs and gives the lock back. The receive would drop a call the
  * waiter has not answered, so that call's reply capability is put aside
  * first (uthread_reply_aside; libipc's reply calls answer through it).
- * Until the park endpoint exists (it is made at the first wait), or if it
- * cannot be made, waiters yield instead. */
+ * Until the park endpoint exists (it is made at the first wait, and tried
+ * again at the next if that failed), waiters yield instead. */
 struct __lock {
 	struct uthread *l_owner;
 	unsigned l_depth;
@@ -46,7 +46,7 @@ struct __lock {
  * list, the environment...). */
 struct __lock __lock___libc_recursive_mutex;
 
-enum { PARK_NONE, PARK_MAKING, PARK_FAILED }; /* else: the endpoint's slot */
+enum { PARK_NONE, PARK_MAKING }; /* else: the endpoint's slot (slots from the top: never these) */
 static uint64_t park;
 static uint64_t park_signal; /* a badged copy to signal it with; set before park */
 
@@ -73,7 +73,9 @@ static uint64_t park_endpoint(void)
 			slot_free(park_signal);
 		slot = CAP_NULL;
 	}
-	p = slot == CAP_NULL ? PARK_FAILED : slot;
+	/* A failure (no pool, or its endpoint quota used up for now) is tried
+	 * again at the next wait. */
+	p = slot <= PARK_MAKING ? PARK_NONE : slot;
 	__atomic_store_n(&park, p, __ATOMIC_RELEASE);
 	return p;
 }
@@ -83,9 +85,9 @@ static void lock_sleep(void)
 	uint64_t ep = park_endpoint();
 	struct msg m;
 
-	if (ep > PARK_FAILED) {
+	if (ep > PARK_MAKING) {
 		uthread_reply_aside(); /* a receive would drop a call we owe an answer */
-		ipc_recv(ep, PARK_TIMEOUT_MS, &m);
+		ipc_recv_nr(SYS_RECV, ep, PARK_TIMEOUT_MS, &m); /* not ipc_recv: it drops that too */
 	} else {
 		sys_yield();
 	}
@@ -125,7 +127,7 @@ static void lock_give(struct __lock *l)
 	if (__atomic_load_n(&l->l_waiters, __ATOMIC_SEQ_CST) == 0)
 		return;
 	ep = __atomic_load_n(&park, __ATOMIC_ACQUIRE);
-	if (ep > PARK_FAILED)
+	if (ep > PARK_MAKING)
 		sys_signal(park_signal);
 }
 

@@ -136,6 +136,10 @@ static inline long ipc_nbsend(uint64_t ep, const struct msg *m)
 /* Waits up to timeout_ms (IPC_POLL, IPC_FOREVER) for a message on ep. */
 static inline long ipc_recv(uint64_t ep, uint64_t timeout_ms, struct msg *m)
 {
+	/* A receive drops the call this thread has not answered: one put
+	 * aside (uthread_reply_aside) too. */
+	if (__builtin_expect(uthread_self()->ut_reply != 0, 0))
+		uthread_reply_drop();
 	return ipc_recv_nr(SYS_RECV, ep, timeout_ms, m);
 }
 

@@ -44,6 +44,7 @@ void uthread_main(struct uthread *ut)
 
 	if (uthread_exit_hook)
 		uthread_exit_hook(ut);
+	uthread_reply_drop(); /* its caller learns now, not never */
 	thread_exit((uint64_t)status);
 }
 
@@ -61,6 +62,16 @@ void uthread_reply_aside(void)
 		ut->ut_reply = slot;
 	else
 		slot_free(slot); /* no call to answer */
+}
+
+void uthread_reply_drop(void)
+{
+	uint64_t slot = uthread_reply_take();
+
+	if (slot) {
+		sys_cap_delete(slot);
+		slot_free(slot);
+	}
 }
 
 uint64_t uthread_reply_take(void)
@@ -116,6 +127,9 @@ long uthread_create(long (*fn)(uint64_t), uint64_t arg, unsigned prio, uint64_t 
 	long e;
 
 	if (!base)
+		return E_NO_MEMORY;
+	/* The C library's TLS block comes off the stack: half of it at most. */
+	if (uthread_tls_size && uthread_tls_size() > UTHREAD_STACK_PAGES * 4096 / 2)
 		return E_NO_MEMORY;
 	e = uthread_map_stack(pool, stack);
 	if (e != E_OK)

@@ -72,6 +72,9 @@ void uthread_start_hook(struct uthread *ut, void *tls) __attribute__((weak));
 void uthread_reply_aside(void);
 /* The slot uthread_reply_aside() filled, now the caller's; 0 if none. */
 uint64_t uthread_reply_take(void);
+/* Drops the call put aside (its caller gets E_NO_REPLY), as a receive or
+ * the thread's end would drop it. */
+void uthread_reply_drop(void);
 
 /* Called, if a program defines it, by a uthread_create() thread whose fn
  * has returned, just before it exits. A thread that calls thread_exit()

@@ -30,6 +30,15 @@ result "printf_line_reaches_the_console"
 expect_count 8 '^# (first|second) thread: round [0-9]+, [0-9]+\.[0-9]{4}$'
 expect_count 8 'thread: round'
 result "two_threads_lines_stay_whole"
+# Every C-library program's TLS segment is aligned as user.ld's
+# __tls_align (8) says: with errno alone (4-byte aligned) it used to be 4,
+# and the linker's %fs offsets then missed _set_tls's thread pointer by 4.
+for elf in build/servers/*.elf build/tests/sup/suptest.elf "$prog"; do
+	align=$(readelf -lW "$elf" | awk '$1 == "TLS" { print $NF }')
+	[[ $align == 0x8 || $align == 0x10 || $align == 0x20 || $align == 0x40 ]] ||
+		why+=" $elf: TLS segment aligned ${align:-(none)};"
+done
+result "tls_segments_match_the_thread_pointer"
 # Again, started by the supervisor: stdout then goes through the console
 # server (libc-glue/console_glue.c), not the kernel console.
 first_out=$OUT
