@@ -653,6 +653,13 @@ static int threads_format_floats(void)
  * and blocks in printf), works for 20 ms and lets go. */
 static volatile int low_released, high_saw_release;
 
+/* Keeps the CPU for ms milliseconds (a lower-priority thread's work). */
+static void spin_ms(uint64_t ms)
+{
+	for (uint64_t t0 = sys_clock_ms(); sys_clock_ms() - t0 < ms;)
+		;
+}
+
 static long high_printer(uint64_t go)
 {
 	struct msg m;
@@ -667,7 +674,6 @@ static long high_printer(uint64_t go)
 static long low_holder(uint64_t go)
 {
 	struct msg m;
-	uint64_t t0;
 
 	flockfile(stdout);
 	msg_init(&m, 0, 0);
@@ -675,9 +681,7 @@ static long low_holder(uint64_t go)
 		funlockfile(stdout);
 		return 2;
 	}
-	t0 = sys_clock_ms();
-	while (sys_clock_ms() - t0 < 20)
-		;
+	spin_ms(20);
 	low_released = 1;
 	funlockfile(stdout);
 	return 0;
@@ -750,13 +754,11 @@ static long silent_server(uint64_t srv)
 static long stdout_holder(uint64_t held)
 {
 	struct msg m;
-	uint64_t t0;
 
 	flockfile(stdout);
 	msg_init(&m, 0, 0);
 	ipc_send(held, &m); /* the first thread waits for this */
-	for (t0 = sys_clock_ms(); sys_clock_ms() - t0 < 20;)
-		;
+	spin_ms(20);        /* hold stdout meanwhile */
 	funlockfile(stdout);
 	return 0;
 }
