@@ -408,8 +408,10 @@ static void sys_mem_map(struct thread *t, struct trap_frame *f)
 		flags |= PTE_NX;
 	if (fc->c_flags & FRAME_DEVICE)
 		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
-	RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word, fc->c_count, flags,
-	                fc->c_flags & FRAME_COUNTED));
+	/* A part of the frame: pages first .. first + pages - 1 (0: to the end). */
+	FAIL_IF(f->r8 >= fc->c_count || f->r9 > fc->c_count - f->r8, E_BAD_ARG);
+	RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word + f->r8 * FRAME_SIZE,
+	                f->r9 ? f->r9 : fc->c_count - f->r8, flags, fc->c_flags & FRAME_COUNTED));
 }
 
 static void sys_mem_unmap(struct thread *t, struct trap_frame *f)

@@ -44,7 +44,7 @@ static long heap_map_piece(uint64_t pages)
 		return E_LIMIT;
 	e = sys_mem_alloc(glue_pool_slot(), frame, pages, 0);
 	if (e == E_OK)
-		e = sys_mem_map(vspace_self(), frame, heap_mapped, R_READ | R_WRITE);
+		e = sys_mem_map(vspace_self(), frame, heap_mapped, R_READ | R_WRITE, 0, 0);
 	sys_cap_delete(frame);
 	slot_free(frame);
 	if (e == E_OK)

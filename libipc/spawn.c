@@ -34,7 +34,7 @@ static long spawn_memory(const struct spawn_req *r, uint64_t task, uint64_t va, 
 		return E_LIMIT;
 	e = sys_mem_alloc(r->sr_pool, frame, pages, 0);
 	if (e == E_OK && seg && seg->es_filesz) {
-		e = sys_mem_map(r->sr_self, frame, SPAWN_SCRATCH, R_READ | R_WRITE);
+		e = sys_mem_map(r->sr_self, frame, SPAWN_SCRATCH, R_READ | R_WRITE, 0, 0);
 		if (e == E_OK) {
 			memcpy((void *)(SPAWN_SCRATCH + (seg->es_vaddr - va)), f->ef_base + seg->es_offset,
 			       seg->es_filesz);
@@ -42,7 +42,7 @@ static long spawn_memory(const struct spawn_req *r, uint64_t task, uint64_t va, 
 		}
 	}
 	if (e == E_OK)
-		e = sys_mem_map(task, frame, va, rights);
+		e = sys_mem_map(task, frame, va, rights, 0, 0);
 	sys_cap_delete(frame);
 	slot_free(frame);
 	return e;

@@ -107,7 +107,7 @@ static long uthread_map_stack(uint64_t pool, uint64_t stack)
 		return E_LIMIT;
 	e = sys_mem_alloc(pool, frame, UTHREAD_STACK_PAGES, 0);
 	if (e == E_OK)
-		e = sys_mem_map(vspace_self(), frame, stack, R_READ | R_WRITE);
+		e = sys_mem_map(vspace_self(), frame, stack, R_READ | R_WRITE, 0, 0);
 	if (e == E_OK)
 		e = vspace_log(stack, UTHREAD_STACK_PAGES, frame, 1);
 	if (e != E_OK) {

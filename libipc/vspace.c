@@ -67,7 +67,7 @@ long vspace_map(uint64_t frame, uint64_t pages, uint64_t rights, int own_frame, 
 	*va = 0;
 	if (!at)
 		return E_NO_MEMORY;
-	e = sys_mem_map(vself, frame, at, rights);
+	e = sys_mem_map(vself, frame, at, rights, 0, 0);
 	if (e < 0)
 		return e;
 	e = vspace_log(at, pages, frame, own_frame);

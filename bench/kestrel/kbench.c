@@ -52,7 +52,7 @@ static long serve(uint64_t ep, uint64_t self)
 		if (MSGINFO_LABEL(rsi) == LABEL_PAGE && MSGINFO_CAPS(rsi) == 1) {
 			uint64_t frame = ib->ib_caps[0];
 
-			sys_mem_map(self, frame, PAGE_VA, R_READ | R_WRITE);
+			sys_mem_map(self, frame, PAGE_VA, R_READ | R_WRITE, 0, 0);
 			w[0] = *(volatile uint64_t *)PAGE_VA;
 			uint64_t unmapped;
 

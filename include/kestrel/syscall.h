@@ -95,9 +95,9 @@
 	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                             \
 	  "Allocates pages of zeroed, physically contiguous RAM charged to pool. With MEM_DMA (needs "    \
 	  "R_CONTROL on the pool) the capability has R_CONTROL, so mem_phys tells its address.")          \
-	X(MEM_MAP, mem_map, 24, PLAIN, 4, "task, frame, vaddr, rights", "-",                              \
-	  "Maps every page of a frame capability into task at vaddr with rights (R_READ, R_WRITE, "       \
-	  "R_EXEC; at most the capability's).")                                                           \
+	X(MEM_MAP, mem_map, 24, PLAIN, 6, "task, frame, vaddr, rights, first, pages", "-",                \
+	  "Maps pages first .. first + pages - 1 of a frame capability (pages 0: to its end) into "       \
+	  "task at vaddr with rights (R_READ, R_WRITE, R_EXEC; at most the capability's).")               \
 	X(MEM_UNMAP, mem_unmap, 25, PLAIN, 3, "task, vaddr, pages", "out0 = pages unmapped",              \
 	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "    \
 	  "the frames are freed when nothing else holds them. The range must end at or below "            \

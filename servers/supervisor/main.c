@@ -85,11 +85,11 @@ static long give_info(struct srv *s, const struct server_info *si)
 	long e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0);
 
 	if (e == E_OK)
-		e = sys_mem_map(BOOT_SLOT_TASK, frame, INFO_SCRATCH, R_READ | R_WRITE);
+		e = sys_mem_map(BOOT_SLOT_TASK, frame, INFO_SCRATCH, R_READ | R_WRITE, 0, 0);
 	if (e == E_OK) {
 		memcpy((void *)INFO_SCRATCH, si, sizeof(*si));
 		sys_mem_unmap_out(BOOT_SLOT_TASK, INFO_SCRATCH, 1, &unmapped);
-		e = sys_mem_map(s->s_sp.sp_task, frame, SERVER_INFO_VADDR, R_READ);
+		e = sys_mem_map(s->s_sp.sp_task, frame, SERVER_INFO_VADDR, R_READ, 0, 0);
 	}
 	sys_cap_delete(frame);
 	slot_free(frame);

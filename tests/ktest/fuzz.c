@@ -511,7 +511,7 @@ void fuzz_blocker(void)
 static bool map_own(uint64_t vaddr, uint64_t pages)
 {
 	bool ok = sys_mem_alloc(HSLOT_POOL, FSLOT_TEMP, pages, 0) == E_OK &&
-	          sys_mem_map(HSLOT_SELF, FSLOT_TEMP, vaddr, R_READ | R_WRITE) == E_OK;
+	          sys_mem_map(HSLOT_SELF, FSLOT_TEMP, vaddr, R_READ | R_WRITE, 0, 0) == E_OK;
 
 	sys_cap_delete(FSLOT_TEMP); /* the mapping keeps the frame */
 	return ok;

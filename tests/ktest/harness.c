@@ -305,7 +305,7 @@ static long helper_share(struct kt_helper *h)
 	long e = kt_page(1, &frame, &va);
 
 	if (e == E_OK)
-		e = sys_mem_map(h->kh_sp.sp_task, frame, HELPER_SHARED_VADDR, R_READ | R_WRITE);
+		e = sys_mem_map(h->kh_sp.sp_task, frame, HELPER_SHARED_VADDR, R_READ | R_WRITE, 0, 0);
 	h->kh_shared = (volatile struct helper_shared *)va;
 	return e;
 }

@@ -95,7 +95,7 @@ static void echo_map(const struct msg *m, struct msg *r)
 
 	msg_init(r, LABEL_MAP + LABEL_ANSWER, 2);
 	if (MSGINFO_CAPS(m->info) >= 1)
-		e = sys_mem_map(HSLOT_SELF, m->caps[0], HELPER_MAP_VADDR, R_READ | R_WRITE);
+		e = sys_mem_map(HSLOT_SELF, m->caps[0], HELPER_MAP_VADDR, R_READ | R_WRITE, 0, 0);
 	r->w[1] = (uint64_t)e;
 	if (e != E_OK)
 		return;

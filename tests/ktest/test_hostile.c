@@ -94,8 +94,8 @@ int test_no_thread_can_run_at_the_top_of_user_space(void)
 
 	CHECK_EQ(USER_TOP, top_page);
 	CHECK_OK(kt_frame(1, &frame));
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, top_page, R_READ | R_EXEC), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, top_page - PAGE_SIZE, R_READ | R_EXEC), E_OK);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, top_page, R_READ | R_EXEC, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, top_page - PAGE_SIZE, R_READ | R_EXEC, 0, 0), E_OK);
 	CHECK_ERR(sys_thread_create(BOOT_SLOT_TASK, BOOT_SLOT_POOL, thread, top_page), E_BAD_ARG);
 	/* A resume at the last two bytes, or past them, leaves the thread stopped. */
 	static const uint64_t rips[] = { 0x00007FFFFFFFFFFEULL, 0x0000800000000000ULL,
@@ -136,10 +136,10 @@ int test_device_memory_cannot_wrap_onto_ram(void)
 		if (round == 1)
 			kt_pool_state(BOOT_SLOT_POOL, &left0, &free0);
 		CHECK_OK(sys_mem_device(BOOT_SLOT_DEVMEM, dev, limit - PAGE_SIZE, 1));
-		CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, dev, DEV_SCRATCH, R_READ | R_WRITE));
+		CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, dev, DEV_SCRATCH, R_READ | R_WRITE, 0, 0));
 		CHECK_OK(sys_cap_delete(dev));
 		CHECK_OK(sys_mem_device(BOOT_SLOT_DEVMEM, dev, VGA_WINDOW, 16));
-		CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, dev, DEV_SCRATCH + PAGE_SIZE, R_READ | R_WRITE));
+		CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, dev, DEV_SCRATCH + PAGE_SIZE, R_READ | R_WRITE, 0, 0));
 		CHECK_OK(sys_cap_delete(dev));
 		CHECK_OK(sys_mem_unmap_out(BOOT_SLOT_TASK, DEV_SCRATCH, 17, &unmapped));
 		CHECK_EQ(unmapped, 17);
@@ -747,7 +747,7 @@ int test_unmap_past_the_top_is_refused(void)
 
 	CHECK_OK(kt_frame(1, &frame));
 	CHECK_OK(sys_mem_unmap_out(BOOT_SLOT_TASK, top, 1, &out)); /* an earlier test's page */
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, top, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, top, R_READ | R_WRITE, 0, 0));
 	CHECK_ERR(sys_mem_unmap_out(BOOT_SLOT_TASK, top, 2, &out), E_BAD_ARG);
 	CHECK_ERR(sys_mem_unmap_out(BOOT_SLOT_TASK, top, MEM_MAX_PAGES, &out), E_BAD_ARG);
 	CHECK_OK(sys_mem_unmap_out(BOOT_SLOT_TASK, top, 1, &out));

@@ -132,21 +132,64 @@ int test_mem_map_checks_its_arguments(void)
 	CHECK_OK(kt_frame(2, &two));
 	CHECK_OK(kt_endpoint(&ep));
 	CHECK_OK(kt_copy(frame, R_READ, 0, &ro));
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va + 8, R_READ), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, 0), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_WRITE), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_GRANT), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, USER_TOP, R_READ), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, two, USER_TOP - PAGE_SIZE, R_READ), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, 0xFFFF800000000000ULL, R_READ), E_BAD_ARG);
-	CHECK_ERR(sys_mem_map(ep, frame, va, R_READ), E_WRONG_TYPE);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, ep, va, R_READ), E_WRONG_TYPE);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, kt_slot(), va, R_READ), E_BAD_CAP);
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, ro, va, R_READ | R_WRITE), E_NO_RIGHTS);
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE));
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va + 8, R_READ, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, 0, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_WRITE, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_GRANT, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, USER_TOP, R_READ, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, two, USER_TOP - PAGE_SIZE, R_READ, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, 0xFFFF800000000000ULL, R_READ, 0, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(ep, frame, va, R_READ, 0, 0), E_WRONG_TYPE);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, ep, va, R_READ, 0, 0), E_WRONG_TYPE);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, kt_slot(), va, R_READ, 0, 0), E_BAD_CAP);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, ro, va, R_READ | R_WRITE, 0, 0), E_NO_RIGHTS);
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE, 0, 0));
 	CHECK_OK(vspace_log(va, 1, frame, 0));
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, two, va, R_READ), E_EXISTS);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, two, va, R_READ, 0, 0), E_EXISTS);
 	CHECK_OK(kt_map(ro, 1, R_READ, &p));
+	return 0;
+}
+
+static long load_from_part_end(uint64_t addr)
+{
+	return (long)kt_load(addr);
+}
+
+/* mem_map of a part of a frame: pages first .. first + pages - 1, the
+ * rest of it not at all; parts past the frame's end are refused. */
+int test_mem_map_maps_part_of_a_frame(void)
+{
+	uint64_t frame, va = vspace_alloc(4 * PAGE_SIZE, PAGE_SIZE), out;
+	volatile uint64_t *whole, *part = (volatile uint64_t *)va;
+	struct kt_fault f;
+	uint64_t fault, thread;
+
+	CHECK_OK(kt_page(4, &frame, &whole));
+	for (unsigned i = 0; i < 4; i++)
+		whole[i * PAGE_SIZE / 8] = 0x70 + i;
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, 4, 0), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, 3, 2), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, 1, ~0ULL), E_BAD_ARG);
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, ~0ULL, 1), E_BAD_ARG);
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, 1, 2));
+	CHECK_OK(vspace_log(va, 2, frame, 0));
+	CHECK_EQ(part[0], 0x71);
+	CHECK_EQ(part[PAGE_SIZE / 8], 0x72);
+	/* Nothing past the part: the page after it is not mapped. */
+	CHECK_OK(kt_endpoint(&fault));
+	uint64_t tx;
+	CHECK_OK(kt_copy(fault, R_WRITE, 0x5A, &tx));
+	CHECK_OK(kt_thread(load_from_part_end, va + 2 * PAGE_SIZE, HELPER_PRIO, tx, &thread));
+	CHECK_OK(kt_fault_recv(fault, KT_WAIT_MS, &f));
+	CHECK_EQ(f.kf_kind, FAULT_PAGE);
+	CHECK_EQ(f.kf_addr, va + 2 * PAGE_SIZE);
+	CHECK_OK(sys_mem_unmap_out(BOOT_SLOT_TASK, va, 4, &out));
+	CHECK_EQ(out, 2);
+	/* The last page alone, to the end with pages 0. */
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ, 3, 0));
+	CHECK_EQ(part[0], 0x73);
+	CHECK_OK(sys_mem_unmap_out(BOOT_SLOT_TASK, va, 4, &out));
+	CHECK_EQ(out, 1);
 	return 0;
 }
 
@@ -199,7 +242,7 @@ int test_fault_handler_maps_page_and_retries(void)
 	CHECK_FAULT(f, FAULT_PAGE, kt_store_insn);
 	CHECK_EQ(f.kf_addr, va);
 	CHECK_EQ(f.kf_code & (PF_PRESENT | PF_WRITE), PF_WRITE);
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE, 0, 0));
 	CHECK_OK(vspace_log(va, 1, frame, 0));
 	CHECK_OK(kt_fault_resume());
 	CHECK_OK(kt_join(&j, &status));
@@ -239,11 +282,11 @@ int test_mapping_keeps_frame_until_unmapped(void)
 	uint64_t warm, frame, va = vspace_alloc(2 * PAGE_SIZE, PAGE_SIZE), left0, left, free_frames, n;
 
 	CHECK_OK(kt_frame(1, &warm));
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, warm, va, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, warm, va, R_READ | R_WRITE, 0, 0));
 	CHECK_OK(vspace_log(va, 1, warm, 0));
 	kt_pool_state(BOOT_SLOT_POOL, &left0, &free_frames);
 	CHECK_OK(kt_frame(1, &frame));
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va + PAGE_SIZE, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, frame, va + PAGE_SIZE, R_READ | R_WRITE, 0, 0));
 	*(volatile uint64_t *)(va + PAGE_SIZE) = 0xABCD;
 	CHECK_OK(sys_cap_delete(frame));
 	CHECK_EQ(*(volatile uint64_t *)(va + PAGE_SIZE), 0xABCD);
@@ -264,8 +307,8 @@ int test_boot_module_is_mapped_read_only(void)
 
 	CHECK(kt_bi->bi_nmodules >= 1);
 	CHECK_EQ(*(const volatile uint32_t *)m->bm_vaddr, 0x464C457F); /* "\177ELF" */
-	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, m->bm_slot, va, R_READ | R_WRITE), E_NO_RIGHTS);
-	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, m->bm_slot, va, R_READ));
+	CHECK_ERR(sys_mem_map(BOOT_SLOT_TASK, m->bm_slot, va, R_READ | R_WRITE, 0, 0), E_NO_RIGHTS);
+	CHECK_OK(sys_mem_map(BOOT_SLOT_TASK, m->bm_slot, va, R_READ, 0, 0));
 	CHECK_OK(vspace_log(va, pages, m->bm_slot, 0));
 	CHECK_EQ(*(volatile uint32_t *)(va + (m->bm_vaddr & (PAGE_SIZE - 1))), 0x464C457F);
 	return 0;

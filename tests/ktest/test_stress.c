@@ -28,7 +28,7 @@ static int reclaim_one(uint64_t fault_rx, uint64_t fault_tx, unsigned i)
 	CHECK_OK(sys_endpoint_create(BOOT_SLOT_POOL, ep));
 	CHECK_OK(sys_cap_copy(ep, task, 1, R_ALL, 0, CAP_COPY_MOVE));
 	CHECK_OK(sys_mem_alloc(BOOT_SLOT_POOL, frame, 2, 0));
-	CHECK_OK(sys_mem_map(task, frame, 0x400000, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(task, frame, 0x400000, R_READ | R_WRITE, 0, 0));
 	CHECK_OK(sys_cap_delete(frame));
 	CHECK_OK(sys_thread_configure(thread, HELPER_PRIO, fault_tx));
 	CHECK_OK(sys_thread_start(thread, 0x1000, 0x402000, i));
@@ -121,7 +121,8 @@ static int fuzz_start(struct fuzz_run *fr, uint64_t seed)
 		                    .ho_ncaps = 3,
 		                    .ho_stopped = true };
 	CHECK_OK(kt_helper_start(&fr->fr_h, &o));
-	CHECK_OK(sys_mem_map(fr->fr_h.kh_sp.sp_task, fr->fr_frame, HELPER_SHARED_VADDR, R_READ | R_WRITE));
+	CHECK_OK(sys_mem_map(fr->fr_h.kh_sp.sp_task, fr->fr_frame, HELPER_SHARED_VADDR, R_READ | R_WRITE, 0,
+	                     0));
 	fr->fr_h.kh_shared = fr->fr_shared;
 	CHECK_OK(sys_cap_delete(play));
 	CHECK_OK(spawn_start(&fr->fr_h.kh_sp, fr->fr_h.kh_arg));

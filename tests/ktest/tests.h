@@ -34,6 +34,7 @@
 	X(pool_info_reports_quota_and_free_frames)               \
 	X(mem_phys_tells_only_dma_frames_their_address)          \
 	X(mem_map_checks_its_arguments)                          \
+	X(mem_map_maps_part_of_a_frame)                          \
 	X(read_only_mapping_faults_on_write)                     \
 	X(fault_handler_maps_page_and_retries)                   \
 	X(mem_unmap_removes_mappings)                            \
