@@ -62,10 +62,10 @@ $(LIBIPC_CORE_LIB): $(LIBIPC_CORE_OBJS)
 
 # $(call libc_link,OUTPUT,OBJECTS): links a C-library program. The entry is
 # libipc's crt0; --wrap=main sends its call of main to libc-glue/start.c,
-# which calls the program's main; --wrap puts stubs.c's fflush, realloc
-# and abort in front of picolibc's (see there why). The libraries are a group because each
+# which calls the program's main; --wrap puts stubs.c's fflush, realloc,
+# abort and raise in front of picolibc's (see there why). The libraries are a group because each
 # needs the others: picolibc calls the glue, the glue calls picolibc and
 # libipc.
 libc_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -Wl,--wrap=fflush \
-	-Wl,--wrap=realloc -Wl,--wrap=abort -o $(1) $(USER_CRT0) $(2) \
+	-Wl,--wrap=realloc -Wl,--wrap=abort -Wl,--wrap=raise -o $(1) $(USER_CRT0) $(2) \
 	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_LIBC) -lgcc -Wl,--end-group

@@ -192,28 +192,54 @@ clock_t times(struct tms *t)
 	return (clock_t)(now * per_ms);
 }
 
-/* One process, no asynchronous signals: the mask is only remembered. */
+/* One process, no asynchronous signals: the mask is only remembered.
+ * SIGKILL and SIGSTOP cannot be blocked, and are left out without a word
+ * (POSIX). */
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	static sigset_t mask;
+	sigset_t s;
 
 	if (old)
 		*old = mask;
 	if (!set)
 		return 0;
+	s = *set & ~(((sigset_t)1 << SIGKILL) | ((sigset_t)1 << SIGSTOP));
 	switch (how) {
 	case SIG_BLOCK:
-		mask |= *set;
+		mask |= s;
 		return 0;
 	case SIG_UNBLOCK:
-		mask &= ~*set;
+		mask &= ~s;
 		return 0;
 	case SIG_SETMASK:
-		mask = *set;
+		mask = s;
 		return 0;
 	default:
 		return fail(EINVAL);
 	}
+}
+
+/* Signals whose default action is to be ignored (POSIX): picolibc's
+ * raise ends the program for every signal at its default action. */
+static int ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+int __real_raise(int sig);
+int __wrap_raise(int sig);
+
+int __wrap_raise(int sig)
+{
+	if (ignored_by_default(sig) && sig > 0 && sig < _NSIG) {
+		_sig_func_ptr h = signal(sig, SIG_DFL);
+
+		signal(sig, h);
+		if (h == SIG_DFL)
+			return 0;
+	}
+	return __real_raise(sig);
 }
 
 /* Random bytes for arc4random and friends. There is no entropy source in

@@ -925,6 +925,17 @@ static int kill_self_runs_the_handler(void)
 	if (kill(getpid(), SIGUSR2) != 0 || raise(SIGUSR2) != 0)
 		return fail("an ignored signal was not ignored");
 	signal(SIGUSR2, SIG_DFL);
+	/* SIGKILL and SIGSTOP cannot be blocked. */
+	sigset_t all, now;
+	sigfillset(&all);
+	if (sigprocmask(SIG_BLOCK, &all, NULL) || sigprocmask(SIG_SETMASK, NULL, &now) ||
+	    sigismember(&now, SIGKILL) || sigismember(&now, SIGSTOP) || !sigismember(&now, SIGUSR1))
+		return fail("sigprocmask blocked SIGKILL or SIGSTOP, or not SIGUSR1");
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Ignored by default: nothing happens. */
+	if (raise(SIGCHLD) != 0 || kill(getpid(), SIGURG) != 0 || raise(SIGWINCH) != 0)
+		return fail("a signal ignored by default was not ignored");
 	return 1;
 }
 
