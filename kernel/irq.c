@@ -32,19 +32,24 @@ uint32_t irq_line_count(void)
 
 int irq_bind(uint32_t line, const struct cap *ep, uint64_t badge)
 {
-	const struct cap *old = &lines[line].il_ep;
+	const struct cap *old;
 
 	if (line >= nlines)
 		return E_BAD_ARG;
-	/* One driver a line: a second would take it from the first. Binding
-	 * again to the same endpoint (a restarted driver's) is allowed. */
-	if (ep && old->c_type == CAP_ENDPOINT && cap_is_live(old) && old->c_obj != ep->c_obj)
+	/* One driver a line: while it is bound to a live endpoint, only that
+	 * endpoint (its receiver: a restarted driver, say) rebinds or unbinds
+	 * it; another would take it from the first. */
+	old = &lines[line].il_ep;
+	if (old->c_type == CAP_ENDPOINT && cap_is_live(old) && (!ep || old->c_obj != ep->c_obj))
 		return E_EXISTS;
 	ioapic_set_masked(line, true);
-	lines[line].il_ep = ep ? *ep : (struct cap){ 0 };
+	if (!ep || badge == 0) {
+		lines[line].il_ep = (struct cap){ 0 };
+		return E_OK;
+	}
+	lines[line].il_ep = *ep;
 	lines[line].il_badge = badge;
-	if (ep)
-		ioapic_set_masked(line, false);
+	ioapic_set_masked(line, false);
 	return E_OK;
 }
 

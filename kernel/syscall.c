@@ -506,8 +506,8 @@ static void sys_irq_bind(struct thread *t, struct trap_frame *f)
 	struct cap *ic, *ep = NULL;
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ, R_CONTROL, &ic));
-	if (f->rsi != CAP_NULL)
-		CHECK(cap_lookup(t->t_task, f->rsi, CAP_ENDPOINT, R_WRITE, &ep));
+	if (f->rsi != CAP_NULL) /* the receiving end: clients hold only R_WRITE */
+		CHECK(cap_lookup(t->t_task, f->rsi, CAP_ENDPOINT, R_READ, &ep));
 	RESULT(irq_bind(ic->c_obj, ep, f->rdx));
 }
 

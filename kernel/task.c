@@ -1,6 +1,8 @@
 /* Tasks: creation, destruction, user mappings and user-memory copies. */
 #include "task.h"
 
+#include "clock.h"
+
 #include <kestrel/boot.h>
 #include <kestrel/error.h>
 
@@ -144,6 +146,8 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U | (ram ? PTE_COUNTED : 0);
 		if (ram)
 			frame_ref(pa + i * FRAME_SIZE);
+		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1)
+			clock_catch_up();
 	}
 	return E_OK;
 }
@@ -188,6 +192,8 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)
 		if (counted)
 			frame_unref(pa);
 		done++;
+		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1)
+			clock_catch_up();
 	}
 	return done;
 }

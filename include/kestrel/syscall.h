@@ -116,8 +116,10 @@
 	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line", "-",                                  \
 	  "Makes the capability for one interrupt line (IOAPIC input).")                                  \
 	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                        \
-	  "Delivers the line's interrupts to ep as KMSG_NOTIFY with badge and unmasks it; ep CAP_NULL "   \
-	  "unbinds and masks. E_EXISTS if the line is bound to another live endpoint.")                   \
+	  "Delivers the line's interrupts to ep (needs R_READ: the receiving end) as KMSG_NOTIFY with "   \
+	  "badge and unmasks it; badge 0 unbinds and masks. While the line is bound to a live endpoint, " \
+	  "only that endpoint rebinds or unbinds it (E_EXISTS otherwise; CAP_NULL unbinds a line whose "  \
+	  "endpoint is gone).")                                                                           \
 	X(IRQ_ACK, irq_ack, 32, PLAIN, 1, "irq", "-", "Unmasks the line after an interrupt was handled.") \
 	X(IOPORT_GET, ioport_get, 33, PLAIN, 4, "ioport, dst, first, count", "-",                         \
 	  "Makes a capability for a sub-range of ports. A task may use exactly the ports of the "         \

@@ -55,7 +55,7 @@ int test_serial_interrupt_reaches_bound_endpoint(void)
 	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
 	CHECK_EQ(m.badge, 0x40);
 	CHECK_OK(sys_irq_ack(irq));
-	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_OK(sys_irq_bind(irq, ep, 0));
 	return 0;
 }
 
@@ -74,7 +74,7 @@ int test_interrupt_stays_pending_until_received(void)
 	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
 	CHECK_EQ(m.badge, 0x8);
 	CHECK_OK(sys_irq_ack(irq));
-	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_OK(sys_irq_bind(irq, ep, 0));
 	CHECK_ERR(ipc_recv(ep, IPC_POLL, &m), E_WOULD_BLOCK);
 	return 0;
 }
@@ -96,7 +96,7 @@ int test_interrupt_and_signal_share_the_notification_word(void)
 	CHECK_EQ(msg_label(&m), KMSG_NOTIFY);
 	CHECK_EQ(m.badge, 0x11);
 	CHECK_OK(sys_irq_ack(irq));
-	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_OK(sys_irq_bind(irq, ep, 0));
 	return 0;
 }
 
@@ -142,23 +142,32 @@ int test_ioport_get_makes_only_sub_ranges(void)
 	return 0;
 }
 
-/* A line is one driver's: a second bind to another endpoint is refused,
- * the same endpoint (a restarted driver's) may bind again, and an unbound
- * line or one whose endpoint is gone is free. */
+/* A line is one driver's: while it is bound to a live endpoint, another
+ * IRQ capability for it can neither bind it elsewhere nor unbind it, a
+ * client's capability to the endpoint (no R_READ) cannot bind at all; the
+ * endpoint's receiver (a restarted driver) rebinds and unbinds it, and a
+ * line whose endpoint is gone is free. Badge 0 unbinds. */
 int test_second_driver_cannot_take_a_bound_line(void)
 {
-	uint64_t irq, ep, other, third;
+	uint64_t irq, ep, irq2 = kt_slot(), other, client, third;
 
 	CHECK_OK(serial_bind(&irq, &ep, 0x40));
+	CHECK_OK(sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq2, SERIAL_IRQ));
 	CHECK_OK(kt_endpoint(&other));
-	CHECK_ERR(sys_irq_bind(irq, other, 0x40), E_EXISTS);
-	CHECK_OK(sys_irq_bind(irq, ep, 0x20));
-	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
-	CHECK_OK(sys_irq_bind(irq, other, 0x40));
+	CHECK_OK(kt_copy(ep, R_WRITE, 0, &client));
+	CHECK_ERR(sys_irq_bind(irq2, other, 0x40), E_EXISTS);
+	CHECK_ERR(sys_irq_bind(irq2, CAP_NULL, 0), E_EXISTS);
+	CHECK_ERR(sys_irq_bind(irq2, other, 0), E_EXISTS);
+	CHECK_ERR(sys_irq_bind(irq2, client, 0x1), E_NO_RIGHTS);
+	CHECK_OK(sys_irq_bind(irq2, ep, 0x20)); /* the endpoint's receiver, again */
+	CHECK_OK(sys_irq_bind(irq, ep, 0));     /* unbound */
+	CHECK_OK(sys_irq_bind(irq2, other, 0x40));
+	CHECK_ERR(sys_irq_bind(irq, ep, 0x40), E_EXISTS);
 	CHECK_OK(sys_obj_destroy(other));
 	CHECK_OK(kt_endpoint(&third));
 	CHECK_OK(sys_irq_bind(irq, third, 0x40));
-	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0));
+	CHECK_OK(sys_irq_bind(irq, third, 0));
+	CHECK_OK(sys_irq_bind(irq, CAP_NULL, 0)); /* nothing bound: nothing to keep */
 	return 0;
 }
 
