@@ -111,9 +111,16 @@ row "4 KiB page sent by mapping (round trip)" page_map_inter "$(fig "$out/kbench
 	"$(slow page_map_inter)"
 row "4 KiB copied through the buffer (4 calls)" page_copy_inter \
 	"$(fig "$out/kbench-on.txt" kbench page_copy_inter)" "$(slow page_copy_inter)"
+row "4 KiB through a shared buffer (1 call)" share_4k "$(fig "$out/kbench-on.txt" kbench share_4k)" \
+	"$(slow share_4k)"
+row "64 KiB through a shared buffer (1 call)" share_64k "$(fig "$out/kbench-on.txt" kbench share_64k)" \
+	"$(slow share_64k)"
 row "notification, signal to the woken thread" notify_wake "$(fig "$out/kbench-on.txt" kbench notify_wake)" \
 	"$(slow notify_wake)"
 row "empty timed region (not subtracted)" rdtsc_overhead "$(fig "$out/kbench-on.txt" kbench rdtsc_overhead)"
+per_kib() { echo $(($(fig "$out/kbench-on.txt" kbench "$1" | cut -d' ' -f1) / $2)); }
+echo "bulk data, $unit_text per KiB: shared buffer $(per_kib share_4k 4) (4 KiB a call)," \
+	"$(per_kib share_64k 64) (64 KiB a call); copied through the message buffer $(per_kib page_copy_inter 4)"
 echo
 echo "Linux $linux_kernel, same QEMU machine ($unit_text)"
 printf '%-46s %8s %8s %8s\n' "" median p99 min

@@ -24,6 +24,9 @@
 #define SRV_EP      1 /* the server's slots */
 #define SRV_SELF    2
 #define LABEL_PAGE  0x77 /* map the frame that came along, read it, unmap it */
+#define LABEL_SHARE 0x78 /* map the frame that came along at SHARE_VA and keep it */
+#define SHARE_VA    0x0000500000100000ULL
+#define SHARE_PAGES 16 /* 64 KiB */
 #define PAGE_VA     0x0000500000000000ULL
 #define MAX_ITERS   10000
 #define WARMUP      1000
@@ -49,7 +52,10 @@ static long serve(uint64_t ep, uint64_t self)
 	for (;;) {
 		if (rax != E_OK)
 			return rax;
-		if (MSGINFO_LABEL(rsi) == LABEL_PAGE && MSGINFO_CAPS(rsi) == 1) {
+		if (MSGINFO_LABEL(rsi) == LABEL_SHARE && MSGINFO_CAPS(rsi) == 1) {
+			w[0] = (uint64_t)sys_mem_map(self, ib->ib_caps[0], SHARE_VA, R_READ, 0, 0);
+			rsi = MSGINFO(0, 1, 0);
+		} else if (MSGINFO_LABEL(rsi) == LABEL_PAGE && MSGINFO_CAPS(rsi) == 1) {
 			uint64_t frame = ib->ib_caps[0];
 
 			sys_mem_map(self, frame, PAGE_VA, R_READ | R_WRITE, 0, 0);
@@ -200,6 +206,42 @@ static void time_page_copy(const char *name, uint64_t ep)
 	report(name);
 }
 
+/* Bulk data through a buffer both tasks map: the client writes bytes
+ * into it and calls with their length, once per transfer; the kernel
+ * copies nothing. The frame goes to the server once, beforehand. */
+static long time_shared_buffer(uint64_t ep)
+{
+	static uint64_t src[SHARE_PAGES * 512];
+	static const unsigned sizes[] = { 4096, SHARE_PAGES * 4096 };
+	static const char *const names[] = { "share_4k", "share_64k" };
+	uint64_t frame = slot_alloc(), va = vspace_alloc(SHARE_PAGES * 4096, 4096);
+	struct ipc_buffer *ib = ipc_buffer_self();
+	uint64_t w[MSG_REG_WORDS] = { 0 }, rdi = ep, rsi = MSGINFO(LABEL_SHARE, 0, 1);
+	long e;
+
+	if ((e = sys_mem_alloc(BOOT_SLOT_POOL, frame, SHARE_PAGES, 0)) ||
+	    (e = sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE, 0, 0)))
+		return e;
+	ib->ib_caps[0] = frame;
+	ib->ib_cap_move = 0;
+	if ((e = ipc_trap(SYS_CALL, &rdi, &rsi, w)) || (e = (long)w[0]))
+		return e;
+	for (unsigned s = 0; s < 2; s++) {
+		for (unsigned i = 0; i < WARMUP + iters; i++) {
+			uint64_t t0 = tsc();
+
+			rdi = ep;
+			rsi = MSGINFO(1, 1, 0);
+			memcpy((void *)va, src, sizes[s]);
+			w[0] = sizes[s];
+			ipc_trap(SYS_CALL, &rdi, &rsi, w);
+			samples[i < WARMUP ? 0 : i - WARMUP] = tsc() - t0;
+		}
+		report(names[s]);
+	}
+	return E_OK;
+}
+
 static void time_round_trips(const char *where, uint64_t ep)
 {
 	static const unsigned sizes[] = { 0, 1, 4, MSG_REG_WORDS, 64 };
@@ -294,6 +336,8 @@ static long run(const struct boot_info *bi)
 	time_round_trips("intra", tep);
 	time_page_map("page_map_inter", ep, frame);
 	time_page_copy("page_copy_inter", ep);
+	if ((e = time_shared_buffer(ep)) != E_OK)
+		return printf("kbench: shared buffer set-up failed with error %ld\n", e), e;
 	if ((e = time_notify()) != E_OK)
 		return printf("kbench: notification set-up failed with error %ld\n", e), e;
 	printf("kbench done\n");

@@ -15,7 +15,7 @@ status=$?
 result "benchmark_runs_to_the_end"
 
 declare -A med
-names="rdtsc_overhead null_syscall page_map_inter page_copy_inter notify_wake"
+names="rdtsc_overhead null_syscall page_map_inter page_copy_inter notify_wake share_4k share_64k"
 for where in inter intra; do
 	for w in 0 1 4 8 64; do
 		names+=" ipc_rt_${where}_${w}w"
@@ -44,6 +44,8 @@ order ipc_rt_inter_8w ipc_rt_inter_64w
 order ipc_rt_intra_8w ipc_rt_intra_64w
 order ipc_rt_inter_0w page_map_inter
 order ipc_rt_inter_64w page_copy_inter
+order share_4k page_copy_inter
+order share_4k share_64k
 result "figures_are_ordered_sensibly"
 
 # The recovery rows: each server of the default image crashed at its shell.
