@@ -127,7 +127,12 @@ printf '%-46s %8s %8s %8s\n' "" median p99 min
 row "null system call (getppid)" linux_null_syscall "$(fig "$linux_out" linuxbench null_syscall)"
 row "pipe round trip, two processes" linux_pipe_rt "$(fig "$linux_out" linuxbench pipe_rt)"
 row "futex round trip, two processes" linux_futex_rt "$(fig "$linux_out" linuxbench futex_rt)"
+row "4 KiB through a pipe (and a byte back)" linux_pipe_4k "$(fig "$linux_out" linuxbench pipe_4k)"
+row "64 KiB through a pipe (and a byte back)" linux_pipe_64k "$(fig "$linux_out" linuxbench pipe_64k)"
 row "empty timed region (not subtracted)" linux_rdtsc_overhead "$(fig "$linux_out" linuxbench rdtsc_overhead)"
+linux_per_kib() { echo $(($(fig "$linux_out" linuxbench "$1" | cut -d' ' -f1) / $2)); }
+echo "bulk data through a pipe, $unit_text per KiB: $(linux_per_kib pipe_4k 4) (4 KiB a write)," \
+	"$(linux_per_kib pipe_64k 64) (64 KiB a write)"
 
 echo
 echo "Recovery of a crashed server (restart always; $unit_text)"

@@ -24,7 +24,7 @@
 #define SRV_EP      1 /* the server's slots */
 #define SRV_SELF    2
 #define LABEL_PAGE  0x77 /* map the frame that came along, read it, unmap it */
-#define LABEL_SHARE 0x78 /* map the frame that came along at SHARE_VA and keep it */
+#define SRV_SHARE   3    /* the shared buffer's frame, mapped at SHARE_VA at start */
 #define SHARE_VA    0x0000500000100000ULL
 #define SHARE_PAGES 16 /* 64 KiB */
 #define PAGE_VA     0x0000500000000000ULL
@@ -52,16 +52,11 @@ static long serve(uint64_t ep, uint64_t self)
 	for (;;) {
 		if (rax != E_OK)
 			return rax;
-		if (MSGINFO_LABEL(rsi) == LABEL_SHARE && MSGINFO_CAPS(rsi) == 1) {
-			w[0] = (uint64_t)sys_mem_map(self, ib->ib_caps[0], SHARE_VA, R_READ, 0, 0);
-			rsi = MSGINFO(0, 1, 0);
-		} else if (MSGINFO_LABEL(rsi) == LABEL_PAGE && MSGINFO_CAPS(rsi) == 1) {
-			uint64_t frame = ib->ib_caps[0];
+		if (MSGINFO_LABEL(rsi) == LABEL_PAGE && MSGINFO_CAPS(rsi) == 1) {
+			uint64_t frame = ib->ib_caps[0], unmapped;
 
 			sys_mem_map(self, frame, PAGE_VA, R_READ | R_WRITE, 0, 0);
 			w[0] = *(volatile uint64_t *)PAGE_VA;
-			uint64_t unmapped;
-
 			sys_mem_unmap_out(self, PAGE_VA, 1, &unmapped);
 			sys_cap_delete(frame);
 			rsi = MSGINFO(0, 1, 0);
@@ -208,23 +203,18 @@ static void time_page_copy(const char *name, uint64_t ep)
 
 /* Bulk data through a buffer both tasks map: the client writes bytes
  * into it and calls with their length, once per transfer; the kernel
- * copies nothing. The frame goes to the server once, beforehand. */
-static long time_shared_buffer(uint64_t ep)
+ * copies nothing. The server got the frame when it was loaded (SRV_SHARE)
+ * and mapped it before it began to serve. */
+static long time_shared_buffer(uint64_t ep, uint64_t frame)
 {
 	static uint64_t src[SHARE_PAGES * 512];
 	static const unsigned sizes[] = { 4096, SHARE_PAGES * 4096 };
 	static const char *const names[] = { "share_4k", "share_64k" };
-	uint64_t frame = slot_alloc(), va = vspace_alloc(SHARE_PAGES * 4096, 4096);
-	struct ipc_buffer *ib = ipc_buffer_self();
-	uint64_t w[MSG_REG_WORDS] = { 0 }, rdi = ep, rsi = MSGINFO(LABEL_SHARE, 0, 1);
+	uint64_t va = vspace_alloc(SHARE_PAGES * 4096, 4096);
+	uint64_t w[MSG_REG_WORDS] = { 0 }, rdi, rsi;
 	long e;
 
-	if ((e = sys_mem_alloc(BOOT_SLOT_POOL, frame, SHARE_PAGES, 0)) ||
-	    (e = sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE, 0, 0)))
-		return e;
-	ib->ib_caps[0] = frame;
-	ib->ib_cap_move = 0;
-	if ((e = ipc_trap(SYS_CALL, &rdi, &rsi, w)) || (e = (long)w[0]))
+	if ((e = sys_mem_map(BOOT_SLOT_TASK, frame, va, R_READ | R_WRITE, 0, 0)))
 		return e;
 	for (unsigned s = 0; s < 2; s++) {
 		for (unsigned i = 0; i < WARMUP + iters; i++) {
@@ -297,8 +287,10 @@ static long run(const struct boot_info *bi)
 {
 	const struct boot_module_info *self_image = &bi->bi_modules[0];
 	uint64_t ep = slot_alloc(), frame = slot_alloc(), tep = slot_alloc(), tep_sleep = slot_alloc();
+	uint64_t share = slot_alloc();
 	struct spawn_cap caps[] = { { ep, SRV_EP, R_READ | R_WRITE, 0 },
-		                    { SPAWN_OWN_TASK, SRV_SELF, R_ALL, 0 } };
+		                    { SPAWN_OWN_TASK, SRV_SELF, R_ALL, 0 },
+		                    { share, SRV_SHARE, R_READ, 0 } };
 	struct spawn_req req = { .sr_image = (const void *)self_image->bm_vaddr,
 		                 .sr_size = self_image->bm_size,
 		                 .sr_self = BOOT_SLOT_TASK,
@@ -306,7 +298,7 @@ static long run(const struct boot_info *bi)
 		                 .sr_prio = 100,
 		                 .sr_fault_ep = CAP_NULL,
 		                 .sr_caps = caps,
-		                 .sr_ncaps = 2 };
+		                 .sr_ncaps = 3 };
 	struct uthread_info ui;
 	struct spawned sp;
 	long e;
@@ -318,7 +310,8 @@ static long run(const struct boot_info *bi)
 		return printf("kbench: boot me with my own image as the second module\n"), -1;
 	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, ep)) || (e = sys_endpoint_create(BOOT_SLOT_POOL, tep)) ||
 	    (e = sys_endpoint_create(BOOT_SLOT_POOL, tep_sleep)) ||
-	    (e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0)) || (e = spawn_load(&req, &sp)) ||
+	    (e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0)) ||
+	    (e = sys_mem_alloc(BOOT_SLOT_POOL, share, SHARE_PAGES, 0)) || (e = spawn_load(&req, &sp)) ||
 	    (e = spawn_start(&sp, ROLE_SERVER)) ||
 	    (e = uthread_create(server_thread, tep, 100, CAP_NULL, BOOT_SLOT_POOL, &ui)))
 		return printf("kbench: set-up failed with error %ld\n", e), e;
@@ -336,7 +329,7 @@ static long run(const struct boot_info *bi)
 	time_round_trips("intra", tep);
 	time_page_map("page_map_inter", ep, frame);
 	time_page_copy("page_copy_inter", ep);
-	if ((e = time_shared_buffer(ep)) != E_OK)
+	if ((e = time_shared_buffer(ep, share)) != E_OK)
 		return printf("kbench: shared buffer set-up failed with error %ld\n", e), e;
 	if ((e = time_notify()) != E_OK)
 		return printf("kbench: notification set-up failed with error %ld\n", e), e;
@@ -349,7 +342,8 @@ long main(uint64_t arg)
 	long e;
 
 	if (arg == ROLE_SERVER) {
-		slots_init(SRV_SELF + 1);
+		slots_init(SRV_SHARE + 1);
+		sys_mem_map(SRV_SELF, SRV_SHARE, SHARE_VA, R_READ, 0, 0);
 		return serve(SRV_EP, SRV_SELF);
 	}
 	slots_init(((const struct boot_info *)arg)->bi_first_free_slot);

@@ -176,6 +176,51 @@ static void bench_pipe_rt(void)
 	report("pipe_rt");
 }
 
+/* Bulk data through a pipe, to set beside Kestrel's shared buffer: the
+ * parent writes size bytes, the child reads them all and answers with one
+ * byte, the parent reads that. */
+static void bench_pipe_bulk(const char *name, size_t size)
+{
+	static char buf[65536];
+	int down[2], up[2];
+	char c = 'x';
+
+	if (pipe(down) != 0 || pipe(up) != 0)
+		fail("pipe");
+	pid_t child = fork();
+	if (child < 0)
+		fail("fork");
+	if (child == 0) {
+		close(down[1]);
+		close(up[0]);
+		for (;;) {
+			size_t got = 0;
+			ssize_t n = 0;
+
+			while (got < size && (n = read(down[0], buf, size - got)) > 0)
+				got += (size_t)n;
+			if (got < size)
+				_exit(n == 0 && got == 0 ? 0 : 1);
+			if (write(up[1], &c, 1) != 1)
+				_exit(1);
+		}
+	}
+	close(down[0]);
+	close(up[1]);
+	for (int i = -WARMUP_ITERS; i < ITERS; i++) {
+		uint64_t t0 = tsc_read();
+		if (write(down[1], buf, size) != (ssize_t)size || read(up[0], &c, 1) != 1)
+			fail("pipe transfer %d", i);
+		uint64_t t1 = tsc_read();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	close(down[1]);
+	close(up[0]);
+	reap(child);
+	report(name);
+}
+
 /* The futex word's states. The two processes share it through a
  * MAP_SHARED mapping made before fork, so the futex calls must not carry
  * FUTEX_PRIVATE_FLAG (that is for one address space). */
@@ -272,6 +317,8 @@ int main(void)
 	bench_rdtsc_overhead();
 	bench_null_syscall();
 	bench_pipe_rt();
+	bench_pipe_bulk("pipe_4k", 4096);
+	bench_pipe_bulk("pipe_64k", 65536);
 	bench_futex_rt();
 	printf("linuxbench done\n");
 	finish(QEMU_EXIT_PASS);
