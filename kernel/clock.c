@@ -28,13 +28,13 @@ void clock_tick(void)
 
 void clock_catch_up(void)
 {
-	uint64_t n;
+	uint64_t since = rdtsc() - tsc_last, n;
 
-	if (!tsc_per_tick || rdtsc() - tsc_last < 2 * tsc_per_tick)
+	if (!tsc_per_tick || since < 2 * tsc_per_tick)
 		return;
 	/* All periods that ended since the last tick but one: that one's
 	 * interrupt is pending and counts itself when it comes. */
-	n = (rdtsc() - tsc_last) / tsc_per_tick - 1;
+	n = since / tsc_per_tick - 1;
 	ticks += n;
 	tsc_last += n * tsc_per_tick;
 }

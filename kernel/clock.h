@@ -17,7 +17,12 @@ void clock_tick(void);
  * the timer's interrupt would not. */
 void clock_catch_up(void);
 
-/* How often (in pages) long loops call clock_catch_up(). */
+/* For a loop over pages: clock_catch_up() every CLOCK_CATCH_UP_PAGES. */
 #define CLOCK_CATCH_UP_PAGES 256
+static inline void clock_catch_up_at(uint64_t page)
+{
+	if (page % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1)
+		clock_catch_up();
+}
 
 uint64_t clock_ticks(void);

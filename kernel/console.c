@@ -1,7 +1,7 @@
 /* The kernel console: kprintf onto the serial port. */
-#include "arch/x86_64/platform.h"
 #include <stdbool.h>
 
+#include "arch/x86_64/platform.h"
 #include "printf.h"
 
 /* One console for every writer: a line that one writer left open is

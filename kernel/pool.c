@@ -1,10 +1,9 @@
 /* Memory pools and per-frame reference counts (see pool.h). */
 #include "pool.h"
 
-#include "clock.h"
-
 #include <kestrel/error.h>
 
+#include "clock.h"
 #include "endpoint.h"
 #include "panic.h"
 #include "task.h"
@@ -182,9 +181,9 @@ int pool_alloc(uint32_t pool, uint64_t count, paddr_t *out)
 	}
 	for (uint64_t i = 0; i < count; i++) {
 		meta_claim(pa + i * FRAME_SIZE, pool);
-		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1 || i == count - 1)
-			clock_catch_up();
+		clock_catch_up_at(i);
 	}
+	clock_catch_up(); /* and for the pages since the last */
 	*out = pa;
 	return E_OK;
 }

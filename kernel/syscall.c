@@ -436,12 +436,14 @@ static void sys_mem_phys(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
-/* Whether [pa, pa + pages * 4 KiB) lies inside a device-memory
- * capability's range: c_word is its first address, c_count its pages. */
+/* Whether [pa, pa + pages * 4 KiB) is page-aligned device memory inside
+ * a device-memory capability's range (c_word its first address, c_count
+ * its pages): what mem_device and devmem_get may hand out. */
 static bool devmem_covers(const struct cap *dm, uint64_t pa, uint64_t pages)
 {
-	return pa >= dm->c_word && (pa - dm->c_word) / FRAME_SIZE < dm->c_count &&
-	       pages <= dm->c_count - (pa - dm->c_word) / FRAME_SIZE;
+	return pages && !(pa & (FRAME_SIZE - 1)) && pa >= dm->c_word &&
+	       (pa - dm->c_word) / FRAME_SIZE < dm->c_count &&
+	       pages <= dm->c_count - (pa - dm->c_word) / FRAME_SIZE && paging_device_allowed(pa, pages);
 }
 
 static void sys_mem_device(struct thread *t, struct trap_frame *f)
@@ -451,9 +453,7 @@ static void sys_mem_device(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, R_CONTROL, &dm));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	FAIL_IF(!pages_ok(pages) || (pa & (FRAME_SIZE - 1)) || !devmem_covers(dm, pa, pages) ||
-	                !paging_device_allowed(pa, pages),
-	        E_BAD_ARG);
+	FAIL_IF(!pages_ok(pages) || !devmem_covers(dm, pa, pages), E_BAD_ARG);
 	cap_install(dst, &(struct cap){ .c_type = CAP_FRAME,
 	                                .c_rights = dm->c_rights & (R_READ | R_WRITE | R_GRANT | R_CONTROL),
 	                                .c_flags = FRAME_DEVICE,
@@ -526,9 +526,7 @@ static void sys_devmem_get(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_DEVMEM, R_CONTROL, &dm));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	FAIL_IF(pages == 0 || (pa & (FRAME_SIZE - 1)) || !devmem_covers(dm, pa, pages) ||
-	                !paging_device_allowed(pa, pages),
-	        E_BAD_ARG);
+	FAIL_IF(!devmem_covers(dm, pa, pages), E_BAD_ARG);
 	c = *dm;
 	c.c_word = pa;
 	c.c_count = (uint32_t)pages;

@@ -1,8 +1,6 @@
 /* Tasks: creation, destruction, user mappings and user-memory copies. */
 #include "task.h"
 
-#include "clock.h"
-
 #include <kestrel/boot.h>
 #include <kestrel/error.h>
 
@@ -12,6 +10,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/switch.h"
+#include "clock.h"
 #include "panic.h"
 #include "pool.h"
 #include "thread.h"
@@ -146,8 +145,7 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U | (ram ? PTE_COUNTED : 0);
 		if (ram)
 			frame_ref(pa + i * FRAME_SIZE);
-		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1)
-			clock_catch_up();
+		clock_catch_up_at(i);
 	}
 	return E_OK;
 }
@@ -192,8 +190,7 @@ uint64_t task_unmap(struct task *t, uint64_t va, uint64_t count)
 		if (counted)
 			frame_unref(pa);
 		done++;
-		if (i % CLOCK_CATCH_UP_PAGES == CLOCK_CATCH_UP_PAGES - 1)
-			clock_catch_up();
+		clock_catch_up_at(i);
 	}
 	return done;
 }

@@ -149,6 +149,16 @@ static inline long ipc_call(uint64_t ep, struct msg *m)
 	return ipc_recv_nr(SYS_CALL, ep, m->info, m);
 }
 
+/* Answers the call whose reply capability reply_save put in slot (a send
+ * on it answers that call and empties the slot), and frees the slot. */
+static inline long ipc_answer(uint64_t slot, const struct msg *m)
+{
+	long e = ipc_send(slot, m);
+
+	slot_free(slot);
+	return e;
+}
+
 /* A receive drops the call a thread has not answered, so a thread that
  * must wait by receiving (the C library's locks) first moves that call's
  * reply capability into a slot (reply_save) and leaves the slot in

@@ -95,15 +95,11 @@ uint64_t proto_defer(void)
 long proto_answer(uint64_t slot, long status, const void *rep, size_t rep_size)
 {
 	struct msg m;
-	long e;
 
 	msg_init(&m, (uint32_t)status, status < 0 ? 0 : (unsigned)(rep_size / 8));
 	if (status >= 0)
 		memcpy(m.w, rep, rep_size);
-	/* send on a saved reply capability answers that call and empties the slot. */
-	e = ipc_send(slot, &m);
-	slot_free(slot);
-	return e;
+	return ipc_answer(slot, &m);
 }
 
 const char *proto_error_text(long e)

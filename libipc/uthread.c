@@ -85,15 +85,7 @@ uint64_t uthread_reply_take(void)
 
 long ipc_reply_saved(const struct msg *m)
 {
-	struct uthread *ut = uthread_self();
-	uint64_t slot = ut->ut_reply;
-	long e;
-
-	ut->ut_reply = 0;
-	e = ipc_send(slot, m); /* on a reply capability: answers that call, empties the slot */
-	sys_cap_delete(slot);
-	slot_free(slot);
-	return e;
+	return ipc_answer(uthread_reply_take(), m);
 }
 
 /* Maps the stack pages at the top of the region; the frame is logged with

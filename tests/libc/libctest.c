@@ -616,6 +616,30 @@ static int join(uint64_t ep, long *status)
 	return 1;
 }
 
+/* Runs fn(arg) in a thread of our priority and waits for its end: 1 with
+ * its exit status in *status, or 0 with the reason recorded. */
+static int run_in_thread(long (*fn)(uint64_t), uint64_t arg, long *status)
+{
+	uint64_t ep = slot_alloc();
+	struct uthread_info ui;
+	int ok;
+
+	if (ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
+		return fail("cannot make the fault endpoint");
+	if (uthread_create(fn, arg, own_priority(), ep, glue_pool_slot(), &ui) != E_OK) {
+		sys_cap_delete(ep);
+		slot_free(ep);
+		return fail("uthread_create failed");
+	}
+	ok = join(ep, status);
+	sys_obj_destroy(ui.ui_slot);
+	sys_cap_delete(ui.ui_slot);
+	slot_free(ui.ui_slot);
+	sys_cap_delete(ep);
+	slot_free(ep);
+	return ok;
+}
+
 static int threads_format_floats(void)
 {
 	uint64_t ep = slot_alloc();
@@ -843,28 +867,19 @@ static long malloc_in_a_thread(uint64_t arg)
 
 static int huge_realloc_leaves_malloc_working(void)
 {
-	uint64_t ep = slot_alloc();
-	struct uthread_info ui;
 	long status = -1;
 	char *p = malloc(16), *q;
-	int ok;
 
-	if (!p || ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
-		return fail("set-up failed");
+	if (!p)
+		return fail("malloc(16) failed");
 	errno = 0;
 	q = realloc(p, (size_t)3 << 30);
 	if (q || errno != ENOMEM)
 		return fail("realloc(p, 3 GiB) gave %p, errno %d", (void *)q, errno);
 	free(p);
-	if (uthread_create(malloc_in_a_thread, 0, own_priority(), ep, glue_pool_slot(), &ui) != E_OK)
-		return fail("uthread_create failed");
-	ok = join(ep, &status);
-	sys_obj_destroy(ui.ui_slot);
-	sys_cap_delete(ui.ui_slot);
-	slot_free(ui.ui_slot);
-	sys_obj_destroy(ep);
-	slot_free(ep);
-	return ok && status == 0 ? 1 : fail("the other thread's malloc: status %ld", status);
+	if (!run_in_thread(malloc_in_a_thread, 0, &status))
+		return 0;
+	return status == 0 ? 1 : fail("the other thread's malloc: status %ld", status);
 }
 
 /* Thread-local variables of the program's own, no more than 4-byte
@@ -882,24 +897,12 @@ static long tls_values_of_a_thread(uint64_t arg)
 
 static int thread_locals_start_with_their_values(void)
 {
-	uint64_t ep = slot_alloc();
-	struct uthread_info ui;
 	long status = -1;
-	int ok;
 
 	if (tls_five != 5 || tls_zero != 0)
 		return fail("first thread: tls_five %d, tls_zero %d", tls_five, tls_zero);
 	tls_five = 6;
-	if (ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK ||
-	    uthread_create(tls_values_of_a_thread, 0, own_priority(), ep, glue_pool_slot(), &ui) != E_OK)
-		return fail("set-up failed");
-	ok = join(ep, &status);
-	sys_obj_destroy(ui.ui_slot);
-	sys_cap_delete(ui.ui_slot);
-	slot_free(ui.ui_slot);
-	sys_obj_destroy(ep);
-	slot_free(ep);
-	if (!ok)
+	if (!run_in_thread(tls_values_of_a_thread, 0, &status))
 		return 0;
 	if (status)
 		return fail("second thread: tls_five %ld", status - 1000);
@@ -983,26 +986,15 @@ static int exit_statuses(void)
 	static long (*const fns[])(uint64_t) = { ends_with_exit_7, ends_with_sigterm, ends_with_abort,
 		                                 ends_with_abort_though_ignored };
 	static const long want[] = { 7, 128 + SIGTERM, 128 + SIGABRT, 128 + SIGABRT };
-	uint64_t ep = slot_alloc();
 	int ok = 1;
 
-	if (ep == CAP_NULL || sys_endpoint_create(glue_pool_slot(), ep) != E_OK)
-		return fail("cannot make the fault endpoint");
 	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]) && ok; i++) {
-		struct uthread_info ui;
-		long status = -1, e = uthread_create(fns[i], 0, own_priority(), ep, glue_pool_slot(), &ui);
+		long status = -1;
 
-		if (e != E_OK)
-			return fail("uthread_create: error %ld", e);
-		ok = join(ep, &status);
+		ok = run_in_thread(fns[i], 0, &status);
 		if (ok && status != want[i])
 			ok = fail("thread %u ended with %ld, expected %ld", i, status, want[i]);
-		sys_obj_destroy(ui.ui_slot);
-		sys_cap_delete(ui.ui_slot);
-		slot_free(ui.ui_slot);
 	}
-	sys_cap_delete(ep);
-	slot_free(ep);
 	signal(SIGABRT, SIG_DFL); /* the last thread ignored it */
 	return ok;
 }

@@ -19,3 +19,13 @@ long ipc_call(uint64_t ep, struct msg *m);
 long ipc_recv(uint64_t ep, uint64_t timeout_ms, struct msg *m);
 long ipc_reply_recv(uint64_t ep, struct msg *m);
 long ipc_send(uint64_t ep, const struct msg *m);
+void slot_free(uint64_t slot);
+
+/* As libipc/ipc.h's: answers a saved reply, frees its slot. */
+static inline long ipc_answer(uint64_t slot, const struct msg *m)
+{
+	long e = ipc_send(slot, m);
+
+	slot_free(slot);
+	return e;
+}
