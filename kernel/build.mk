@@ -20,6 +20,7 @@ KERNEL_SRCS := $(KERNEL_CORE_SRCS) \
 	kernel/pool.c \
 	kernel/roottask.c \
 	kernel/sched.c \
+	kernel/share.c \
 	kernel/syscall.c \
 	kernel/task.c \
 	kernel/thread.c \

@@ -6,6 +6,7 @@
 #include "endpoint.h"
 #include "panic.h"
 #include "pool.h"
+#include "share.h"
 #include "task.h"
 #include "thread.h"
 
@@ -27,6 +28,8 @@ struct kobj *cap_kobj(const struct cap *c)
 		return c->c_obj < MAX_ENDPOINTS ? &endpoints[c->c_obj].ep_obj : NULL;
 	case CAP_POOL:
 		return c->c_obj < MAX_POOLS ? &pools[c->c_obj].p_obj : NULL;
+	case CAP_SHARE:
+		return c->c_obj < MAX_SHARES ? &shares[c->c_obj].s_obj : NULL;
 	default:
 		return NULL;
 	}

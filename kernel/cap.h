@@ -13,7 +13,7 @@
 #include "kobj.h"
 
 /* Invariants: c_type CAP_EMPTY means every other field is zero. For
- * counted objects (task, thread, endpoint, pool) a live capability holds
+ * counted objects (task, thread, endpoint, pool, share) a live capability holds
  * one reference (kobj.ko_refs). For RAM frames it holds one reference on
  * each page (pool.c). Only the kernel, interrupts off, touches these. */
 struct cap {
@@ -82,5 +82,5 @@ void cap_clear(struct cap *slot, int reply_error);
 uint64_t cap_free_slot(struct task *t);
 
 /* The object header a counted capability refers to (task, thread,
- * endpoint, pool), or NULL for other types. */
+ * endpoint, pool, share), or NULL for other types. */
 struct kobj *cap_kobj(const struct cap *c);

@@ -6,6 +6,7 @@
 #include "endpoint.h"
 #include "panic.h"
 #include "pool.h"
+#include "share.h"
 #include "task.h"
 #include "thread.h"
 
@@ -47,6 +48,8 @@ void kobj_doom_owned(uint32_t task, uint32_t gen)
 		doom_if_owned(&endpoints[i].ep_obj, task, gen);
 	for (size_t i = 0; i < MAX_POOLS; i++)
 		doom_if_owned(&pools[i].p_obj, task, gen);
+	for (size_t i = 0; i < MAX_SHARES; i++)
+		doom_if_owned(&shares[i].s_obj, task, gen);
 }
 
 void kobj_kill(struct kobj *o)
@@ -79,6 +82,9 @@ void kobj_destroy(struct kobj *o)
 		break;
 	case CAP_POOL:
 		pool_release(container_of(o, struct pool, p_obj));
+		break;
+	case CAP_SHARE:
+		share_destroy(container_of(o, struct share, s_obj));
 		break;
 	default:
 		panic("kobj: destroy of type %u", o->ko_type);

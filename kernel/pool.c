@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "panic.h"
+#include "share.h"
 #include "task.h"
 #include "thread.h"
 #include "vm.h"
@@ -41,6 +42,7 @@ uint32_t pool_init(void)
 	pools[0].p_objs[POOL_OBJ_THREAD] = MAX_THREADS;
 	pools[0].p_objs[POOL_OBJ_ENDPOINT] = MAX_ENDPOINTS;
 	pools[0].p_objs[POOL_OBJ_POOL] = MAX_POOLS - 1; /* the root's own entry is taken */
+	pools[0].p_objs[POOL_OBJ_SHARE] = MAX_SHARES;
 	return 0;
 }
 
@@ -49,7 +51,7 @@ uint64_t pool_objects_left(const struct pool *p)
 	uint64_t w = 0;
 
 	for (unsigned k = 0; k < POOL_OBJ_KINDS; k++)
-		w |= (uint64_t)(p->p_objs[k] - p->p_objs_used[k]) << (16 * k);
+		w |= (uint64_t)(p->p_objs[k] - p->p_objs_used[k]) << (12 * k);
 	return w;
 }
 

@@ -38,7 +38,7 @@ static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_
 		paddr_t pa;
 
 		if (pool_alloc_page(pool, &pa) != E_OK ||
-		    task_map(task, va + i * FRAME_SIZE, pa, 1, flags, true) != E_OK)
+		    task_map(task, va + i * FRAME_SIZE, pa, NULL, 1, flags, true) != E_OK)
 			panic("roottask: cannot map %#lx", va + i * FRAME_SIZE);
 		frame_unref(pa); /* the mapping holds it */
 	}
@@ -141,7 +141,7 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 		                   .c_rights = R_READ | R_GRANT,
 		                   .c_count = (uint32_t)pages,
 		                   .c_word = bm->bm_start });
-		if (pages && task_map(task, va, bm->bm_start, pages, PTE_NX, false) != E_OK)
+		if (pages && task_map(task, va, bm->bm_start, NULL, pages, PTE_NX, false) != E_OK)
 			panic("roottask: cannot map module %zu", i);
 		mi->bm_vaddr = va;
 		mi->bm_size = bm->bm_end - bm->bm_start;

@@ -19,6 +19,7 @@
 #include "pool.h"
 #include "printf.h"
 #include "sched.h"
+#include "share.h"
 #include "task.h"
 #include "thread.h"
 
@@ -245,6 +246,7 @@ static void sys_cap_identify(struct thread *t, struct trap_frame *f)
 	f->rdx = !cap_is_live(c)             ? 0
 	         : c->c_type == CAP_ENDPOINT ? c->c_word
 	         : c->c_type == CAP_FRAME    ? c->c_count
+	         : c->c_type == CAP_SHARE    ? shares[c->c_obj].s_pages
 	                                     : 0;
 	RESULT(E_OK);
 }
@@ -255,7 +257,9 @@ static void sys_obj_destroy(struct thread *t, struct trap_frame *f)
 
 	FAIL_IF(!c || !cap_is_live(c), E_BAD_CAP);
 	FAIL_IF(!(c->c_rights & R_CONTROL), E_NO_RIGHTS);
-	FAIL_IF(c->c_type != CAP_TASK && c->c_type != CAP_THREAD && c->c_type != CAP_ENDPOINT, E_WRONG_TYPE);
+	FAIL_IF(c->c_type != CAP_TASK && c->c_type != CAP_THREAD && c->c_type != CAP_ENDPOINT &&
+	                c->c_type != CAP_SHARE,
+	        E_WRONG_TYPE);
 	RESULT(E_OK); /* before: the caller may be among what is destroyed */
 	kobj_destroy(cap_kobj(c));
 }
@@ -381,7 +385,7 @@ static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 	bool dma = f->r10 & MEM_DMA;
 	paddr_t pa;
 
-	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, dma ? R_WRITE | R_CONTROL : R_WRITE, &pool));
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, dma ? R_WRITE | R_DMA : R_WRITE, &pool));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
 	FAIL_IF(!pages_ok(f->rdx) || (f->r10 & ~(uint64_t)MEM_DMA), E_BAD_ARG);
 	CHECK(pool_alloc(pool->c_obj, f->rdx, &pa));
@@ -396,22 +400,28 @@ static void sys_mem_alloc(struct thread *t, struct trap_frame *f)
 
 static void sys_mem_map(struct thread *t, struct trap_frame *f)
 {
-	struct cap *tc, *fc;
-	uint64_t rights = f->r10, flags = 0;
+	struct cap *tc, *fc = cap_slot(t->t_task, f->rsi);
+	bool share = fc && fc->c_type == CAP_SHARE;
+	uint64_t rights = f->r10, flags = 0, count;
 
 	FAIL_IF(rights & ~(uint64_t)(R_READ | R_WRITE | R_EXEC) || !(rights & R_READ), E_BAD_ARG);
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_TASK, R_CONTROL, &tc));
-	CHECK(cap_lookup(t->t_task, f->rsi, CAP_FRAME, (unsigned)rights, &fc));
+	CHECK(cap_lookup(t->t_task, f->rsi, share ? CAP_SHARE : CAP_FRAME, (unsigned)rights, &fc));
 	if (rights & R_WRITE)
 		flags |= PTE_W;
 	if (!(rights & R_EXEC))
 		flags |= PTE_NX;
 	if (fc->c_flags & FRAME_DEVICE)
 		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
-	/* A part of the frame: pages first .. first + pages - 1 (0: to the end). */
-	FAIL_IF(f->r8 >= fc->c_count || f->r9 > fc->c_count - f->r8, E_BAD_ARG);
-	RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word + f->r8 * FRAME_SIZE,
-	                f->r9 ? f->r9 : fc->c_count - f->r8, flags, fc->c_flags & FRAME_COUNTED));
+	/* A part: pages first .. first + pages - 1 (0: to the end). */
+	count = share ? shares[fc->c_obj].s_pages : fc->c_count;
+	FAIL_IF(f->r8 >= count || f->r9 > count - f->r8, E_BAD_ARG);
+	count = f->r9 ? f->r9 : count - f->r8;
+	if (share)
+		RESULT(share_map(&shares[fc->c_obj], &tasks[tc->c_obj], f->rdx, f->r8, count, flags));
+	else
+		RESULT(task_map(&tasks[tc->c_obj], f->rdx, fc->c_word + f->r8 * FRAME_SIZE, NULL, count,
+		                flags, fc->c_flags & FRAME_COUNTED));
 }
 
 static void sys_mem_unmap(struct thread *t, struct trap_frame *f)
@@ -460,6 +470,18 @@ static void sys_mem_device(struct thread *t, struct trap_frame *f)
 	                                .c_count = (uint32_t)pages,
 	                                .c_word = pa });
 	RESULT(E_OK);
+}
+
+static void sys_share_create(struct thread *t, struct trap_frame *f)
+{
+	struct cap *pool, *dst;
+	struct share *s;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_POOL, R_WRITE, &pool));
+	CHECK(dst_slot(t->t_task, f->rsi, &dst));
+	FAIL_IF(f->r8 != R_READ && f->r8 != (R_READ | R_WRITE), E_BAD_ARG);
+	CHECK(share_create(pool->c_obj, t->t_task, f->rdx, f->r10, (unsigned)f->r8, &s));
+	install_new(t, dst, &s->s_obj, (uint32_t)(s - shares), (unsigned)f->r8 | R_GRANT | R_CONTROL);
 }
 
 static void sys_pool_info(struct thread *t, struct trap_frame *f)

@@ -122,7 +122,8 @@ static bool user_range(uint64_t va, uint64_t count)
 	       count * FRAME_SIZE <= USER_TOP - va;
 }
 
-int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t flags, bool ram)
+int task_map(struct task *t, uint64_t va, paddr_t pa, const paddr_t *list, uint64_t count, uint64_t flags,
+             bool ram)
 {
 	int err = E_OK;
 
@@ -141,10 +142,11 @@ int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t f
 	}
 	for (uint64_t i = 0; i < count; i++) {
 		pte_t *e = walk(t, va + i * FRAME_SIZE, false, &err);
+		paddr_t page = list ? list[i] : pa + i * FRAME_SIZE;
 
-		*e = (pa + i * FRAME_SIZE) | flags | PTE_P | PTE_U | (ram ? PTE_COUNTED : 0);
+		*e = page | flags | PTE_P | PTE_U | (ram ? PTE_COUNTED : 0);
 		if (ram)
-			frame_ref(pa + i * FRAME_SIZE);
+			frame_ref(page);
 		clock_catch_up_at(i);
 	}
 	return E_OK;
@@ -156,17 +158,24 @@ void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags)
 		pte_t *e = walk(t, va + i * FRAME_SIZE, false, NULL);
 
 		if (e && (*e & PTE_P)) {
-			*e = (*e & (PTE_ADDR | PTE_COUNTED | PTE_DEVICE)) | flags | PTE_P | PTE_U;
+			*e = (*e & (PTE_ADDR | PTE_COUNTED | PTE_DEVICE | PTE_LENT)) | flags | PTE_P | PTE_U;
 			tlb_flush_user(t, va + i * FRAME_SIZE);
 		}
 	}
 }
 
+uint64_t task_pte(struct task *t, uint64_t va)
+{
+	pte_t *e = va < USER_TOP ? walk(t, va, false, NULL) : NULL;
+
+	return e ? *e : 0;
+}
+
 void task_unmap_if(struct task *t, uint64_t va, paddr_t pa)
 {
-	pte_t *e = walk(t, va, false, NULL);
+	uint64_t e = task_pte(t, va);
 
-	if (e && (*e & PTE_P) && (*e & PTE_ADDR) == pa)
+	if ((e & PTE_P) && (e & PTE_ADDR) == pa)
 		task_unmap(t, va, 1);
 }
 

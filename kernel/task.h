@@ -47,11 +47,15 @@ int task_create(uint32_t pool, struct task **out);
  * memory. */
 void task_destroy(struct task *t);
 
-/* Maps count pages from pa at va with PTE flags; each page gains a frame
- * reference when ram is set. Checks first, then maps: on failure nothing
- * changed. Returns E_OK, E_BAD_ARG (not user space), E_EXISTS or
- * E_NO_MEMORY. */
-int task_map(struct task *t, uint64_t va, paddr_t pa, uint64_t count, uint64_t flags, bool ram);
+/* Maps count pages at va with PTE flags: the pages from pa on, or the
+ * pages list names when it is not NULL. Each page gains a frame reference
+ * when ram is set. Checks first, then maps: on failure nothing changed.
+ * Returns E_OK, E_BAD_ARG (not user space), E_EXISTS or E_NO_MEMORY. */
+int task_map(struct task *t, uint64_t va, paddr_t pa, const paddr_t *list, uint64_t count, uint64_t flags,
+             bool ram);
+
+/* The page-table entry mapping user address va in t, or 0. */
+uint64_t task_pte(struct task *t, uint64_t va);
 
 /* Sets the PTE flags of the pages mapped at [va, va + count pages). */
 void task_protect(struct task *t, uint64_t va, uint64_t count, uint64_t flags);

@@ -58,7 +58,7 @@ int thread_create_in(struct task *task, uint32_t pool, uint64_t buf_va, uint8_t 
 	nt = thread_alloc(task, pool, prio);
 	err = pool_alloc_page(pool, &pa);
 	if (err == E_OK) {
-		err = task_map(task, buf_va, pa, 1, PTE_W | PTE_NX, true);
+		err = task_map(task, buf_va, pa, NULL, 1, PTE_W | PTE_NX, true);
 		if (err != E_OK)
 			frame_unref(pa);
 	}

@@ -19,6 +19,7 @@ enum cap_type {
 	CAP_IRQ = 8,         /* one interrupt line */
 	CAP_IOPORT = 9,      /* a range of I/O ports */
 	CAP_DEVMEM = 10,     /* may make frame capabilities for non-RAM physical memory */
+	CAP_SHARE = 11,      /* pages lent by one task to others, until it takes them back */
 };
 
 /* Rights. cap_copy can only remove rights, never add them. */
@@ -28,7 +29,8 @@ enum cap_rights {
 	R_EXEC = 1 << 2,    /* frame: map executable */
 	R_GRANT = 1 << 3,   /* endpoint: capabilities may travel through it */
 	R_CONTROL = 1 << 4, /* manage and destroy the object; frame: learn its physical address */
-	R_ALL = 0x1F,
+	R_DMA = 1 << 5,     /* pool: allocate memory for DMA (MEM_DMA) */
+	R_ALL = 0x3F,
 };
 
 /* cap_copy flags. */

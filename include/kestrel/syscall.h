@@ -94,7 +94,7 @@
 	  "received and did not answer fails with E_DEAD.")                                               \
 	X(MEM_ALLOC, mem_alloc, 23, PLAIN, 4, "pool, dst, pages, flags", "-",                             \
 	  "Allocates pages of zeroed, physically contiguous RAM charged to pool. With MEM_DMA (needs "    \
-	  "R_CONTROL on the pool) the capability has R_CONTROL, so mem_phys tells its address.")          \
+	  "R_DMA on the pool) the capability has R_CONTROL, so mem_phys tells its address.")              \
 	X(MEM_MAP, mem_map, 24, PLAIN, 6, "task, frame, vaddr, rights, first, pages", "-",                \
 	  "Maps pages first .. first + pages - 1 of a frame capability (pages 0: to its end) into "       \
 	  "task at vaddr with rights (R_READ, R_WRITE, R_EXEC; at most the capability's).")               \
@@ -134,7 +134,14 @@
 	X(DEVMEM_GET, devmem_get, 36, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
 	  "Makes a device-memory capability for a sub-range of devmem's (needs R_CONTROL), all of it "    \
 	  "device memory as mem_device requires: frames can be made only inside it, and it can be "       \
-	  "narrowed further, never widened.")
+	  "narrowed further, never widened.")                                                             \
+	X(SHARE_CREATE, share_create, 37, PLAIN, 5, "pool, dst, vaddr, pages, rights", "-",               \
+	  "Lends the caller's pages at vaddr (1 to SHARE_MAX_PAGES, all RAM it maps with rights: "        \
+	  "R_READ or R_READ | R_WRITE; none borrowed itself) as a share charged to pool. Its "            \
+	  "capability (rights, R_GRANT, R_CONTROL) can be copied on; mem_map maps parts of it, in at "    \
+	  "most SHARE_MAX_MAPS places at once (E_LIMIT). obj_destroy takes the pages back, as does the "  \
+	  "caller's task dying or the last capability going: every mapping of them goes, and a later "    \
+	  "access faults.")
 
 enum syscall_number {
 #define KESTREL_SYSCALL_ENUM(NAME, name, num, kind, nargs, args, res, desc) SYS_##NAME = num,
@@ -144,7 +151,11 @@ enum syscall_number {
 };
 
 /* mem_alloc flags */
-#define MEM_DMA (1 << 0)
+#define MEM_DMA (1 << 0) /* needs R_DMA on the pool */
+
+/* Most pages one share lends, and borrowers' mappings of it at once. */
+#define SHARE_MAX_PAGES 512
+#define SHARE_MAX_MAPS  4
 
 /* Most pages one mem_alloc, mem_map, mem_unmap or mem_device may cover. */
 #define MEM_MAX_PAGES 65536
@@ -154,10 +165,19 @@ enum syscall_number {
 /* Every kernel object is made from a pool and counts against its quota of
  * that kind, so a task can use up only its own share of the kernel's
  * tables (E_LIMIT when it has). pool_split's objects argument and
- * pool_info's out2 hold one 16-bit count per kind. */
-enum pool_object { POOL_OBJ_TASK, POOL_OBJ_THREAD, POOL_OBJ_ENDPOINT, POOL_OBJ_POOL, POOL_OBJ_KINDS };
+ * pool_info's out2 hold one 12-bit count per kind. */
+enum pool_object {
+	POOL_OBJ_TASK,
+	POOL_OBJ_THREAD,
+	POOL_OBJ_ENDPOINT,
+	POOL_OBJ_POOL,
+	POOL_OBJ_SHARE,
+	POOL_OBJ_KINDS
+};
 
-#define POOL_OBJECTS(tasks, threads, endpoints, pools)                       \
-	((uint64_t)(uint16_t)(tasks) | (uint64_t)(uint16_t)(threads) << 16 | \
-	 (uint64_t)(uint16_t)(endpoints) << 32 | (uint64_t)(uint16_t)(pools) << 48)
-#define POOL_OBJ_COUNT(objects, kind) ((unsigned)((objects) >> (16 * (kind)) & 0xFFFF))
+#define POOL_OBJ_MAX 0xFFFu
+#define POOL_OBJECTS(tasks, threads, endpoints, pools, shares)                                 \
+	((uint64_t)((tasks)&POOL_OBJ_MAX) | (uint64_t)((threads)&POOL_OBJ_MAX) << 12 |         \
+	 (uint64_t)((endpoints)&POOL_OBJ_MAX) << 24 | (uint64_t)((pools)&POOL_OBJ_MAX) << 36 | \
+	 (uint64_t)((shares)&POOL_OBJ_MAX) << 48)
+#define POOL_OBJ_COUNT(objects, kind) ((unsigned)((objects) >> (12 * (kind)) & POOL_OBJ_MAX))

@@ -23,7 +23,7 @@
 #define SERVER_POOL_PAGES   4096 /* 16 MiB of quota for each server */
 /* The kernel objects each server may make from its pool; the server's own
  * task and first thread come from ours. */
-#define SERVER_POOL_OBJECTS POOL_OBJECTS(4, 16, 32, 0)
+#define SERVER_POOL_OBJECTS POOL_OBJECTS(4, 16, 32, 0, 8)
 
 struct srv srvs[MANIFEST_MAX_SERVERS];
 unsigned srv_count;

@@ -17,6 +17,7 @@ KTEST_SRCS := \
 	tests/ktest/test_notify.c \
 	tests/ktest/test_reclaim.c \
 	tests/ktest/test_sched.c \
+	tests/ktest/test_share.c \
 	tests/ktest/test_stress.c
 KTEST_HELPER_SRCS := \
 	tests/ktest/fuzz.c \

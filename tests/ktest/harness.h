@@ -112,7 +112,7 @@ long kt_thread(long (*fn)(uint64_t), uint64_t arg, unsigned prio, uint64_t fault
  * (POOL_OBJECTS) or KT_POOL_OBJECTS of kernel objects. */
 long kt_pool(uint64_t pages, uint64_t *slot);
 long kt_pool_with(uint64_t pages, uint64_t objects, uint64_t *slot);
-#define KT_POOL_OBJECTS POOL_OBJECTS(16, 64, 64, 8)
+#define KT_POOL_OBJECTS POOL_OBJECTS(16, 64, 64, 8, 8)
 
 uint64_t kt_now(void); /* milliseconds since boot */
 void kt_sleep(uint64_t ms);

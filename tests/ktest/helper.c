@@ -225,6 +225,23 @@ static long role_signal(uint64_t count)
 	return ok;
 }
 
+static long role_lend(uint64_t rights)
+{
+	uint64_t share = slot_alloc();
+	long e = sys_share_create(HSLOT_POOL, share, HELPER_SHARED_VADDR, 1, rights);
+	struct msg m;
+
+	msg_init(&m, LABEL_LENT, 1);
+	m.w[0] = (uint64_t)e;
+	if (e == E_OK)
+		m.info = MSGINFO(LABEL_LENT, 1, 1);
+	m.caps[0] = share;
+	e = ipc_send(HSLOT_EP, &m);
+	for (;;)
+		ipc_recv(HSLOT_EP3, IPC_FOREVER, &m);
+	return e;
+}
+
 /* Two tasks whose only capabilities are in each other's tables (and one
  * in its own): nothing can reach them once ours go, but they are ours. */
 static long role_cycle(void)
@@ -328,6 +345,8 @@ long main(uint64_t arg)
 		return role_forge();
 	case ROLE_SIGNAL:
 		return role_signal(param);
+	case ROLE_LEND:
+		return role_lend(param);
 	}
 	printf("helper: unknown role %u\n", HELPER_ROLE(arg));
 	return -1;

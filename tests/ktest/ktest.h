@@ -36,6 +36,8 @@ enum helper_role {
 	                  * each fails; exits with HOG_COUNTS of them, or the error if not E_LIMIT */
 	ROLE_FORGE,      /* debug_write: half a line, a call on HSLOT_EP, then FORGED_LINE; exits 0 */
 	ROLE_SIGNAL,     /* signals HSLOT_EP param times; exits with the number that succeeded */
+	ROLE_LEND,       /* lends its shared page (from HSLOT_POOL) with rights param: sends
+	                  * LABEL_LENT on HSLOT_EP, w0 = the error, caps[0] = the share; then waits */
 };
 
 #define HELPER_PRIO 50 /* helpers and test threads: below the runner (100) */
@@ -67,6 +69,7 @@ enum helper_label {
 	LABEL_CLIENT = 0x105,  /* ROLE_CLIENT's calls: w0 = sequence number, w1 = id; answer w0 + 1 */
 	LABEL_RESUMED = 0x106, /* sent by a helper resumed at helper_resumed */
 	LABEL_GIVE = 0x107,    /* answer carries caps[0] = its HSLOT_EP2 capability */
+	LABEL_LENT = 0x108,    /* ROLE_LEND's message */
 	LABEL_ANSWER = 0x1000,
 };
 

@@ -193,7 +193,7 @@ int test_kernel_copies_never_touch_device_memory(void)
 int test_object_quota_confines_a_pool(void)
 {
 	uint64_t pool, ep[3], task[2], thread[2], sub, objects, boot0, boot;
-	uint64_t small = POOL_OBJECTS(1, 1, 2, 1);
+	uint64_t small = POOL_OBJECTS(1, 1, 2, 1, 0);
 
 	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &boot0));
 	CHECK_OK(kt_pool_with(64, small, &pool));
@@ -214,19 +214,19 @@ int test_object_quota_confines_a_pool(void)
 	CHECK_OK(sys_thread_create(task[0], pool, thread[0], 0x10000));
 	CHECK_ERR(sys_thread_create(task[0], pool, thread[1], 0x20000), E_LIMIT);
 	CHECK_OK(sys_pool_objects_out(pool, &objects));
-	CHECK_EQ(objects, POOL_OBJECTS(0, 0, 0, 1));
+	CHECK_EQ(objects, POOL_OBJECTS(0, 0, 0, 1, 0));
 	/* A split may not hand on more than is left, nor the last pool
 	 * (the new pool itself takes it). */
 	sub = kt_slot();
-	CHECK_ERR(sys_pool_split(pool, sub, 1, POOL_OBJECTS(0, 0, 1, 0)), E_LIMIT);
-	CHECK_ERR(sys_pool_split(pool, sub, 1, POOL_OBJECTS(0, 0, 0, 1)), E_LIMIT);
+	CHECK_ERR(sys_pool_split(pool, sub, 1, POOL_OBJECTS(0, 0, 1, 0, 0)), E_LIMIT);
+	CHECK_ERR(sys_pool_split(pool, sub, 1, POOL_OBJECTS(0, 0, 0, 1, 0)), E_LIMIT);
 	CHECK_OK(sys_pool_split(pool, sub, 1, 0));
 	CHECK_ERR(sys_pool_split(pool, kt_slot(), 1, 0), E_LIMIT);
 	/* Objects come back when they go. */
 	CHECK_OK(sys_cap_delete(ep[0]));
 	CHECK_OK(sys_obj_destroy(thread[0]));
 	CHECK_OK(sys_pool_objects_out(pool, &objects));
-	CHECK_EQ(objects, POOL_OBJECTS(0, 1, 1, 0));
+	CHECK_EQ(objects, POOL_OBJECTS(0, 1, 1, 0, 0));
 	CHECK_OK(sys_endpoint_create(pool, ep[0]));
 	kt_end();
 	kt_begin();
@@ -241,7 +241,7 @@ int test_object_quota_confines_a_pool(void)
 int test_a_hog_exhausts_only_its_own_pool(void)
 {
 	uint64_t pool, play = kt_slot(), fault, left0, left, free_frames, objects0, objects;
-	uint64_t quota = POOL_OBJECTS(3, 5, 40, 0);
+	uint64_t quota = POOL_OBJECTS(3, 5, 40, 0, 0);
 	struct kt_helper h;
 	struct kt_fault f;
 

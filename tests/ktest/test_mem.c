@@ -39,6 +39,12 @@ int test_mem_alloc_checks_its_arguments(void)
 	CHECK_ERR(sys_mem_alloc(BOOT_SLOT_POOL, s, 1ULL << 40, 0), E_BAD_ARG);
 	CHECK_ERR(sys_mem_alloc(small, s, 3, 0), E_NO_MEMORY);
 	CHECK_ERR(sys_mem_alloc(weak, s, 1, MEM_DMA), E_NO_RIGHTS);
+	/* DMA takes its own right: R_CONTROL (splitting the pool) is not it. */
+	CHECK_OK(kt_copy(BOOT_SLOT_POOL, R_READ | R_WRITE | R_CONTROL, 0, &weak));
+	CHECK_ERR(sys_mem_alloc(weak, s, 1, MEM_DMA), E_NO_RIGHTS);
+	CHECK_OK(kt_copy(BOOT_SLOT_POOL, R_WRITE | R_DMA, 0, &weak));
+	CHECK_OK(sys_mem_alloc(weak, s, 1, MEM_DMA));
+	CHECK_OK(sys_cap_delete(s));
 	CHECK_OK(sys_mem_alloc(small, s, 2, 0));
 	return 0;
 }
@@ -108,7 +114,7 @@ int test_mem_phys_tells_only_dma_frames_their_address(void)
 
 	CHECK_OK(sys_mem_alloc(BOOT_SLOT_POOL, dma, 4, MEM_DMA));
 	CHECK_OK(sys_cap_identify_out(dma, &ci));
-	CHECK_EQ(ci.ci_rights, R_ALL);
+	CHECK_EQ(ci.ci_rights, R_READ | R_WRITE | R_EXEC | R_GRANT | R_CONTROL);
 	CHECK_OK(sys_mem_phys_out(dma, &pa, &pages));
 	CHECK_EQ(pages, 4);
 	CHECK(pa != 0 && pa % PAGE_SIZE == 0);

@@ -20,7 +20,7 @@ int test_tasks_that_only_hold_each_other_are_reclaimed(void)
 	CHECK_OK(kt_endpoint(&ep));
 	CHECK_OK(kt_endpoint(&fault));
 	CHECK_OK(kt_pool(CYCLE_POOL_PAGES + 64, &pool));
-	CHECK_OK(sys_pool_split(pool, play, CYCLE_POOL_PAGES, POOL_OBJECTS(2, 0, 0, 0)));
+	CHECK_OK(sys_pool_split(pool, play, CYCLE_POOL_PAGES, POOL_OBJECTS(2, 0, 0, 0, 0)));
 	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 } };
 	struct kt_helper_opts o = {
 		.ho_role = ROLE_CYCLE, .ho_fault_ep = fault, .ho_pool = pool, .ho_caps = caps, .ho_ncaps = 1
@@ -74,11 +74,11 @@ int test_quota_returns_through_dead_parent_pools(void)
 	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &objects));
 	pools = POOL_OBJ_COUNT(objects, POOL_OBJ_POOL);
 	CHECK(pools >= 6);
-	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, pools - 5), &fill));
+	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, pools - 5, 0), &fill));
 	kt_pool_state(BOOT_SLOT_POOL, &left0, &free_frames);
-	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, 3), &p));
-	CHECK_OK(sys_pool_split(p, c, 32, POOL_OBJECTS(0, 0, 0, 2)));
-	CHECK_OK(sys_pool_split(c, x, 16, POOL_OBJECTS(0, 0, 0, 1)));
+	CHECK_OK(kt_pool_with(64, POOL_OBJECTS(0, 0, 0, 3, 0), &p));
+	CHECK_OK(sys_pool_split(p, c, 32, POOL_OBJECTS(0, 0, 0, 2, 0)));
+	CHECK_OK(sys_pool_split(c, x, 16, POOL_OBJECTS(0, 0, 0, 1, 0)));
 	CHECK_OK(sys_mem_alloc(c, frame, 1, 0));
 	CHECK_OK(fill_pool_table(fill, &made, &last));
 	printf("# pools: %u empty pools fill the kernel's table\n", made);

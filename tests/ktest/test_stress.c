@@ -108,7 +108,7 @@ static int fuzz_start(struct fuzz_run *fr, uint64_t seed)
 	/* The last fuzzer may have destroyed the endpoint we gave it. */
 	if (sys_cap_identify_out(fr->fr_ep, &ci) != E_OK || ci.ci_type != CAP_ENDPOINT)
 		CHECK_OK(kt_endpoint(&fr->fr_ep));
-	CHECK_OK(sys_pool_split(fr->fr_pool, play, FUZZ_PLAY_PAGES, POOL_OBJECTS(8, 32, 32, 4)));
+	CHECK_OK(sys_pool_split(fr->fr_pool, play, FUZZ_PLAY_PAGES, POOL_OBJECTS(8, 32, 32, 4, 4)));
 	struct spawn_cap caps[] = { { play, HSLOT_POOL, R_ALL, 0 },
 		                    { fr->fr_ep, HSLOT_EP, R_ALL, 0 },
 		                    { SPAWN_OWN_TASK, HSLOT_SELF, R_ALL, 0 } };

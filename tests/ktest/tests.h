@@ -103,6 +103,11 @@
 	X(notification_and_message_share_one_receive)            \
 	X(signal_refuses_what_it_must)                           \
 	X(signals_from_another_task_never_block)                 \
+	/* test_share.c */                                       \
+	X(share_lends_pages_and_takes_them_back)                 \
+	X(share_refuses_what_it_cannot_lend)                     \
+	X(share_ends_with_its_last_capability)                   \
+	X(a_task_that_dies_while_sharing_takes_its_pages_back)   \
 	/* test_hostile.c */                                     \
 	X(compatibility_mode_cannot_be_entered)                  \
 	X(no_thread_can_run_at_the_top_of_user_space)            \

@@ -67,20 +67,29 @@ static long hog_task(const struct server_info *si, uint64_t i)
 	return sys_task_create(si->si_pool, slot_alloc());
 }
 
+static long hog_share(const struct server_info *si, uint64_t i)
+{
+	static char lent[4096] __attribute__((aligned(4096)));
+
+	(void)i;
+	return sys_share_create(si->si_pool, slot_alloc(), (uint64_t)lent, 1, R_READ);
+}
+
 /* As "hog": makes kernel objects from its pool until the kernel refuses
  * each kind, says what it got, and keeps them all. */
 static void hog(const struct server_info *si)
 {
-	long e1, e2, e3, eps = hog_until_refused(hog_endpoint, &e1),
-	                 threads = hog_until_refused(hog_thread, &e2),
-	                 tasks = hog_until_refused(hog_task, &e3);
+	long e1, e2, e3, e4,
+	        eps = hog_until_refused(hog_endpoint, &e1), threads = hog_until_refused(hog_thread, &e2),
+	        tasks = hog_until_refused(hog_task, &e3), lent = hog_until_refused(hog_share, &e4);
 	uint64_t left = ~0ULL;
 	struct msg m;
 
 	sys_pool_objects_out(si->si_pool, &left);
-	printf("hog: generation %lu made %ld endpoints (%s), %ld threads (%s), %ld tasks (%s); %#lx left\n",
+	printf("hog: generation %lu made %ld endpoints (%s), %ld threads (%s), %ld tasks (%s), %ld shares "
+	       "(%s); %#lx left\n",
 	       si->si_generation, eps, proto_error_text(e1), threads, proto_error_text(e2), tasks,
-	       proto_error_text(e3), left);
+	       proto_error_text(e3), lent, proto_error_text(e4), left);
 	server_ready();
 	for (;;)
 		ipc_recv(si->si_ep, IPC_FOREVER, &m); /* nobody calls: it just holds on */

@@ -14,10 +14,12 @@ typedef uint64_t pte_t;
 #define PTE_PS      (1ULL << 7) /* large page, in PDPT and PD entries */
 #define PTE_G       (1ULL << 8) /* global */
 /* Bits the CPU ignores, for the kernel's own bookkeeping of user leaves:
- * the mapping holds a reference on a pool's frame, or maps device
- * registers (never RAM; the kernel never reads or writes through it). */
+ * the mapping holds a reference on a pool's frame, maps device registers
+ * (never RAM; the kernel never reads or writes through it), or maps a page
+ * borrowed from a share (share.h), which cannot be lent on. */
 #define PTE_COUNTED (1ULL << 9)
 #define PTE_DEVICE  (1ULL << 10)
+#define PTE_LENT    (1ULL << 11)
 #define PTE_NX      (1ULL << 63) /* no execute; only when EFER.NXE is set */
 #define PTE_ADDR    0x000FFFFFFFFFF000ULL
 
