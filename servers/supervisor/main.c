@@ -122,7 +122,8 @@ static long grant(const struct srv *s, const uint64_t ours[CHILD_FIRST_FREE], st
 
 	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES, SERVER_POOL_OBJECTS)))
 		return e;
-	caps[(*ncaps)++] = (struct spawn_cap){ pool, CHILD_POOL, R_READ | R_WRITE, 0 };
+	caps[(*ncaps)++] =
+	        (struct spawn_cap){ pool, CHILD_POOL, R_READ | R_WRITE | (ms->ms_dma ? R_DMA : 0), 0 };
 	if (ms->ms_port_count) {
 		if ((e = sys_ioport_get(BOOT_SLOT_IOPORT, ports, ms->ms_port_first, ms->ms_port_count)))
 			return e;

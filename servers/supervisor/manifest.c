@@ -174,6 +174,10 @@ static bool parse_key(struct manifest_server *s, const struct words *ws, char *e
 		s->ms_control = true;
 		return true;
 	}
+	if (word_eq(k, kn, "dma") && ws->count == 1) {
+		s->ms_dma = true;
+		return true;
+	}
 	if (ws->count != 2 || !parse_num(ws->w[1], ws->n[1], &v))
 		return fail(err, errlen, "unknown key, or a value that is not a number"), false;
 	if (word_eq(k, kn, "priority") && v >= 1 && v <= 99)

@@ -15,6 +15,8 @@
  *       devmem 0xfed00000 4096  # device memory: physical address, bytes
  *                               # (page-aligned, not RAM; one line)
  *       control                 # may kill, crash and restart servers
+ *       dma                     # may allocate memory for DMA and learn its
+ *                               # physical address (R_DMA on its pool)
  *
  * Blank lines and text after '#' are ignored. This file has no hardware or
  * IPC in it, so the host tests link it as it is. */
@@ -45,6 +47,7 @@ struct manifest_server {
 	unsigned ms_heartbeat_ms;
 	uint64_t ms_devmem_addr, ms_devmem_size; /* size 0: none */
 	bool ms_control;                         /* may use the supervisor's control calls */
+	bool ms_dma;                             /* its pool carries R_DMA */
 };
 
 struct manifest {

@@ -200,24 +200,27 @@ static void crlf_line_ends_are_accepted(void **state)
 	fails_at("server a\r\nbinary a.elf\r\nirq 24\r\n", 3, "out of range");
 }
 
-static void devmem_and_control_give_rights(void **state)
+static void devmem_control_and_dma_give_rights(void **state)
 {
 	const struct manifest_server *s;
 
 	(void)state;
 	assert_int_equal(parse("server hpet\nbinary h.elf\ndevmem 0xfed00000 0x1000\ncontrol\n"
-	                       "server big\nbinary b.elf\ndevmem 0xFFFFFFFFFF000 4096\n"),
+	                       "server big\nbinary b.elf\ndevmem 0xFFFFFFFFFF000 4096\ndma\n"),
 	                 0);
 	s = find("hpet");
 	assert_true(s->ms_devmem_addr == 0xfed00000);
 	assert_true(s->ms_devmem_size == 4096);
 	assert_true(s->ms_control);
+	assert_false(s->ms_dma);
 	s = find("big");
 	assert_true(s->ms_devmem_addr == 0xFFFFFFFFFF000ULL); /* the last page below 2^52 */
 	assert_false(s->ms_control);
+	assert_true(s->ms_dma);
 	assert_int_equal(parse("server a\nbinary a.elf\n"), 0);
 	assert_true(m.m_servers[0].ms_devmem_size == 0);
 	assert_false(m.m_servers[0].ms_control);
+	assert_false(m.m_servers[0].ms_dma);
 }
 
 static void bad_devmem_and_control_lines_fail(void **state)
@@ -233,6 +236,7 @@ static void bad_devmem_and_control_lines_fail(void **state)
 	fails_at("server a\nbinary a.elf\ndevmem 0xfed00000 4096\ndevmem 0xfee00000 4096\n", 4,
 	         "one devmem line");
 	fails_at("server a\nbinary a.elf\ncontrol yes\n", 3, "unknown key");
+	fails_at("server a\nbinary a.elf\ndma 1\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\nhello\n", 3, "unknown key");
 }
 
@@ -476,7 +480,7 @@ int main(void)
 		cmocka_unit_test(len_bounds_the_input),
 		cmocka_unit_test(crlf_line_ends_are_accepted),
 		cmocka_unit_test(heartbeat_is_only_for_servers_that_provide),
-		cmocka_unit_test(devmem_and_control_give_rights),
+		cmocka_unit_test(devmem_control_and_dma_give_rights),
 		cmocka_unit_test(bad_devmem_and_control_lines_fail),
 		cmocka_unit_test(unknown_key_fails),
 		cmocka_unit_test(bad_number_fails),

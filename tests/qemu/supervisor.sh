@@ -53,8 +53,9 @@ expect_line '^\[supervisor [0-9]+ ms\] hanger \(generation 1\): hung: no answer 
 result "server_that_stops_answering_is_found_by_its_heartbeat"
 
 expect_line "$task"'nosy: kill hello: the capability lacks a right the call needs; devmem slot 0$'
+expect_line "$task"'nosy: DMA memory: the capability lacks a right the call needs$'
 expect_no_line 'killed on request'
-result "control_calls_need_the_control_line"
+result "control_calls_and_dma_need_their_manifest_lines"
 
 # The kernel marks the lines of tasks that do not hold the console's
 # ports and replaces control characters, so none passes for its own.

@@ -132,8 +132,12 @@ int main(void)
 	if (strcmp(si->si_name, "hog") == 0)
 		hog(si);
 	if (strcmp(si->si_name, "nosy") == 0) {
+		uint64_t dma = slot_alloc();
+
 		e = sup_kill(&sup, &crash, &crep);
 		printf("nosy: kill hello: %s; devmem slot %lu\n", proto_error_text(e), si->si_devmem);
+		e = sys_mem_alloc(si->si_pool, dma, 1, MEM_DMA);
+		printf("nosy: DMA memory: %s\n", proto_error_text(e));
 		/* Lines that would pass for the kernel's and the supervisor's,
 		 * one hiding behind a carriage return and an escape sequence. */
 		printf("kernel: forged by nosy\n[supervisor 1 ms] hello (generation 9): up\n");
@@ -163,6 +167,15 @@ int main(void)
 	hpet_caps = e == E_OK ? *(volatile uint64_t *)va : 0;
 	tap(e == E_OK && ((hpet_caps >> 16) & 0xFFFF) == HPET_VENDOR_INTEL && (hpet_caps >> 32) != 0,
 	    "devmem_line_gives_the_hpet_registers", e ? e : (long)hpet_caps);
+	{ /* the dma line: memory whose physical address it may learn */
+		uint64_t dma = slot_alloc(), pa = 0, pages = 0;
+
+		e = sys_mem_alloc(si->si_pool, dma, 2, MEM_DMA);
+		if (e == E_OK)
+			e = sys_mem_phys_out(dma, &pa, &pages);
+		tap(e == E_OK && pa && !(pa & 4095) && pages == 2,
+		    "dma_line_gives_memory_with_its_physical_address", e ? e : (long)pa);
+	}
 	/* badmem's start fails part-way (its devmem line names RAM), after
 	 * the supervisor made its pool and copies: each failure must give
 	 * them all back, or 200 of them would use up the supervisor's 256
