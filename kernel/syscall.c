@@ -517,9 +517,11 @@ static void sys_irq_get(struct thread *t, struct trap_frame *f)
 
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_IRQ_CONTROL, R_CONTROL, &ctl));
 	CHECK(dst_slot(t->t_task, f->rsi, &dst));
-	FAIL_IF(f->rdx >= irq_line_count(), E_BAD_ARG);
+	FAIL_IF(!irq_line_exists(f->rdx), E_BAD_ARG);
 	cap_install(dst,
 	            &(struct cap){ .c_type = CAP_IRQ, .c_rights = ctl->c_rights, .c_obj = (uint32_t)f->rdx });
+	f->rdi = f->rdx >= IRQ_MSI_FIRST ? MSI_ADDRESS : 0;
+	f->rsi = f->rdx >= IRQ_MSI_FIRST ? VEC_IRQ_BASE + f->rdx : 0;
 	RESULT(E_OK);
 }
 

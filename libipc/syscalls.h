@@ -166,6 +166,18 @@ static inline long sys_pool_objects_out(uint64_t pool, uint64_t *objects)
 	return r;
 }
 
+/* For an MSI line: what the device must write, and where, to raise it. */
+static inline long sys_irq_get_out(uint64_t irq_control, uint64_t dst, uint64_t line, uint64_t *msi_address,
+                                   uint64_t *msi_data)
+{
+	struct sys_out o;
+	long r = sys_raw(SYS_IRQ_GET, irq_control, dst, line, 0, 0, 0, &o);
+
+	*msi_address = o.out0;
+	*msi_data = o.out1;
+	return r;
+}
+
 /* Ends the calling thread; its fault endpoint hears FAULT_EXIT. */
 static inline __attribute__((noreturn)) void thread_exit(uint64_t status)
 {

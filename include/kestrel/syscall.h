@@ -113,8 +113,11 @@
 	X(POOL_SPLIT, pool_split, 29, PLAIN, 4, "pool, dst, pages, objects", "-",                         \
 	  "Moves pages and objects (POOL_OBJECTS) of quota into a new pool (needs R_CONTROL); the new "   \
 	  "pool itself takes one pool of the parent's. All of it returns when it is destroyed.")          \
-	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line", "-",                                  \
-	  "Makes the capability for one interrupt line (IOAPIC input).")                                  \
+	X(IRQ_GET, irq_get, 30, PLAIN, 3, "irq_control, dst, line",                                       \
+	  "out0 = MSI address, out1 = MSI data (MSI lines; 0 for the others)",                            \
+	  "Makes the capability for one interrupt line: an IOAPIC input (below bi_irq_lines) or a "       \
+	  "message-signalled vector (IRQ_MSI_FIRST .. + IRQ_MSI_COUNT - 1), which a device raises by "    \
+	  "writing the data to the address.")                                                             \
 	X(IRQ_BIND, irq_bind, 31, PLAIN, 3, "irq, ep, badge", "-",                                        \
 	  "Delivers the line's interrupts to ep (needs R_READ: the receiving end) as KMSG_NOTIFY with "   \
 	  "badge and unmasks it; badge 0 unbinds and masks. While the line is bound to a live endpoint, " \
@@ -152,6 +155,12 @@ enum syscall_number {
 
 /* mem_alloc flags */
 #define MEM_DMA (1 << 0) /* needs R_DMA on the pool */
+
+/* Interrupt lines past the IOAPIC's: message-signalled (MSI, MSI-X)
+ * vectors, edge-triggered, never masked by the kernel (irq_ack is a no-op
+ * for them; the device masks its own). */
+#define IRQ_MSI_FIRST 24
+#define IRQ_MSI_COUNT 32
 
 /* Most pages one share lends, and borrowers' mappings of it at once. */
 #define SHARE_MAX_PAGES 512

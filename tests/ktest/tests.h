@@ -97,6 +97,7 @@
 	X(ioport_get_makes_only_sub_ranges)                      \
 	X(second_driver_cannot_take_a_bound_line)                \
 	X(devmem_narrows_and_never_widens)                       \
+	X(msi_reaches_bound_endpoint)                            \
 	/* test_notify.c */                                      \
 	X(signal_wakes_a_waiting_receiver)                       \
 	X(signals_merge_until_received)                          \

@@ -21,13 +21,14 @@ tap_count=0
 tap_failed=0
 
 # boot NAME [qemu.sh options...]: boots once, output in $LOGDIR/NAME.log,
-# QEMU's exit status in $status.
+# QEMU's exit status in $status. BOOT_DEVICES: more QEMU arguments.
 boot() {
 	local name=$1
 	shift
 	OUT="$LOGDIR/$name.log"
+	# shellcheck disable=SC2086 # BOOT_DEVICES: QEMU arguments, split on spaces
 	scripts/qemu.sh --test --accel "$ACCEL" --timeout "$BOOT_TIMEOUT" "$@" -- "$KERNEL" \
-		</dev/null >"$OUT" 2>&1
+		${BOOT_DEVICES:-} </dev/null >"$OUT" 2>&1
 	status=$?
 	tr -d '\r' <"$OUT" >"$OUT.txt" && mv "$OUT.txt" "$OUT"
 }

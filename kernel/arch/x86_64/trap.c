@@ -133,7 +133,7 @@ static void handle_interrupt(struct trap_frame *tf)
 		return; /* spurious (masked PIC): no EOI */
 	if (tf->vector == VEC_SPURIOUS && !lapic_in_service(VEC_SPURIOUS))
 		return; /* the LAPIC's spurious interrupt: no EOI */
-	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)
+	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_ALL)
 		irq_fire((uint32_t)(tf->vector - VEC_IRQ_BASE));
 	else if (tf->vector == VEC_TIMER)
 		clock_tick();

@@ -34,7 +34,7 @@ enum {
 	VEC_MC = 18,
 	VEC_FIRST_IRQ = 32,
 	VEC_PIC_BASE = 32,   /* the 8259s, remapped here and masked */
-	VEC_IRQ_BASE = 0x30, /* IOAPIC line n arrives at VEC_IRQ_BASE + n */
+	VEC_IRQ_BASE = 0x30, /* IOAPIC line or MSI vector n (irq.h) arrives at VEC_IRQ_BASE + n */
 	VEC_TIMER = 0xF0,
 	VEC_SPURIOUS = 0xFF,
 	/* Not a CPU vector: marks a frame saved by the syscall entry, which
