@@ -145,7 +145,7 @@ static const struct {
 };
 
 #define MAX_PARAMS 6
-#define CAP_TYPES  (CAP_DEVMEM + 1)
+#define CAP_TYPES  (CAP_SHARE + 1)
 #define LIVE_SLOTS 8 /* remembered per type */
 
 static unsigned char kinds[SYS_COUNT][MAX_PARAMS];
@@ -195,6 +195,8 @@ static void identify(uint64_t slot)
 
 static uint64_t pick_slot(enum cap_type type, uint64_t r, uint64_t v)
 {
+	if (type == CAP_FRAME && (r & 64) && live_n[CAP_SHARE]) /* mem_map takes either */
+		type = CAP_SHARE;
 	if (type != CAP_EMPTY && live_n[type] && r % 4)
 		return live[type][v % (live_n[type] < LIVE_SLOTS ? live_n[type] : LIVE_SLOTS)];
 	if (r % 8) {
