@@ -3,7 +3,8 @@
 # the hardware-free files of the servers and libipc (HOST_SUPERVISOR_SRCS,
 # HOST_LIBIPC_SRCS) with the host compiler. One binary per file.
 HOST_KERNEL_TESTS := \
-	tests/host/test_cap.c
+	tests/host/test_cap.c \
+	tests/host/test_pool.c
 
 HOST_TESTS := \
 	tests/host/test_bootinfo.c \
