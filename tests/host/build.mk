@@ -5,7 +5,8 @@
 HOST_KERNEL_TESTS := \
 	tests/host/test_cap.c \
 	tests/host/test_ipc.c \
-	tests/host/test_pool.c
+	tests/host/test_pool.c \
+	tests/host/test_sched.c
 
 HOST_TESTS := \
 	tests/host/test_bootinfo.c \

@@ -147,7 +147,7 @@ int hk_setup(void **state)
 	hk_task_gen = hk_task->t_obj.ko_gen;
 	thread_start(t, HK_ENTRY, HK_STACK, 0);
 	hk_thread = t;
-	assert_ptr_equal(hk_schedule(), t);
+	assert_thread(hk_schedule(), t);
 	return 0;
 }
 

@@ -67,6 +67,15 @@ static inline int64_t hk_result(const struct thread *t)
 /* hk_sys, then t's result: for calls that do not block t. */
 #define hk_call(t, nr, ...) (hk_sys((t), (nr), __VA_ARGS__), hk_result(t))
 
+/* Thread t's id, or -1 for none (the CPU halts): what assert_thread
+ * compares, so that a failure names threads, not addresses. */
+static inline int64_t hk_tid(const struct thread *t)
+{
+	return t ? (int64_t)thread_index(t) : -1;
+}
+
+#define assert_thread(got, want) assert_int_equal(hk_tid(got), hk_tid(want))
+
 /* The scheduler's choice on the way out of the kernel (NULL: halt). */
 struct thread *hk_schedule(void);
 

@@ -74,9 +74,9 @@ static void send_to_waiting_receiver_delivers_words_and_badge(void **state)
 	srv->t_frame.r15 = 0xdead; /* word 7: must read 0 after a short message */
 	recv(srv, EP, IPC_FOREVER);
 	assert_int_equal(srv->t_state, TS_RECV);
-	assert_ptr_equal(ep->ep_head, srv);
+	assert_thread(ep->ep_head, srv);
 	/* Ten words: eight in registers, two through the message buffers. */
-	assert_ptr_equal(msg(cli, SYS_SEND, EPB, 10, 100), cli);
+	assert_thread(msg(cli, SYS_SEND, EPB, 10, 100), cli);
 	assert_int_equal(hk_result(cli), E_OK);
 	assert_int_equal(srv->t_state, TS_READY);
 	assert_int_equal(hk_result(srv), E_OK);
@@ -99,10 +99,10 @@ static void send_with_no_receiver_blocks_senders_in_order(void **state)
 	msg(cli2, SYS_SEND, EP, 1, 20);
 	assert_int_equal(cli->t_state, TS_SEND);
 	assert_int_equal(cli2->t_state, TS_SEND);
-	assert_ptr_equal(ep->ep_head, cli);
-	assert_ptr_equal(ep->ep_tail, cli2);
+	assert_thread(ep->ep_head, cli);
+	assert_thread(ep->ep_tail, cli2);
 	/* Each receive takes the first waiting sender without blocking. */
-	assert_ptr_equal(recv(srv, EP, IPC_FOREVER), srv);
+	assert_thread(recv(srv, EP, IPC_FOREVER), srv);
 	assert_int_equal(hk_result(srv), E_OK);
 	assert_int_equal(srv->t_frame.rdi, BADGE);
 	assert_words(srv, 1, 10);
@@ -141,7 +141,7 @@ static void call_waits_for_the_reply_through_the_reply_capability(void **state)
 	assert_words(srv, 3, 30);
 	assert_int_equal(srv->t_caller.c_type, CAP_REPLY);
 	/* The server runs next: the call handed it the rest of the slice. */
-	assert_ptr_equal(hk_schedule(), srv);
+	assert_thread(hk_schedule(), srv);
 	msg(srv, SYS_REPLY, 0, 2, 300);
 	assert_int_equal(hk_result(srv), E_OK);
 	assert_int_equal(cli->t_state, TS_READY);
@@ -337,7 +337,7 @@ static void signal_wakes_a_waiting_receiver_at_once(void **state)
 {
 	(void)state;
 	recv(srv, EP, IPC_FOREVER);
-	assert_ptr_equal(hk_sys(hk_thread, SYS_SIGNAL, EPB), hk_thread);
+	assert_thread(hk_sys(hk_thread, SYS_SIGNAL, EPB), hk_thread);
 	assert_int_equal(hk_result(hk_thread), E_OK);
 	assert_int_equal(srv->t_state, TS_READY);
 	assert_int_equal(hk_result(srv), E_OK);
@@ -396,9 +396,9 @@ static void signal_to_a_higher_priority_receiver_runs_it_at_once(void **state)
 	recv(cli, EP, IPC_FOREVER);
 	recv(cli2, EP, IPC_FOREVER);
 	assert_int_equal(hk_call(hk_thread, SYS_THREAD_SUSPEND, BOOT_SLOT_THREAD), E_OK);
-	assert_ptr_equal(hk_schedule(), low);
+	assert_thread(hk_schedule(), low);
 	/* The first receiver in line gets it, and preempts the signaller. */
-	assert_ptr_equal(hk_sys(low, SYS_SIGNAL, EPB), srv);
+	assert_thread(hk_sys(low, SYS_SIGNAL, EPB), srv);
 	assert_int_equal(hk_result(low), E_OK);
 	assert_int_equal(low->t_state, TS_READY);
 	assert_int_equal(cli->t_state, TS_RECV);
