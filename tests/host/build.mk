@@ -4,6 +4,7 @@
 # HOST_LIBIPC_SRCS) with the host compiler. One binary per file.
 HOST_KERNEL_TESTS := \
 	tests/host/test_cap.c \
+	tests/host/test_io.c \
 	tests/host/test_ipc.c \
 	tests/host/test_pool.c \
 	tests/host/test_sched.c

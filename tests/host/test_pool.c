@@ -100,15 +100,15 @@ static void split_moves_quota_and_child_death_returns_it(void **state)
 	struct pool *p;
 
 	(void)state;
-	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 100, POOL_OBJECTS(2, 3, 4, 1)), E_OK);
+	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 100, POOL_OBJECTS(2, 3, 4, 1, 0)), E_OK);
 	p = pool_at(POOL);
 	assert_int_equal(p->p_quota, 100);
 	assert_int_equal(p->p_parent, 0);
 	assert_int_equal(root->p_quota, quota - 100);
 	assert_int_equal(root->p_children, 1);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(2, 3, 4, 1));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(2, 3, 4, 1, 0));
 	/* The parent gave the objects, and one more pool for the child. */
-	assert_int_equal(objects_left(BOOT_SLOT_POOL), objs - POOL_OBJECTS(2, 3, 4, 2));
+	assert_int_equal(objects_left(BOOT_SLOT_POOL), objs - POOL_OBJECTS(2, 3, 4, 2, 0));
 	/* Split capabilities keep the parent capability's rights. */
 	assert_int_equal(hk_cap(hk_task, POOL)->c_rights, R_ALL);
 
@@ -123,17 +123,17 @@ static void split_moves_quota_and_child_death_returns_it(void **state)
 static void split_refuses_more_than_the_parent_has(void **state)
 {
 	(void)state;
-	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 10, POOL_OBJECTS(1, 1, 1, 1)), E_OK);
+	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 10, POOL_OBJECTS(1, 1, 1, 1, 0)), E_OK);
 	assert_int_equal(split(POOL, POOL2, 11, 0), E_NO_MEMORY);
-	assert_int_equal(split(POOL, POOL2, 5, POOL_OBJECTS(0, 2, 0, 0)), E_LIMIT);
+	assert_int_equal(split(POOL, POOL2, 5, POOL_OBJECTS(0, 2, 0, 0, 0)), E_LIMIT);
 	assert_int_equal(hk_cap(hk_task, POOL2)->c_type, CAP_EMPTY);
 	assert_int_equal(pages_left(POOL), 10);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 1, 1, 1));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 1, 1, 1, 0));
 	/* The new pool takes the parent's one pool, so it cannot be given
 	 * another, and it has none to split off itself. */
-	assert_int_equal(split(POOL, POOL2, 5, POOL_OBJECTS(0, 0, 0, 1)), E_LIMIT);
+	assert_int_equal(split(POOL, POOL2, 5, POOL_OBJECTS(0, 0, 0, 1, 0)), E_LIMIT);
 	assert_int_equal(split(POOL, POOL2, 5, 0), E_OK);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 1, 1, 0));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 1, 1, 0, 0));
 	assert_int_equal(split(POOL2, OBJ, 0, 0), E_LIMIT);
 	/* Splitting needs R_CONTROL, pool_info R_READ. */
 	assert_int_equal(hk_call(hk_thread, SYS_CAP_COPY, POOL, BOOT_SLOT_TASK, OBJ, R_READ | R_WRITE, 0, 0),
@@ -177,7 +177,7 @@ static void zombie_grandchild_keeps_its_parent_until_settled(void **state)
 	struct pool *a, *b;
 
 	(void)state;
-	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 6, POOL_OBJECTS(0, 0, 0, 1)), E_OK);
+	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 6, POOL_OBJECTS(0, 0, 0, 1, 0)), E_OK);
 	assert_int_equal(split(POOL, POOL2, 2, 0), E_OK);
 	a = pool_at(POOL);
 	b = pool_at(POOL2);
@@ -196,17 +196,17 @@ static void zombie_grandchild_keeps_its_parent_until_settled(void **state)
 static void objects_are_counted_per_kind(void **state)
 {
 	(void)state;
-	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 16, POOL_OBJECTS(0, 1, 2, 0)), E_OK);
+	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 16, POOL_OBJECTS(0, 1, 2, 0, 0)), E_OK);
 	assert_int_equal(hk_call(hk_thread, SYS_ENDPOINT_CREATE, POOL, OBJ), E_OK);
 	assert_int_equal(hk_call(hk_thread, SYS_ENDPOINT_CREATE, POOL, OBJ2), E_OK);
 	assert_int_equal(hk_call(hk_thread, SYS_ENDPOINT_CREATE, POOL, OBJ3), E_LIMIT);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 0, 0));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 0, 0, 0));
 	assert_int_equal(hk_call(hk_thread, SYS_TASK_CREATE, POOL, OBJ3), E_LIMIT);
 	assert_int_equal(split(POOL, OBJ3, 1, 0), E_LIMIT);
 	assert_int_equal(hk_cap(hk_task, OBJ3)->c_type, CAP_EMPTY);
 	/* A destroyed endpoint's entry comes back to the pool at once. */
 	assert_int_equal(hk_call(hk_thread, SYS_OBJ_DESTROY, OBJ), E_OK);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 1, 0));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 1, 0, 0));
 	assert_int_equal(hk_call(hk_thread, SYS_ENDPOINT_CREATE, POOL, OBJ3), E_OK);
 	/* One thread; its message buffer is a page of the same pool. */
 	assert_int_equal(hk_call(hk_thread, SYS_THREAD_CREATE, BOOT_SLOT_TASK, POOL, OBJ, HK_BUF_BASE), E_OK);
@@ -216,7 +216,7 @@ static void objects_are_counted_per_kind(void **state)
 	        E_LIMIT);
 	assert_int_equal(hk_call(hk_thread, SYS_OBJ_DESTROY, OBJ), E_OK);
 	assert_int_equal(pages_left(POOL), 16);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 0, 0));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(0, 1, 0, 0, 0));
 }
 
 static void task_page_tables_are_charged_to_its_pool(void **state)
@@ -224,7 +224,7 @@ static void task_page_tables_are_charged_to_its_pool(void **state)
 	struct task *t;
 
 	(void)state;
-	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 16, POOL_OBJECTS(1, 0, 0, 0)), E_OK);
+	assert_int_equal(split(BOOT_SLOT_POOL, POOL, 16, POOL_OBJECTS(1, 0, 0, 0, 0)), E_OK);
 	assert_int_equal(hk_call(hk_thread, SYS_TASK_CREATE, POOL, OBJ), E_OK);
 	t = &tasks[hk_cap(hk_task, OBJ)->c_obj];
 	assert_int_equal(pages_left(POOL), 15); /* the top-level table */
@@ -236,7 +236,7 @@ static void task_page_tables_are_charged_to_its_pool(void **state)
 	assert_int_equal(t->t_pool, pool_at(POOL) - pools);
 	assert_int_equal(hk_call(hk_thread, SYS_OBJ_DESTROY, OBJ), E_OK);
 	assert_int_equal(pages_left(POOL), 16);
-	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 0, 0, 0));
+	assert_int_equal(objects_left(POOL), POOL_OBJECTS(1, 0, 0, 0, 0));
 }
 
 static void page_is_freed_when_its_last_reference_goes(void **state)
