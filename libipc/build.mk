@@ -19,6 +19,7 @@ LIBIPC_SRCS := \
 	libipc/elf.c \
 	libipc/fmt.c \
 	libipc/proto.c \
+	libipc/proto_async.c \
 	libipc/server.c \
 	libipc/slots.c \
 	libipc/spawn.c \

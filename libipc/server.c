@@ -26,12 +26,13 @@ long server_attach(uint64_t arg)
 	self_thread = sys_thread_id(); /* attach runs on the first thread */
 	slots_init(self->si_first_free_slot);
 	vspace_init(self->si_self);
+	proto_identity(self->si_pool, self->si_self, self->si_generation);
 	return E_OK;
 }
 
 long server_ready(void)
 {
-	struct proto_client sup = { self ? self->si_sup : CAP_NULL, 1 };
+	struct proto_client sup = { .pc_ep = self ? self->si_sup : CAP_NULL, .pc_retries = 1 };
 	struct sup_ready_req q = { pid_of_thread(self_thread) };
 	struct sup_ready_rep r;
 
@@ -66,6 +67,6 @@ long service_lookup(const char *name, struct proto_client *c)
 		return (int32_t)msg_label(&m);
 	if (MSGINFO_CAPS(m.info) != 1)
 		return PE_NO_SERVICE;
-	*c = (struct proto_client){ m.caps[0], 0 };
+	*c = (struct proto_client){ .pc_ep = m.caps[0], .pc_retries = 0 };
 	return E_OK;
 }

@@ -24,44 +24,25 @@ static void drain(struct console *c)
 		echo(out, line_feed(&c->c_line, (char)ch, out));
 }
 
-/* Whether the saved reply capability still names a waiting caller: a
- * caller that died leaves it stale, and it reads as empty. */
-static bool reader_alive(uint64_t slot)
-{
-	struct cap_info ci;
+#define READER 1 /* the waiters' tag: readers waiting for a line */
 
-	return sys_cap_identify_out(slot, &ci) == E_OK && ci.ci_type == CAP_REPLY;
-}
-
-/* Forgets a waiting reader. */
-static void drop_reader(struct console *c)
-{
-	sys_cap_delete(c->c_reader);
-	slot_free(c->c_reader);
-	c->c_reader = CAP_NULL;
-}
-
-static void answer_reader(struct console *c)
+/* Gives typed lines to the readers waiting, oldest first (a reader that
+ * died is skipped: it keeps no line from the next one). */
+static void answer_readers(struct console *c)
 {
 	struct console_read_rep r;
+	struct proto_waiter *w;
 
-	if (c->c_reader == CAP_NULL || !line_has_input(&c->c_line))
-		return;
-	/* A reader that died keeps no line from the next one. */
-	if (!reader_alive(c->c_reader)) {
-		drop_reader(c);
-		return;
+	while (line_has_input(&c->c_line) && (w = proto_waiter_next(NULL, READER))) {
+		r.len = line_take(&c->c_line, r.data, w->pw_data[0]);
+		proto_answer(w, 0, &r);
 	}
-	r.len = line_take(&c->c_line, r.data, c->c_reader_max);
-	proto_answer(c->c_reader, 0, &r, sizeof(r));
-	c->c_reader = CAP_NULL;
 }
 
 void console_init(struct console *c, uint64_t irq)
 {
 	line_init(&c->c_line);
 	c->c_irq = irq;
-	c->c_reader = CAP_NULL;
 	uart_init();
 	drain(c);
 }
@@ -75,7 +56,7 @@ void console_irq(struct console *c)
 	drain(c);
 	sys_irq_ack(c->c_irq);
 	drain(c);
-	answer_reader(c);
+	answer_readers(c);
 }
 
 long console_write_srv(struct proto_ctx *ctx, const struct console_write_req *q, struct console_write_rep *r)
@@ -97,21 +78,17 @@ long console_read_srv(struct proto_ctx *ctx, const struct console_read_req *q, s
 {
 	struct console *c = ctx->pc_state;
 	size_t max = q->max < CONSOLE_DATA_MAX ? q->max : CONSOLE_DATA_MAX;
+	struct proto_waiter *w;
 
 	if (max == 0)
 		return PE_BAD_REQUEST;
-	if (line_has_input(&c->c_line)) {
+	if (line_has_input(&c->c_line) && !proto_waiter_next(NULL, READER)) {
 		r->len = line_take(&c->c_line, r->data, max);
 		return 0;
 	}
-	if (c->c_reader != CAP_NULL) {
-		if (reader_alive(c->c_reader))
-			return E_BAD_STATE;
-		drop_reader(c);
-	}
-	c->c_reader = proto_defer();
-	if (c->c_reader == CAP_NULL)
-		return E_LIMIT;
-	c->c_reader_max = max;
+	w = proto_defer(ctx, READER);
+	if (!w)
+		return PE_BUSY;
+	w->pw_data[0] = max;
 	return PROTO_DEFERRED;
 }

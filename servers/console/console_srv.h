@@ -8,7 +8,7 @@
  * drains the receive FIFO through the line discipline (line.h), echoing
  * as it goes. A read that finds no finished line is deferred: its reply
  * capability is kept (proto_defer) and answered when Enter completes a
- * line. Output is written polled, with a bounded wait for room (uart.h),
+ * line; several readers wait in turn. Output is written polled, with a bounded wait for room (uart.h),
  * so a stuck line makes short writes, never a hung server. */
 #pragma once
 
@@ -21,13 +21,11 @@
 
 #define CONSOLE_IRQ_BADGE (1ULL << 63)
 
-/* c_reader: the saved reply capability of the one read waiting for a
- * line, or CAP_NULL; c_reader_max is the most bytes it takes. */
+/* The reads waiting for a line are libipc's waiters (proto_defer), each
+ * with the most bytes it takes in pw_data[0], answered oldest first. */
 struct console {
 	struct line c_line;
 	uint64_t c_irq; /* our interrupt line capability */
-	uint64_t c_reader;
-	uint64_t c_reader_max;
 };
 
 PROTO_SERVER(CONSOLE_OPS)

@@ -50,7 +50,7 @@ int main(void)
 			console_irq(&con);
 		else
 			answer = proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), &con, &m);
-		e = answer ? ipc_reply_recv(si->si_ep, &m) : ipc_recv(si->si_ep, IPC_FOREVER, &m);
+		e = answer ? proto_reply_recv(si->si_ep, &m) : ipc_recv(si->si_ep, IPC_FOREVER, &m);
 	}
 	return (int)e;
 }

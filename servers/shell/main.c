@@ -67,7 +67,7 @@ int main(void)
 		fprintf(stderr, "shell: the supervisor starts the shell (servers/manifest.txt)\n");
 		return 1;
 	}
-	shell.sh_sup = (struct proto_client){ si->si_sup, 1 };
+	shell.sh_sup = (struct proto_client){ .pc_ep = si->si_sup, .pc_retries = 1 };
 	shell.sh_pool = si->si_pool;
 	shell.sh_ioport = si->si_ioport;
 	if (service_lookup("hello", &shell.sh_hello) != E_OK)

@@ -436,7 +436,7 @@ int main(void)
 		else if (msg_label(&m) == SUP_LOOKUP)
 			lookup(&m, i);
 		else if (proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), NULL, &m))
-			ipc_reply(&m);
+			proto_reply(&m);
 		heartbeat_check();
 		restart_due();
 		refuse_calls_to_failed();

@@ -74,10 +74,10 @@ $(PROTO_HOST_SRC): libipc/proto.c
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(PROTO_HOST_TEST): tests/host/test_proto.c $(PROTO_HOST_SRC) libipc/proto.h tests/host/shim/ipc.h \
-		tests/host/shim/syscalls.h | $(BUILD)/.deps
+$(PROTO_HOST_TEST): tests/host/test_proto.c tests/host/shim/shim.c $(PROTO_HOST_SRC) libipc/proto.h \
+		$(wildcard tests/host/shim/*.h) include/kestrel/proto/prototest.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/host/shim -Ilibipc -o $@ tests/host/test_proto.c $(PROTO_HOST_SRC) \
-		$(HOST_LDLIBS)
+	$(CC) $(HOST_CFLAGS) -Itests/host/shim -Ilibipc -o $@ tests/host/test_proto.c tests/host/shim/shim.c \
+		$(PROTO_HOST_SRC) $(HOST_LDLIBS)
 
 TEST_SUITES += "host/test_proto=env CMOCKA_MESSAGE_OUTPUT=TAP $(PROTO_HOST_TEST)"

@@ -109,7 +109,7 @@ static void sleep_ms(uint64_t ms)
 int main(void)
 {
 	const struct server_info *si = server_self();
-	struct proto_client hello, crashy, sup = { si->si_sup, 1 };
+	struct proto_client hello, crashy, sup = { .pc_ep = si->si_sup, .pc_retries = 1 };
 	struct hello_echo_req eq = { 42 };
 	struct hello_echo_rep er;
 	struct hello_add_req aq = { 5 };

@@ -12,16 +12,15 @@
  * bytes (the rest stays for the next read). With no line yet the call
  * stays blocked until one is entered: the server keeps the caller's reply
  * capability and answers later (PROTO_DEFERRED in libipc/proto.h). One
- * reader may wait at a time; a second gets E_BAD_STATE. A read is not
+ * reader after another waits its turn (PE_BUSY past libipc's limit). A read is not
  * repeated after a restart (PE_RESTARTED): what was being typed went with
  * the old server, and the reader should say so (the shell prompts again). */
 #pragma once
 
 #include <stdint.h>
 
-#include <kestrel/proto.h>
+#include <kestrel/protocols.h>
 
-#define CONSOLE_BASE       (PROTO_FIRST + 2 * PROTO_RANGE)
 #define CONSOLE_DATA_WORDS (PROTO_MAX_WORDS - 1)
 #define CONSOLE_DATA_MAX   (CONSOLE_DATA_WORDS * 8) /* bytes one write or read carries */
 

@@ -4,9 +4,7 @@
 
 #include <stdint.h>
 
-#include <kestrel/proto.h>
-
-#define HELLO_BASE (PROTO_FIRST + 1 * PROTO_RANGE)
+#include <kestrel/protocols.h>
 
 struct hello_echo_req {
 	uint64_t value;

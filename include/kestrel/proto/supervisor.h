@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include <kestrel/proto.h>
+#include <kestrel/protocols.h>
 
 #define SERVER_INFO_VADDR 0x00007FFFFFF00000ULL /* where BOOT_INFO_VADDR is for the first task */
 #define SERVER_INFO_MAGIC 0x5345525645523031ULL /* "SERVER01" */
@@ -32,8 +32,6 @@ struct server_info {
 	uint64_t si_priority;        /* its threads' priority: more threads may have at most this */
 	uint64_t si_devmem;          /* slot: a frame of its device memory (manifest devmem), or 0 */
 };
-
-#define SUP_BASE (PROTO_FIRST + 0 * PROTO_RANGE)
 
 /* A program's pid: the kernel id of its first thread plus one (ids start
  * at 0, and kill() gives pid 0 a meaning of its own). getpid() returns
