@@ -8,7 +8,7 @@ HELLO_SRCS      := servers/hello/main.c
 CONSOLE_SRCS    := servers/console/main.c servers/console/console_srv.c servers/console/line.c \
 	servers/console/uart.c
 SHELL_SRCS      := servers/shell/main.c servers/shell/commands.c servers/shell/args.c
-SUPTEST_SRCS    := tests/sup/suptest.c
+SUPTEST_SRCS    := tests/sup/suptest.c tests/sup/leasy.c
 
 SUPERVISOR_ELF := $(BUILD)/servers/supervisor.elf
 HELLO_ELF      := $(BUILD)/servers/hello.elf

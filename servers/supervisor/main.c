@@ -280,7 +280,8 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	return E_OK;
 }
 
-/* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller. */
+/* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller, that may
+ * carry capabilities and leases. */
 static bool srv_may_use(const struct srv *s, const char *service)
 {
 	for (unsigned u = 0; u < s->s_ms->ms_nuses; u++)
@@ -299,7 +300,7 @@ static void lookup(struct msg *m, uint64_t caller)
 	s = srv_find(name, true);
 	if (s && !srv_may_use(&srvs[caller], name))
 		s = NULL; /* only what its manifest block's uses lines name */
-	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE, caller + 1, CAP_COPY_BADGE) != E_OK) {
+	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1, CAP_COPY_BADGE) != E_OK) {
 		answer(m, PE_NO_SERVICE, 0);
 		return;
 	}

@@ -115,6 +115,13 @@ long pt_take_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_value
 	return 0;
 }
 
+long pt_peek_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_value_rep *r)
+{
+	(void)ctx, (void)q;
+	r->value = 0;
+	return 0;
+}
+
 static const struct proto_op ops[] = { HELLO_OPS(PROTO_OP_ENTRY) PROTOTEST_OPS(PROTO_OP_ENTRY) };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

@@ -29,7 +29,7 @@ expect_status "$EXIT_PASS"
 result "supervised_client_finishes"
 
 expect_line '^supervisor: cannot start badmem \(binary suptest.elf\): error -4$'
-expect_line '^supervisor: 7 servers started$'
+expect_line '^supervisor: 8 servers started$'
 expect_line '^\[supervisor [0-9]+ ms\] hello \(generation 1\): up$'
 result "supervisor_starts_every_server_in_the_manifest"
 

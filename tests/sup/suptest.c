@@ -15,6 +15,7 @@
 
 #include "io.h"
 #include "ipc.h"
+#include "leasy.h"
 #include "server.h"
 #include "slots.h"
 #include "syscalls.h"
@@ -122,6 +123,8 @@ int main(void)
 	unsigned i;
 	long e;
 
+	if (strcmp(si->si_name, "leasy") == 0)
+		return leasy_serve();
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
 	if (strcmp(si->si_name, "hanger") == 0) {
@@ -201,6 +204,7 @@ int main(void)
 	tap(e == PE_NO_SERVICE, "call_to_server_left_down_is_refused", e);
 	e = service_lookup("hanging", &crashy);
 	tap(e == PE_NO_SERVICE, "lookup_of_a_service_not_in_uses_is_refused", e);
+	leasy_checks(tap);
 	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
 	fflush(stdout);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);

@@ -9,7 +9,9 @@
  *   each with its place in arrival order (0 for the first): a client can
  *   only finish it with several calls outstanding.
  * give: answers with a capability, an endpoint of the server's.
- * take: answers the type (cap_identify) of the capability it was sent. */
+ * take: answers the type (cap_identify) of the capability it was sent.
+ * peek: reads the first byte of the last lease it was lent, after that
+ *   call returned: the lease is gone, so the server faults (and restarts). */
 #pragma once
 
 #include <stdint.h>
@@ -36,4 +38,5 @@ struct pt_gather_req {
 	  struct pt_value_rep)                                                                      \
 	X(pt, gather, PROTOTEST_BASE + 3, 0, struct pt_gather_req, struct pt_value_rep)             \
 	X(pt, give, PROTOTEST_BASE + 4, PROTO_CAPS_OUT(1), struct pt_none, struct pt_none)          \
-	X(pt, take, PROTOTEST_BASE + 5, PROTO_CAPS_IN(1), struct pt_none, struct pt_value_rep)
+	X(pt, take, PROTOTEST_BASE + 5, PROTO_CAPS_IN(1), struct pt_none, struct pt_value_rep)      \
+	X(pt, peek, PROTOTEST_BASE + 6, 0, struct pt_none, struct pt_value_rep)
