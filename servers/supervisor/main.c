@@ -300,7 +300,8 @@ static void lookup(struct msg *m, uint64_t caller)
 	s = srv_find(name, true);
 	if (s && !srv_may_use(&srvs[caller], name))
 		s = NULL; /* only what its manifest block's uses lines name */
-	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1, CAP_COPY_BADGE) != E_OK) {
+	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1,
+	                       CAP_COPY_BADGE) != E_OK) {
 		answer(m, PE_NO_SERVICE, 0);
 		return;
 	}
