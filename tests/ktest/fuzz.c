@@ -112,7 +112,17 @@ static const uint64_t edges[] = {
 #define NEDGES (sizeof(edges) / sizeof(edges[0]))
 
 /* What a parameter holds, by its name. */
-enum arg_kind { ARG_ANY, ARG_SLOT, ARG_DST, ARG_PAGES, ARG_ADDR, ARG_RIGHTS, ARG_FLAGS, ARG_TIMEOUT };
+enum arg_kind {
+	ARG_ANY,
+	ARG_SLOT,
+	ARG_DST,
+	ARG_PAGES,
+	ARG_FIRST,
+	ARG_ADDR,
+	ARG_RIGHTS,
+	ARG_FLAGS,
+	ARG_TIMEOUT
+};
 
 static const struct {
 	const char *name;
@@ -134,6 +144,7 @@ static const struct {
 	{ "dst", ARG_DST, CAP_EMPTY },
 	{ "pages", ARG_PAGES, CAP_EMPTY },
 	{ "count", ARG_PAGES, CAP_EMPTY },
+	{ "first", ARG_FIRST, CAP_EMPTY },
 	{ "vaddr", ARG_ADDR, CAP_EMPTY },
 	{ "ipc_buffer", ARG_ADDR, CAP_EMPTY },
 	{ "rip", ARG_ADDR, CAP_EMPTY },
@@ -275,6 +286,8 @@ static uint64_t fuzz_typed(enum arg_kind kind, enum cap_type type)
 		return r % 16 ? FSLOT_DST + v % 40 : r & 16 ? edge(v) : v % CAP_SLOTS;
 	case ARG_PAGES:
 		return r % 8 ? 1 + v % 4 : r & 8 ? edge(v) : v % 200;
+	case ARG_FIRST: /* a page of a frame or share: mostly inside small ones */
+		return r % 8 ? v % 3 : fuzz_any();
 	case ARG_ADDR:
 		/* The play area, its ends, or an edge (some pages cross into
 		 * nothing, some are the fuzzer's own). */
@@ -368,6 +381,24 @@ static uint64_t fuzz_steer(uint64_t nr, uint64_t *a)
 	case SYS_RECV:
 		if (r % 1000)
 			a[1] = r % 3;
+		return nr;
+	case SYS_MEM_MAP: /* a share we made, now and then, whole and readable, into the play area */
+		if (r % 4 == 0 && live_n[CAP_SHARE]) {
+			a[0] = HSLOT_SELF;
+			a[1] = live[CAP_SHARE][rng() % (live_n[CAP_SHARE] < LIVE_SLOTS ? live_n[CAP_SHARE]
+			                                                               : LIVE_SLOTS)];
+			a[2] = FUZZ_PLAY_BASE + rng() % FUZZ_PLAY_SPAN * 0x1000;
+			a[3] = R_READ;
+			a[4] = a[5] = 0;
+		}
+		return nr;
+	case SYS_SHARE_CREATE: /* half the time from our pool, of a page we map */
+		if (r % 2) {
+			a[0] = HSLOT_POOL;
+			a[2] = r & 2 ? HELPER_SHARED_VADDR : a[2];
+			a[3] = r & 2 ? 1 : a[3];
+			a[4] = r & 4 ? R_READ : R_READ | R_WRITE;
+		}
 		return nr;
 	}
 	return nr;
@@ -551,20 +582,24 @@ static void blockers_check(void)
 static void fuzz_one(void)
 {
 	uint64_t a[MAX_PARAMS], nr = fuzz_number();
-	bool typed = nr < SYS_COUNT && rng() % 2;
+	bool typed = nr < SYS_COUNT && rng() % 2, share_map;
+	struct cap_info ci;
 	long r;
 
 	for (int i = 0; i < MAX_PARAMS; i++)
 		a[i] = typed ? fuzz_typed(kinds[nr][i], wants[nr][i]) : fuzz_any();
 	nr = fuzz_steer(nr, a);
+	share_map = nr == SYS_MEM_MAP && a[1] < CAP_SLOTS && sys_cap_identify_out(a[1], &ci) == E_OK &&
+	            ci.ci_type == CAP_SHARE;
 	/* The call goes out before it is made (it might not come back), the
 	 * result after. */
 	if (shared->hs_trace)
 		printf("# fuzz call %lu: %#lx (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)", shared->hs_calls, nr,
 		       a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (rng() % 16 == 0)
+	if (rng() % 16 == 0) {
 		r = fuzz_serve_fault();
-	else if (nr >= SYS_SEND && nr <= SYS_REPLY_RECV)
+		nr = SYS_COUNT; /* the call was not made: count nothing */
+	} else if (nr >= SYS_SEND && nr <= SYS_REPLY_RECV)
 		r = fuzz_ipc(nr, a);
 	else
 		r = sys_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5], 0);
@@ -574,8 +609,9 @@ static void fuzz_one(void)
 		shared->hs_faults++;
 	} else if (r < 0) {
 		shared->hs_errors++;
-	} else if (nr < SYS_COUNT) {
+	} else if (nr < SYS_COUNT) { /* the call as made: steered, unless a fault was served */
 		shared->hs_ok[nr]++;
+		shared->hs_share_maps += share_map;
 		for (int i = 0; i < MAX_PARAMS; i++)
 			if (kinds[nr][i] == ARG_DST)
 				identify(a[i]);

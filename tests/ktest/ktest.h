@@ -119,6 +119,7 @@ struct helper_shared {
 	volatile uint64_t hs_blocked;       /* ROLE_FUZZ: IPC calls its blockers made */
 	volatile uint64_t hs_child_faults;  /* ROLE_FUZZ: fault messages it answered */
 	volatile uint64_t hs_ok[SYS_COUNT]; /* ROLE_FUZZ: calls that succeeded, by number */
+	volatile uint64_t hs_share_maps;    /* ROLE_FUZZ: of hs_ok[SYS_MEM_MAP], those of a share */
 };
 
 _Static_assert(sizeof(struct helper_shared) <= 4096, "the shared page");

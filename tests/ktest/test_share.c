@@ -8,6 +8,12 @@ static long load_from(uint64_t addr)
 	return (long)kt_load(addr);
 }
 
+static long store_to(uint64_t addr)
+{
+	kt_store(addr, 0x99);
+	return 0;
+}
+
 /* Two frames mapped side by side: a range that no one frame covers. */
 static long two_frames(volatile uint64_t **va)
 {
@@ -221,5 +227,154 @@ int test_a_task_that_dies_while_sharing_takes_its_pages_back(void)
 		return -1;
 	kt_pool_state(pool, &left, &free_frames);
 	CHECK_EQ(left, left0);
+	return 0;
+}
+
+static volatile uint64_t spins;
+
+static long spin_load(uint64_t addr)
+{
+	for (;;) {
+		kt_load(addr);
+		spins++;
+	}
+	return 0;
+}
+
+/* A borrower thread reading the page in a loop (its translation cached)
+ * is preempted by the lender, which takes the page back: the borrower's
+ * very next load faults, and the page goes back to the pool. */
+int test_a_borrower_spinning_on_a_lent_page_faults_once_it_is_revoked(void)
+{
+	uint64_t share = kt_slot(), frame, ep, thread, left, free0, free1, seen;
+	volatile uint64_t *own, *view;
+	struct kt_fault f;
+
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_page(1, &frame, &own));
+	own[0] = 0x77;
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, share, (uint64_t)own, 1, R_READ));
+	CHECK_OK(map_share(share, R_READ, 0, 0, &view));
+	spins = 0;
+	CHECK_OK(kt_thread(spin_load, (uint64_t)view, HELPER_PRIO, ep, &thread));
+	kt_sleep(20);
+	seen = spins;
+	CHECK(seen > 0);
+	kt_pool_state(BOOT_SLOT_POOL, &left, &free0);
+	CHECK_OK(sys_obj_destroy(share));
+	CHECK_OK(kt_fault_recv(ep, KT_WAIT_MS, &f));
+	CHECK_FAULT(f, FAULT_PAGE, kt_load_insn);
+	CHECK_EQ(f.kf_addr, (uint64_t)view);
+	CHECK_EQ(f.kf_code & PF_PRESENT, 0);
+	CHECK(spins - seen <= 1); /* at most the load it was preempted after */
+	CHECK_EQ(own[0], 0x77);
+	/* Once we let go of it too, the page and the page list are free. */
+	CHECK_OK(sys_mem_unmap(BOOT_SLOT_TASK, (uint64_t)own, 1));
+	CHECK_OK(sys_cap_delete(frame));
+	kt_pool_state(BOOT_SLOT_POOL, &left, &free1);
+	CHECK_EQ(free1, free0 + 2);
+	return 0;
+}
+
+/* A borrower stopped in a fault of the lent page (a write to a read-only
+ * loan) is resumed after the loan ended: it faults again, on a page that
+ * is no longer there. */
+int test_a_borrower_stopped_in_a_fault_finds_the_page_gone(void)
+{
+	uint64_t share = kt_slot(), ep, thread;
+	volatile uint64_t *own, *view;
+	struct kt_fault f;
+
+	CHECK_OK(two_frames(&own));
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, share, (uint64_t)own, 2, R_READ));
+	CHECK_OK(map_share(share, R_READ, 0, 0, &view));
+	CHECK_OK(kt_thread(store_to, (uint64_t)&view[512], HELPER_PRIO, ep, &thread));
+	CHECK_OK(kt_fault_recv(ep, KT_WAIT_MS, &f));
+	CHECK_FAULT(f, FAULT_PAGE, kt_store_insn);
+	CHECK_EQ(f.kf_addr, (uint64_t)&view[512]);
+	CHECK_EQ(f.kf_code & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
+	CHECK_OK(sys_obj_destroy(share));
+	CHECK_OK(kt_fault_resume());
+	CHECK_OK(kt_fault_recv(ep, KT_WAIT_MS, &f));
+	CHECK_FAULT(f, FAULT_PAGE, kt_store_insn);
+	CHECK_EQ(f.kf_addr, (uint64_t)&view[512]);
+	CHECK_EQ(f.kf_code & PF_PRESENT, 0);
+	CHECK_EQ(own[512], 0);
+	return 0;
+}
+
+/* What the kernel mapped for us at boot lends as its mapping allows: the
+ * boot information and our code read-only, our message buffer writable;
+ * boot modules (pages outside the pools) not at all. */
+int test_boot_pages_lend_only_as_mapped(void)
+{
+	uint64_t info = kt_slot(), code = kt_slot(), buf = kt_slot(), s = kt_slot();
+	uint64_t text = (uint64_t)test_boot_pages_lend_only_as_mapped & ~(uint64_t)(PAGE_SIZE - 1);
+	const struct boot_module_info *m = &kt_bi->bi_modules[0];
+	volatile uint64_t *v;
+
+	CHECK(kt_bi->bi_nmodules >= 1);
+	CHECK_ERR(sys_share_create(BOOT_SLOT_POOL, s, m->bm_vaddr & ~(uint64_t)(PAGE_SIZE - 1), 1, R_READ),
+	          E_NO_RIGHTS);
+	CHECK_ERR(sys_share_create(BOOT_SLOT_POOL, s, BOOT_INFO_VADDR, 1, R_READ | R_WRITE), E_NO_RIGHTS);
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, info, BOOT_INFO_VADDR, 1, R_READ));
+	CHECK_OK(map_share(info, R_READ, 0, 0, &v));
+	CHECK_EQ(((const volatile struct boot_info *)v)->bi_nmodules, kt_bi->bi_nmodules);
+	CHECK_ERR(sys_share_create(BOOT_SLOT_POOL, s, text, 1, R_READ | R_WRITE), E_NO_RIGHTS);
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, code, text, 1, R_READ));
+	CHECK_ERR(
+	        sys_mem_map(BOOT_SLOT_TASK, code, vspace_alloc(PAGE_SIZE, PAGE_SIZE), R_READ | R_EXEC, 0, 0),
+	        E_NO_RIGHTS);
+	CHECK_OK(map_share(code, R_READ, 0, 0, &v));
+	CHECK_EQ(v[0], *(const volatile uint64_t *)text);
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, buf, BOOT_IPC_BUFFER, 1, R_READ | R_WRITE));
+	CHECK_OK(map_share(buf, R_READ | R_WRITE, 0, 0, &v));
+	CHECK_EQ(v[0], *(const volatile uint64_t *)BOOT_IPC_BUFFER);
+	/* Taken back, all of it stays ours and working. */
+	CHECK_OK(sys_obj_destroy(info));
+	CHECK_OK(sys_obj_destroy(code));
+	CHECK_OK(sys_obj_destroy(buf));
+	CHECK_EQ(((const volatile struct boot_info *)BOOT_INFO_VADDR)->bi_nmodules, kt_bi->bi_nmodules);
+	return load_faults(v);
+}
+
+/* Shares fill the kernel's table: the pools' quota says no before the
+ * table runs out, and every entry comes back with the tasks holding them. */
+int test_shares_run_out_by_quota_and_all_come_back(void)
+{
+	uint64_t holder[2] = { kt_slot(), kt_slot() }, tmp = kt_slot(), objects, after, left0, mid, left, f0,
+	         f1;
+	volatile uint64_t *own;
+	unsigned made = 0, quota;
+	long e;
+
+	CHECK_OK(two_frames(&own));
+	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &objects));
+	kt_pool_state(BOOT_SLOT_POOL, &left0, &f0);
+	CHECK_OK(sys_task_create(BOOT_SLOT_POOL, holder[0]));
+	CHECK_OK(sys_task_create(BOOT_SLOT_POOL, holder[1]));
+	kt_pool_state(BOOT_SLOT_POOL, &mid, &f1);
+	quota = POOL_OBJ_COUNT(objects, POOL_OBJ_SHARE);
+	CHECK(quota > 0 && quota <= 256);
+	while ((e = sys_share_create(BOOT_SLOT_POOL, tmp, (uint64_t)own, 2, R_READ)) == E_OK) {
+		CHECK_OK(sys_cap_copy(tmp, holder[made / 200], 1 + made % 200, R_ALL, 0, CAP_COPY_MOVE));
+		made++;
+		CHECK(made <= quota);
+	}
+	CHECK_ERR(e, E_LIMIT);
+	CHECK_EQ(made, quota);
+	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &after));
+	CHECK_EQ(POOL_OBJ_COUNT(after, POOL_OBJ_SHARE), 0);
+	kt_pool_state(BOOT_SLOT_POOL, &left, &f1);
+	CHECK_EQ(mid - left, made); /* a page list each */
+	CHECK_OK(sys_obj_destroy(holder[0]));
+	CHECK_OK(sys_obj_destroy(holder[1]));
+	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &after));
+	CHECK_EQ(after, objects);
+	kt_pool_state(BOOT_SLOT_POOL, &left, &f1);
+	CHECK_EQ(left, left0);
+	CHECK_EQ(f1, f0);
+	CHECK_OK(sys_share_create(BOOT_SLOT_POOL, tmp, (uint64_t)own, 2, R_READ));
 	return 0;
 }
