@@ -1,5 +1,5 @@
-/* The console back end of file descriptors 0, 1 and 2: the only file that
- * knows where console bytes go.
+/* The console back end of file descriptors (fd.h), opened as 0, 1 and 2
+ * before main: the only file that knows where console bytes go.
  *
  * A program the supervisor started (and whose manifest block says `uses
  * console`) talks to the console server (include/kestrel/proto/console.h):
@@ -13,6 +13,7 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/console.h>
 
+#include "fd.h"
 #include "glue.h"
 #include "server.h"
 #include "syscalls.h"
@@ -82,17 +83,19 @@ static ssize_t server_write(const char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-ssize_t glue_console_write(const void *buf, size_t len)
+static ssize_t console_file_write(void *obj, const void *buf, size_t len)
 {
+	(void)obj;
 	return console_pick() == CONSOLE_SERVER ? server_write(buf, len) : kernel_write(buf, len);
 }
 
-ssize_t glue_console_read(void *buf, size_t len)
+static ssize_t console_file_read(void *obj, void *buf, size_t len)
 {
 	struct console_read_req q = { len < CONSOLE_DATA_MAX ? len : CONSOLE_DATA_MAX };
 	struct console_read_rep r;
 	long e;
 
+	(void)obj;
 	if (console_pick() != CONSOLE_SERVER || len == 0)
 		return 0; /* end of file: no console to read */
 	e = console_read(&console, &q, &r);
@@ -102,4 +105,26 @@ ssize_t glue_console_read(void *buf, size_t len)
 	}
 	memcpy(buf, r.data, r.len);
 	return (ssize_t)r.len;
+}
+
+/* The console is a character device: stdio makes it line-buffered. */
+static int console_file_fstat(void *obj, struct stat *st)
+{
+	(void)obj;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | S_IRUSR | S_IWUSR;
+	return 0;
+}
+
+static const struct fd_ops console_ops = {
+	.fo_read = console_file_read,
+	.fo_write = console_file_write,
+	.fo_fstat = console_file_fstat,
+	.fo_isatty = 1,
+};
+
+void glue_console_open(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		fd_open(&console_ops, NULL);
 }

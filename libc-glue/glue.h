@@ -33,7 +33,6 @@ struct uthread;
 size_t glue_tls_bytes(void);
 void glue_tls_start(struct uthread *ut, void *space);
 
-/* console_glue.c: the console behind file descriptors 0, 1 and 2. Both
- * return the bytes moved, or -1 with errno set. */
-ssize_t glue_console_write(const void *buf, size_t len);
-ssize_t glue_console_read(void *buf, size_t len);
+/* console_glue.c: opens the console as file descriptors 0, 1 and 2
+ * (fd.h), before main. */
+void glue_console_open(void);

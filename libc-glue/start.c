@@ -111,6 +111,7 @@ long __wrap_main(uint64_t arg)
 	start_ms = sys_clock_ms();
 	start_pid = (pid_t)pid_of_thread(sys_thread_id());
 	start_read_arg(arg);
+	glue_console_open(); /* descriptors 0, 1 and 2 */
 	__libc_init_array();
 	exit(__real_main(1, start_argv, environ));
 }

@@ -3,9 +3,9 @@
  * descriptors 0-2 in console_glue.c. Each call fails the POSIX way: -1 with
  * errno (the calling thread's own: it is thread-local) set.
  *
- * Only descriptors 0, 1 and 2 exist, all three the console. Files arrive
- * with the filesystem server, processes with the supervisor's control
- * protocol; until then the calls that need them fail with ENOSYS. */
+ * Descriptors are fd.c's table; 0, 1 and 2 start as the console. Files
+ * arrive with the filesystem server, processes with the supervisor's
+ * control protocol; until then the calls that need them fail with ENOSYS. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,29 +23,10 @@
 #include "syscalls.h"
 #include "uthread.h"
 
-static int is_console(int fd)
-{
-	return fd >= 0 && fd <= 2;
-}
-
 static int fail(int err)
 {
 	errno = err;
 	return -1;
-}
-
-ssize_t write(int fd, const void *buf, size_t len)
-{
-	if (!is_console(fd))
-		return fail(EBADF);
-	return glue_console_write(buf, len);
-}
-
-ssize_t read(int fd, void *buf, size_t len)
-{
-	if (!is_console(fd))
-		return fail(EBADF);
-	return glue_console_read(buf, len);
 }
 
 int open(const char *path, int flags, ...)
@@ -53,36 +34,6 @@ int open(const char *path, int flags, ...)
 	(void)path;
 	(void)flags;
 	return fail(ENOSYS); /* files arrive with the filesystem server */
-}
-
-int close(int fd)
-{
-	return is_console(fd) ? 0 : fail(EBADF);
-}
-
-off_t lseek(int fd, off_t offset, int whence)
-{
-	(void)offset;
-	(void)whence;
-	return fail(is_console(fd) ? ESPIPE : EBADF);
-}
-
-int isatty(int fd)
-{
-	if (is_console(fd))
-		return 1;
-	errno = EBADF;
-	return 0;
-}
-
-/* The console is a character device: stdio makes it line-buffered. */
-int fstat(int fd, struct stat *st)
-{
-	if (!is_console(fd))
-		return fail(EBADF);
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFCHR | S_IRUSR | S_IWUSR;
-	return 0;
 }
 
 int stat(const char *path, struct stat *st)

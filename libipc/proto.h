@@ -156,7 +156,9 @@ long proto_answer(struct proto_waiter *w, long status, const void *rep);
 
 /* Several calls outstanding from one thread. proto_start() hands the call
  * in p to one of the task's call workers (threads started by
- * proto_async_init) and returns at once; the worker makes the call, stores
+ * proto_async_init, with priority prio, memory from pool and fault_ep
+ * for their faults: a server passes server_self()->si_fault) and returns
+ * at once; the worker makes the call, stores
  * the result in p->pp_result, sets p->pp_done and signals p->pp_notify (a
  * badged capability of an endpoint of the caller's), so that a server loop
  * learns it with its other notifications. proto_finish(p, wait_ep)
@@ -178,7 +180,7 @@ struct proto_pending {
 	volatile int pp_done;
 };
 
-long proto_async_init(unsigned workers, unsigned prio, uint64_t pool);
+long proto_async_init(unsigned workers, unsigned prio, uint64_t pool, uint64_t fault_ep);
 long proto_start(struct proto_pending *p);
 long proto_finish(struct proto_pending *p, uint64_t wait_ep);
 

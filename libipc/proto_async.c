@@ -32,7 +32,7 @@ static long worker(uint64_t arg)
 	return 0;
 }
 
-long proto_async_init(unsigned workers, unsigned prio, uint64_t pool)
+long proto_async_init(unsigned workers, unsigned prio, uint64_t pool, uint64_t fault_ep)
 {
 	struct uthread_info ui;
 	long e;
@@ -49,7 +49,7 @@ long proto_async_init(unsigned workers, unsigned prio, uint64_t pool)
 	}
 	async_pool = pool;
 	for (unsigned i = 0; i < workers; i++)
-		if ((e = uthread_create(worker, 0, prio, CAP_NULL, pool, &ui)) != E_OK)
+		if ((e = uthread_create(worker, 0, prio, fault_ep, pool, &ui)) != E_OK)
 			return e;
 	return E_OK;
 }

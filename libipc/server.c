@@ -41,13 +41,62 @@ long server_ready(void)
 	return sup_ready(&sup, &q, &r);
 }
 
+/* Gives a notification's bits to the handlers that take them. */
+static void notify(const struct server_def *d, uint64_t word)
+{
+	for (size_t i = 0; i < d->sd_nnotify; i++)
+		if (word & d->sd_notify[i].sn_bits)
+			d->sd_notify[i].sn_fn(d->sd_state, word & d->sd_notify[i].sn_bits);
+}
+
+/* What every thread of the server runs. A message labelled KMSG_NOTIFY
+ * with no words is the kernel's notification; one from a client (who may
+ * choose any label) carries the client's badge, which no handler takes. */
+static long serve(const struct server_def *d)
+{
+	uint64_t ep = self->si_ep;
+	struct msg m;
+	long e = ipc_recv(ep, IPC_FOREVER, &m);
+
+	while (e == E_OK) {
+		if (msg_label(&m) == KMSG_NOTIFY && msg_words(&m) == 0) {
+			notify(d, m.badge);
+			e = ipc_recv(ep, IPC_FOREVER, &m); /* a client that sent it waits for ever */
+		} else if (proto_dispatch(d->sd_ops, d->sd_nops, d->sd_state, &m)) {
+			e = proto_reply_recv(ep, &m);
+		} else {
+			e = ipc_recv(ep, IPC_FOREVER, &m);
+		}
+	}
+	return e;
+}
+
+static long worker(uint64_t def)
+{
+	return serve((const struct server_def *)def);
+}
+
+long server_loop(const struct server_def *d)
+{
+	struct uthread_info ui;
+	long e;
+
+	if (!self)
+		return PE_BAD_REQUEST;
+	for (unsigned i = 0; i < d->sd_workers; i++)
+		if ((e = uthread_create(worker, (uint64_t)d, (unsigned)self->si_priority, self->si_fault,
+		                        self->si_pool, &ui)) != E_OK)
+			return e;
+	if ((e = server_ready()) != E_OK)
+		return e;
+	return serve(d);
+}
+
 long server_run(const struct proto_op *ops, size_t nops, void *state)
 {
-	long e = server_ready();
+	struct server_def d = { ops, nops, state, NULL, 0, 0 };
 
-	if (e != E_OK)
-		return e;
-	return proto_serve(self->si_ep, ops, nops, state);
+	return server_loop(&d);
 }
 
 long service_lookup(const char *name, struct proto_client *c)

@@ -1,13 +1,17 @@
 /* What every server shares: start-up from the supervisor's server_info,
- * the ready handshake and the receive-dispatch-reply loop (proto_serve,
- * which also answers heartbeats). The C library's start-up
- * (libc-glue/start.c) attaches a program the supervisor started before
- * main runs, so a server's main is one call:
+ * the ready handshake and the receive-dispatch-reply loop (which also
+ * answers heartbeats). The C library's start-up (libc-glue/start.c)
+ * attaches a program the supervisor started before main runs, so a
+ * server's main is one call:
  *
  *   return server_run(ops, nops, state);
  *
- * or, for a server with its own loop (one that also takes interrupts):
- * its set-up, server_ready, then receive and proto_dispatch.
+ * or, for a driver that also takes interrupts and signals, or a server
+ * that needs several threads:
+ *
+ *   static const struct server_notify irqs[] = { { UART_BADGE, uart_irq } };
+ *   struct server_def d = { ops, nops, &state, irqs, 1, 0 };
+ *   return server_loop(&d);
  */
 #pragma once
 
@@ -22,8 +26,37 @@
  * it. */
 const struct server_info *server_self(void);
 
-/* Tells the supervisor the server is ready, then serves ops on the
- * server's endpoint. Returns only on failure, with the error. */
+/* A handler for notifications (interrupts bound to the server's endpoint,
+ * signals from peers) whose badge has bits in sn_bits: called with the
+ * notification word's bits among them. Badges of notifications must use
+ * bits no client badge has (the supervisor's client badges are small
+ * numbers: use bits 32 and up). */
+struct server_notify {
+	uint64_t sn_bits;
+	void (*sn_fn)(void *state, uint64_t bits);
+};
+
+/* A server: its protocol, its state, its notification handlers, and how
+ * many threads serve besides the first. With workers, every thread
+ * receives on the endpoint, so a handler that waits for a slower server
+ * (the filesystem on the disk) keeps only its own thread: the others
+ * answer other clients and the supervisor's heartbeats. Handlers then
+ * share the state between threads and must lock what they change. */
+struct server_def {
+	const struct proto_op *sd_ops;
+	size_t sd_nops;
+	void *sd_state;
+	const struct server_notify *sd_notify;
+	size_t sd_nnotify;
+	unsigned sd_workers;
+};
+
+/* Tells the supervisor the server is ready, starts the workers, then
+ * serves on the server's endpoint. Returns only on failure, with the
+ * error. */
+long server_loop(const struct server_def *d);
+
+/* server_loop with just a protocol: one thread, no notifications. */
 long server_run(const struct proto_op *ops, size_t nops, void *state);
 
 /* Sets up libipc from the server_info at arg (the start argument the

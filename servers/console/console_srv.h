@@ -19,7 +19,7 @@
 #include "line.h"
 #include "proto.h"
 
-#define CONSOLE_IRQ_BADGE (1ULL << 63)
+#define CONSOLE_IRQ_BADGE (1ULL << 63) /* above every client's badge */
 
 /* The reads waiting for a line are libipc's waiters (proto_defer), each
  * with the most bytes it takes in pw_data[0], answered oldest first. */

@@ -1,12 +1,10 @@
 /* console: the serial terminal driver (COM1), the only task that holds its
- * ports. Start-up and the receive loop; the handlers are in console_srv.c,
- * the line editing in line.c, the port access in uart.c.
+ * ports. Start-up; the handlers are in console_srv.c, the line editing in
+ * line.c, the port access in uart.c.
  *
- * The loop is proto_serve's with one addition: the endpoint also brings
- * the UART's interrupts, which are kernel messages, not requests, and get
- * no answer. Everything else goes through proto_dispatch and the
- * CONSOLE_OPS table, including the read that waits for a line (its
- * handler defers the answer, so there is nothing to send at once). */
+ * libipc's server loop serves CONSOLE_OPS, including the read that waits
+ * for a line (its handler defers the answer), and hands the UART's
+ * interrupts, notifications with CONSOLE_IRQ_BADGE, to uart_interrupt. */
 #include <stdio.h>
 
 #include <kestrel/proto/console.h>
@@ -20,15 +18,18 @@
 static struct console con;
 static const struct proto_op ops[] = PROTO_TABLE(CONSOLE_OPS);
 
-static bool is_irq(const struct msg *m)
+static void uart_interrupt(void *state, uint64_t bits)
 {
-	return msg_label(m) == KMSG_NOTIFY && (m->badge & CONSOLE_IRQ_BADGE);
+	(void)bits;
+	console_irq(state);
 }
+
+static const struct server_notify irqs[] = { { CONSOLE_IRQ_BADGE, uart_interrupt } };
 
 int main(void)
 {
 	const struct server_info *si = server_self();
-	struct msg m;
+	struct server_def def = { ops, sizeof(ops) / sizeof(ops[0]), &con, irqs, 1, 0 };
 	long e;
 
 	if (!si || !si->si_ioport || !si->si_irq) {
@@ -40,17 +41,5 @@ int main(void)
 	if ((e = sys_irq_bind(si->si_irq, si->si_ep, CONSOLE_IRQ_BADGE)) != E_OK)
 		return (int)e;
 	console_init(&con, si->si_irq);
-	if ((e = server_ready()) != E_OK)
-		return (int)e;
-	e = ipc_recv(si->si_ep, IPC_FOREVER, &m);
-	while (e == E_OK) {
-		bool answer = false;
-
-		if (is_irq(&m))
-			console_irq(&con);
-		else
-			answer = proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), &con, &m);
-		e = answer ? proto_reply_recv(si->si_ep, &m) : ipc_recv(si->si_ep, IPC_FOREVER, &m);
-	}
-	return (int)e;
+	return (int)server_loop(&def);
 }

@@ -106,6 +106,7 @@ enum {
 	CHILD_PORTS,
 	CHILD_IRQ,
 	CHILD_DEVMEM,
+	CHILD_FAULT,
 	CHILD_FIRST_FREE,
 };
 
@@ -149,10 +150,13 @@ long srv_start(struct srv *s)
 	const struct manifest_server *ms = s->s_ms;
 	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0);
 	uint64_t fault = slot_alloc(), ours[CHILD_FIRST_FREE];
-	struct spawn_cap caps[7] = {
+	struct spawn_cap caps[8] = {
 		{ s->s_ep, CHILD_EP, R_READ | R_WRITE | R_GRANT, 0 },
 		{ sep, CHILD_SUP, R_WRITE | R_GRANT, BADGE_SERVER | badge },
 		{ SPAWN_OWN_TASK, CHILD_SELF, R_ALL, 0 },
+		/* For the threads it makes: their faults end it, as its first
+		 * thread's do. */
+		{ sep, CHILD_FAULT, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs) },
 	};
 	struct spawn_req req = { (const void *)s->s_mod->bm_vaddr,
 		                 s->s_mod->bm_size,
@@ -161,7 +165,7 @@ long srv_start(struct srv *s)
 		                 ms->ms_priority,
 		                 fault,
 		                 caps,
-		                 3 };
+		                 4 };
 	struct server_info si = { .si_magic = SERVER_INFO_MAGIC,
 		                  .si_ep = CHILD_EP,
 		                  .si_sup = CHILD_SUP,
@@ -170,6 +174,7 @@ long srv_start(struct srv *s)
 		                  .si_ioport = ms->ms_port_count ? CHILD_PORTS : 0,
 		                  .si_irq = ms->ms_irq >= 0 ? CHILD_IRQ : 0,
 		                  .si_devmem = ms->ms_devmem_size ? CHILD_DEVMEM : 0,
+		                  .si_fault = CHILD_FAULT,
 		                  .si_first_free_slot = CHILD_FIRST_FREE,
 		                  .si_priority = ms->ms_priority };
 	long e;

@@ -122,6 +122,18 @@ long pt_peek_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_value
 	return 0;
 }
 
+long pt_rings_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_rings_rep *r)
+{
+	(void)ctx, (void)q, (void)r;
+	return 0;
+}
+
+long pt_nap_srv(struct proto_ctx *ctx, const struct pt_nap_req *q, struct pt_none *r)
+{
+	(void)ctx, (void)q, (void)r;
+	return 0;
+}
+
 static const struct proto_op ops[] = { HELLO_OPS(PROTO_OP_ENTRY) PROTOTEST_OPS(PROTO_OP_ENTRY) };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

@@ -25,6 +25,7 @@
 #include <kestrel/ipc.h>
 #include <kestrel/qemu_exit.h>
 
+#include "fd.h"
 #include "glue.h"
 #include "io.h"
 #include "ipc.h"
@@ -493,6 +494,41 @@ static int descriptors(void)
 		return fail("lseek(1): errno %d, expected ESPIPE", errno);
 	if (write(2, "", 0) != 0)
 		return fail("write(2, \"\", 0)");
+	return 1;
+}
+
+/* The descriptor table: dup shares the console, close ends only that
+ * descriptor, the lowest free one is taken, and the table has an end. */
+static int descriptor_table(void)
+{
+	int fds[FD_MAX], n = 0, d;
+
+	errno = 0;
+	if ((d = dup(1)) != 3 || write(d, "", 0) != 0 || !isatty(d))
+		return fail("dup(1) = %d, errno %d", d, errno);
+	if (close(d) != 0 || write(d, "x", 1) != -1 || errno != EBADF)
+		return fail("descriptor %d still writes after close", d);
+	if (close(d) != -1 || errno != EBADF)
+		return fail("second close of %d: errno %d", d, errno);
+	if (dup2(2, 40) != 40 || !isatty(40) || dup2(40, 40) != 40 || close(40) != 0)
+		return fail("dup2(2, 40): errno %d", errno);
+	if (dup2(2, FD_MAX) != -1 || errno != EBADF || dup(-1) != -1 || errno != EBADF)
+		return fail("dup2 past the table: errno %d", errno);
+	if ((d = fcntl(1, F_DUPFD, 20)) != 20 || close(20) != 0)
+		return fail("fcntl(1, F_DUPFD, 20) = %d", d);
+	while ((d = dup(0)) >= 0)
+		fds[n++] = d;
+	if (errno != EMFILE || n != FD_MAX - 3)
+		return fail("dup until full: %d more, errno %d", n, errno);
+	while (n)
+		close(fds[--n]);
+	if ((d = dup(0)) != 3 || close(d) != 0)
+		return fail("after closing them all, dup(0) = %d", d);
+	/* Stdout through a descriptor made by dup2 over it. */
+	if ((d = dup(1)) < 0 || close(1) != 0 || dup2(d, 1) != 1 || close(d) != 0)
+		return fail("stdout moved: errno %d", errno);
+	if (write(1, "", 0) != 0)
+		return fail("stdout after dup2");
 	return 1;
 }
 
@@ -1052,6 +1088,7 @@ int main(void)
 	check("libm_works", libm_works);
 	check("open_fails_with_enosys", open_fails_enosys);
 	check("console_descriptors", descriptors);
+	check("descriptor_table", descriptor_table);
 	check("isatty_console", isatty_console);
 	check("getpid_and_kill", getpid_and_kill);
 	check("time_advances", time_advances);

@@ -60,15 +60,49 @@ long pt_gather_srv(struct proto_ctx *ctx, const struct pt_gather_req *q, struct 
 
 long pt_give_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_none *r)
 {
-	uint64_t ep = slot_alloc();
-	long e = sys_endpoint_create(server_self()->si_pool, ep);
+	const struct server_info *si = server_self();
+	uint64_t bell = slot_alloc();
+	long e = sys_cap_copy(si->si_ep, si->si_self, bell, R_WRITE, PT_DOORBELL, CAP_COPY_BADGE);
 
 	(void)q, (void)r;
 	if (e != E_OK) {
-		slot_free(ep);
+		slot_free(bell);
 		return e;
 	}
-	ctx->pc_reply_caps[0] = ep;
+	ctx->pc_reply_caps[0] = bell;
+	return 0;
+}
+
+static volatile uint64_t rings, ring_bits;
+
+static void doorbell(void *state, uint64_t bits)
+{
+	(void)state;
+	rings++;
+	ring_bits = bits;
+}
+
+long pt_rings_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_rings_rep *r)
+{
+	(void)ctx, (void)q;
+	r->rings = rings;
+	r->bits = ring_bits;
+	return 0;
+}
+
+long pt_nap_srv(struct proto_ctx *ctx, const struct pt_nap_req *q, struct pt_none *r)
+{
+	uint64_t ep = slot_alloc();
+	struct msg m;
+
+	(void)ctx, (void)r;
+	/* Put aside, the call being handled survives the receive (ipc_recv
+	 * would drop it: that is what a receive means). */
+	uthread_reply_aside();
+	if (sys_endpoint_create(server_self()->si_pool, ep) == E_OK)
+		ipc_recv_nr(SYS_RECV, ep, q->ms, &m); /* nobody sends: a timeout */
+	sys_cap_delete(ep);
+	slot_free(ep);
 	return 0;
 }
 
@@ -92,8 +126,10 @@ long pt_peek_srv(struct proto_ctx *ctx, const struct pt_none *q, struct pt_value
 int leasy_serve(void)
 {
 	static const struct proto_op ops[] = PROTO_TABLE(PROTOTEST_OPS);
+	static const struct server_notify bells[] = { { PT_DOORBELL, doorbell } };
+	struct server_def d = { ops, sizeof(ops) / sizeof(ops[0]), NULL, bells, 1, 1 };
 
-	return (int)server_run(ops, sizeof(ops) / sizeof(ops[0]), NULL);
+	return (int)server_loop(&d);
 }
 
 void leasy_checks(void (*tap)(int ok, const char *name, long detail))
@@ -137,13 +173,37 @@ void leasy_checks(void (*tap)(int ok, const char *name, long detail))
 
 		if (e == E_OK)
 			e = sys_cap_identify_out(x.px_caps[0], &ci);
-		tap(e == E_OK && ci.ci_type == CAP_ENDPOINT, "server_answers_with_a_capability",
-		    e ? e : (long)ci.ci_type);
+		tap(e == E_OK && ci.ci_type == CAP_ENDPOINT && ci.ci_badge == PT_DOORBELL,
+		    "server_answers_with_a_capability", e ? e : (long)ci.ci_type);
+	}
+	/* The doorbell it gave reaches its loop's notification handler; a
+	 * client's own badge (an ordinary call) never does. */
+	{
+		struct pt_rings_rep rr = { 0 };
+
+		for (unsigned i = 0; i < 3; i++)
+			sys_signal(x.px_caps[0]);
+		e = pt_rings(&c, &none, &rr);
+		tap(e == E_OK && rr.rings >= 1 && rr.rings <= 3 && rr.bits == PT_DOORBELL,
+		    "server_loop_hands_notifications_to_their_handler", e ? e : (long)rr.rings);
+	}
+	/* A handler waits 3 heartbeat periods: the second thread answers the
+	 * supervisor meanwhile, so the server is not taken for hung. */
+	{
+		struct pt_nap_req nq = { 700 };
+		uint64_t gen = c.pc_generation;
+
+		e = pt_nap(&c, &nq, &none);
+		if (e == E_OK)
+			e = pt_sum_x(&c, &none, &r, &(struct proto_xfer){ .px_buf = heap, .px_len = 7 });
+		tap(e == E_OK && c.pc_generation == gen && !proto_restarted(&c),
+		    "a_server_waiting_in_a_handler_still_answers_heartbeats", e ? e : (long)c.pc_generation);
 	}
 	/* Three calls outstanding from this one thread: the server answers
 	 * none until all three wait. */
 	sys_cap_copy(wait, server_self()->si_self, notify, R_WRITE, 1, CAP_COPY_BADGE);
-	e = proto_async_init(3, (unsigned)server_self()->si_priority, server_self()->si_pool);
+	e = proto_async_init(3, (unsigned)server_self()->si_priority, server_self()->si_pool,
+	                     server_self()->si_fault);
 	for (unsigned i = 0; i < 3 && e == E_OK; i++) {
 		pt_gather_pending(&p[i], &c, &gq, &gr[i], NULL, notify);
 		e = proto_start(&p[i]);

@@ -8,7 +8,12 @@
  * gather: waits until count calls of the same group wait, then answers
  *   each with its place in arrival order (0 for the first): a client can
  *   only finish it with several calls outstanding.
- * give: answers with a capability, an endpoint of the server's.
+ * give: answers with a capability: a doorbell, the server's own endpoint
+ *   badged PT_DOORBELL, which the client may signal.
+ * rings: answers how many notifications the server's loop handed to its
+ *   doorbell handler, and the bits of the last.
+ * nap: the handler waits ms milliseconds before it answers (the server
+ *   has a second thread, so it still answers the supervisor's heartbeats).
  * take: answers the type (cap_identify) of the capability it was sent.
  * peek: reads the first byte of the last lease it was lent, after that
  *   call returned: the lease is gone, so the server faults (and restarts). */
@@ -27,6 +32,15 @@ struct pt_fill_req {
 struct pt_value_rep {
 	uint64_t value;
 };
+struct pt_rings_rep {
+	uint64_t rings;
+	uint64_t bits;
+};
+struct pt_nap_req {
+	uint64_t ms;
+};
+#define PT_DOORBELL (1ULL << 40)
+
 struct pt_gather_req {
 	uint64_t group;
 	uint64_t count;
@@ -39,4 +53,6 @@ struct pt_gather_req {
 	X(pt, gather, PROTOTEST_BASE + 3, 0, struct pt_gather_req, struct pt_value_rep)             \
 	X(pt, give, PROTOTEST_BASE + 4, PROTO_CAPS_OUT(1), struct pt_none, struct pt_none)          \
 	X(pt, take, PROTOTEST_BASE + 5, PROTO_CAPS_IN(1), struct pt_none, struct pt_value_rep)      \
-	X(pt, peek, PROTOTEST_BASE + 6, 0, struct pt_none, struct pt_value_rep)
+	X(pt, peek, PROTOTEST_BASE + 6, 0, struct pt_none, struct pt_value_rep)                     \
+	X(pt, rings, PROTOTEST_BASE + 7, PROTO_IDEMPOTENT, struct pt_none, struct pt_rings_rep)     \
+	X(pt, nap, PROTOTEST_BASE + 8, PROTO_IDEMPOTENT, struct pt_nap_req, struct pt_none)

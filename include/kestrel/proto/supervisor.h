@@ -31,6 +31,7 @@ struct server_info {
 	uint64_t si_first_free_slot; /* slots from here on are empty */
 	uint64_t si_priority;        /* its threads' priority: more threads may have at most this */
 	uint64_t si_devmem;          /* slot: a frame of its device memory (manifest devmem), or 0 */
+	uint64_t si_fault;           /* slot: the fault endpoint for threads it makes (a fault ends it) */
 };
 
 /* A program's pid: the kernel id of its first thread plus one (ids start

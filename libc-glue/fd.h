@@ -1,0 +1,28 @@
+/* File descriptors: a table of open files, each a back end (its
+ * operations) and the back end's own object. The console is one back end
+ * (console_glue.c), installed as descriptors 0, 1 and 2 before main; files
+ * and sockets join as their servers arrive. dup and dup2 share one open
+ * file between descriptors; it is closed when the last one goes. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define FD_MAX 64
+
+/* A back end. Each returns what the POSIX call returns, with errno set on
+ * failure; a NULL operation fails as POSIX says for a file that cannot do
+ * it (lseek: ESPIPE, read or write: EBADF, close: nothing to do). */
+struct fd_ops {
+	ssize_t (*fo_read)(void *obj, void *buf, size_t len);
+	ssize_t (*fo_write)(void *obj, const void *buf, size_t len);
+	off_t (*fo_lseek)(void *obj, off_t offset, int whence);
+	int (*fo_fstat)(void *obj, struct stat *st);
+	int (*fo_close)(void *obj);
+	int fo_isatty;
+};
+
+/* Opens a file on the lowest free descriptor: the descriptor, or -1 with
+ * errno EMFILE (every descriptor in use) or ENFILE (no open file left). */
+int fd_open(const struct fd_ops *ops, void *obj);
