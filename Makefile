@@ -51,11 +51,10 @@ $(BUILD)/.deps: scripts/install-deps.sh
 	scripts/install-deps.sh
 	@touch $@
 
-# The supervisor as the first task, its manifest and the servers it names.
-RUN_MODULES := $(SUPERVISOR_ELF) servers/manifest.txt $(CONSOLE_ELF) $(HELLO_ELF) $(SHELL_ELF)
-
+# The supervisor as the first task, its manifest and the servers the
+# manifest's binary lines name.
 run: all
-	scripts/qemu.sh --accel $(ACCEL) $(RUN_MODULES:%=--module %) -- $(KERNEL_BIN)
+	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt -- $(KERNEL_BIN)
 
 # The in-system test suite on the terminal: user space at work.
 run-ktest: all

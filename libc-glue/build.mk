@@ -3,8 +3,9 @@
 # picolibc source tarball (checked against its pinned SHA-256) into
 # build/sources/ once; build-picolibc.sh builds it into build/picolibc, and
 # again only when the script or the tarball changes. A C-library program
-# compiles its sources with LIBC_CFLAGS into $(BUILD)/libc/ and links with
-# $(call libc_link,OUTPUT,OBJECTS) (see tests/libc/build.mk).
+# is one line, $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES)) (servers use
+# SERVER, servers/build.mk): its sources compile with LIBC_CFLAGS into
+# $(BUILD)/libc/ and link with libc_link.
 
 PICOLIBC_TARBALL := $(BUILD)/sources/picolibc_1.8.10.orig.tar.gz
 PICOLIBC_DIR     := $(BUILD)/picolibc
@@ -69,3 +70,12 @@ $(LIBIPC_CORE_LIB): $(LIBIPC_CORE_OBJS)
 libc_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -Wl,--wrap=fflush \
 	-Wl,--wrap=realloc -Wl,--wrap=abort -Wl,--wrap=raise -o $(1) $(USER_CRT0) $(2) \
 	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_LIBC) -lgcc -Wl,--end-group
+
+# $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES)): OUTPUT is built by `make user`
+# from SOURCES, a C-library program.
+define LIBC_PROGRAM
+user: $(1)
+$(1): $(2:%.c=$(BUILD)/libc/%.o) $$(LIBC_LINK_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(call libc_link,$$@,$(2:%.c=$(BUILD)/libc/%.o))
+endef

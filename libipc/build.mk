@@ -1,8 +1,8 @@
 # libipc/: the user-side library every user program links: crt0, the
 # system-call and IPC stubs, console printf and its formatter, the slot and
-# address-space allocators, threads and the ELF loader. Programs link
-# crt0.o, their objects and libipc.a with libipc/user.ld (see
-# tests/ktest/build.mk for an example).
+# address-space allocators, threads and the ELF loader. A program without
+# the C library is one line, $(eval $(call USER_PROGRAM,OUTPUT,SOURCES)):
+# it links crt0.o, its objects and libipc.a with libipc/user.ld.
 
 # User code may use SSE (the kernel saves it per thread); the red zone is
 # fine in user mode.
@@ -45,6 +45,15 @@ $(LIBIPC_LIB): $(LIBIPC_OBJS)
 
 # $(call user_link,OUTPUT,OBJECTS): links a user program.
 user_link = $(CC) $(USER_LDFLAGS) -o $(1) $(USER_CRT0) $(2) $(LIBIPC_LIB) -lgcc
+
+# $(eval $(call USER_PROGRAM,OUTPUT,SOURCES)): OUTPUT is built by `make
+# user` from SOURCES, on libipc alone.
+define USER_PROGRAM
+user: $(1)
+$(1): $(2:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+	@mkdir -p $$(dir $$@)
+	$$(call user_link,$$@,$(2:%.c=$(BUILD)/user/%.o))
+endef
 
 # Host test of the ELF reader, against the helper program the in-system
 # tests load with it (built by tests/ktest/build.mk).
