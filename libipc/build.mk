@@ -54,16 +54,3 @@ $(1): $(2:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
 	@mkdir -p $$(dir $$@)
 	$$(call user_link,$$@,$(2:%.c=$(BUILD)/user/%.o))
 endef
-
-# Host test of the ELF reader, against the helper program the in-system
-# tests load with it (built by tests/ktest/build.mk).
-LIBIPC_HOST_TEST := $(BUILD)/tests/host/test_elf
-LIBIPC_HOST_ELF  := $(BUILD)/tests/ktest/ktest-helper.elf
-
-host-tests: $(LIBIPC_HOST_TEST) $(LIBIPC_HOST_ELF)
-
-$(LIBIPC_HOST_TEST): tests/host/test_elf.c libipc/elf.c libipc/elf.h | $(BUILD)/.deps
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ilibipc -o $@ tests/host/test_elf.c libipc/elf.c $(HOST_LDLIBS)
-
-TEST_SUITES += "host/test_elf=env CMOCKA_MESSAGE_OUTPUT=TAP $(LIBIPC_HOST_TEST) $(LIBIPC_HOST_ELF)"
