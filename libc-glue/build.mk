@@ -17,7 +17,7 @@ PICOLIBC_LIBC    := $(PICOLIBC_DIR)/install/lib/libc.a
 # never the host's. libipc's headers are there for the system calls.
 LIBC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie -static -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -nostdinc -isystem $(PICOLIBC_INC) \
-	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -Ilibipc -Ilibc-glue -MD -MP
+	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -Icommon -Ilibipc -Ilibc-glue -MD -MP
 
 LIBC_GLUE_SRCS := \
 	libc-glue/console_glue.c \

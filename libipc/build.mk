@@ -8,7 +8,7 @@
 # fine in user mode.
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie -static \
 	-nostdlib -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
-	-Iinclude -Ilibipc -MD -MP
+	-Iinclude -Icommon -Ilibipc -MD -MP
 USER_LD      := libipc/user.ld
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-Wl,-z,noexecstack -T $(USER_LD)
@@ -18,8 +18,10 @@ LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
 	libipc/fmt.c \
+	libipc/num.c \
 	libipc/proto.c \
 	libipc/server.c \
+	libipc/sleep.c \
 	libipc/slots.c \
 	libipc/spawn.c \
 	libipc/ustring.c \

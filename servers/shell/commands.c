@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "io.h"
+#include "num.h"
 #include "ipc.h"
 #include "shell.h"
 #include "syscalls.h"
@@ -67,11 +68,11 @@ static void cmd_hello(struct shell *sh, int argc, char **argv)
 		printf("hello: no hello service in the manifest\n");
 		return;
 	}
-	if (argc == 3 && strcmp(argv[1], "echo") == 0 && args_number(argv[2], &n)) {
+	if (argc == 3 && strcmp(argv[1], "echo") == 0 && num_parse_word(argv[2], &n)) {
 		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ n }, &er);
 		if (e == E_OK)
 			printf("%lu (from generation %lu)\n", er.value, er.generation);
-	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && args_number(argv[2], &n)) {
+	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && num_parse_word(argv[2], &n)) {
 		e = hello_add(&sh->sh_hello, &(struct hello_add_req){ n }, &cr);
 		if (e == E_OK)
 			printf("count %lu\n", cr.count);
@@ -252,7 +253,7 @@ static void cmd_log(struct shell *sh, int argc, char **argv)
 	uint64_t want = LOG_DEFAULT, from;
 	long e;
 
-	if (argc > 2 || (argc == 2 && !args_number(argv[1], &want))) {
+	if (argc > 2 || (argc == 2 && !num_parse_word(argv[1], &want))) {
 		printf("usage: log [N]\n");
 		return;
 	}

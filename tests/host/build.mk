@@ -9,17 +9,18 @@
 # from a copy in $(BUILD)/host/SET/ whose #line names the original (for
 # messages and the debugger): a quoted #include looks in the including
 # file's own folder first, where the real header would win over a
-# stand-in, so the copy has no headers beside it. SET picks the stand-in
-# include folders, searched before everything else (HOST_STANDINS_SET),
-# then HOST_CFLAGS, then the original's own folder:
-#   core    none: the kernel's hardware-free files, libipc's and the servers'
+# stand-in, so the copy has no headers beside it. SET picks the include
+# folders searched before everything else (HOST_INCLUDES_SET: stand-ins
+# first), then HOST_CFLAGS, then the original's own folder:
+#   core    libipc/: the kernel's hardware-free files, libipc's and the
+#           servers' (which may use libipc's pure files, num.c, fmt.c)
 #   kernel  tests/host/standin/: arch/ without assembly, for the kernel's
 #           object files (KERNEL_OBJECT_SRCS; docs/testing.md)
 #   ipc     tests/host/shim/ (then libipc/): the IPC calls, for libipc's
 #           protocol layer
-HOST_STANDINS_core   :=
-HOST_STANDINS_kernel := tests/host/standin
-HOST_STANDINS_ipc    := tests/host/shim libipc
+HOST_INCLUDES_core   := libipc
+HOST_INCLUDES_kernel := tests/host/standin
+HOST_INCLUDES_ipc    := tests/host/shim libipc
 
 HOST_SETS := core kernel ipc
 
@@ -29,7 +30,7 @@ $(BUILD)/host/$(1)/%.c: %.c
 	{ echo '#line 1 "$$<"'; cat $$<; } > $$@
 
 $(BUILD)/host/$(1)/%.o: $(BUILD)/host/$(1)/%.c | $(BUILD)/.deps
-	$$(CC) $(HOST_STANDINS_$(1):%=-I%) $$(HOST_CFLAGS) -I$$(patsubst $(BUILD)/host/$(1)/%,%,$$(dir $$<)) \
+	$$(CC) $(HOST_INCLUDES_$(1):%=-I%) $$(HOST_CFLAGS) -I$$(patsubst $(BUILD)/host/$(1)/%,%,$$(dir $$<)) \
 		-c -o $$@ $$<
 endef
 $(foreach s,$(HOST_SETS),$(eval $(call HOST_SET_RULES,$(s))))
@@ -54,9 +55,10 @@ $(eval $(call HOST_TEST,host/test_bootinfo,core,$(HOST_CORE) tests/host/test_boo
 $(eval $(call HOST_TEST,host/test_frame,core,$(HOST_CORE) tests/host/test_frame.c))
 $(eval $(call HOST_TEST,host/test_printf,core,$(HOST_CORE) libipc/fmt.c tests/host/test_printf.c))
 $(eval $(call HOST_TEST,host/test_vm,core,$(HOST_CORE) tests/host/test_vm.c))
-$(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) servers/supervisor/manifest.c \
+$(eval $(call HOST_TEST,host/test_num,core,libipc/num.c tests/host/test_num.c))
+$(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	tests/host/test_manifest.c))
-$(eval $(call HOST_TEST,host/test_policy,core,$(HOST_CORE) servers/supervisor/manifest.c \
+$(eval $(call HOST_TEST,host/test_policy,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	servers/supervisor/policy.c tests/host/test_policy.c))
 
 $(eval $(call HOST_TEST,host/test_cap,kernel,$(HOST_KERNEL) tests/host/test_cap.c))
