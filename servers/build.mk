@@ -11,7 +11,10 @@ $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/con
 $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
 	servers/console/line.c servers/console/uart.c))
-$(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c))
+$(eval $(call SERVER,kv,servers/kv/main.c))
+# The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
+$(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
+	servers/kv/shell_kv.c))
 
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c))
