@@ -20,12 +20,12 @@ OBJCOPY := objcopy
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-builtin \
-	-Iinclude -I$(BUILD)/gen -MD -MP
+	-Iinclude -Icommon -I$(BUILD)/gen -MD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-Wl,-z,noexecstack
 
 # Host tests compile the same kernel sources with the host's defaults.
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikernel -MD -MP \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Icommon -Ikernel -MD -MP \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
@@ -51,11 +51,10 @@ $(BUILD)/.deps: scripts/install-deps.sh
 	scripts/install-deps.sh
 	@touch $@
 
-# The supervisor as the first task, its manifest and the servers it names.
-RUN_MODULES := $(SUPERVISOR_ELF) servers/manifest.txt $(CONSOLE_ELF) $(HELLO_ELF) $(SHELL_ELF)
-
+# The supervisor as the first task, its manifest and the servers the
+# manifest's binary lines name.
 run: all
-	scripts/qemu.sh --accel $(ACCEL) $(RUN_MODULES:%=--module %) -- $(KERNEL_BIN)
+	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt -- $(KERNEL_BIN)
 
 # The in-system test suite on the terminal: user space at work.
 run-ktest: all
@@ -81,6 +80,11 @@ fuzz: all
 
 clean:
 	rm -rf $(BUILD)
+
+# make print-VARIABLE: its value (scripts/kernel-lines.sh reads the
+# kernel's sources and flags this way).
+print-%:
+	@echo $($*)
 
 # Keep intermediate objects: they are what the next build reuses.
 .SECONDARY:

@@ -3,8 +3,9 @@
 # picolibc source tarball (checked against its pinned SHA-256) into
 # build/sources/ once; build-picolibc.sh builds it into build/picolibc, and
 # again only when the script or the tarball changes. A C-library program
-# compiles its sources with LIBC_CFLAGS into $(BUILD)/libc/ and links with
-# $(call libc_link,OUTPUT,OBJECTS) (see tests/libc/build.mk).
+# is one line, $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES)) (servers use
+# SERVER, servers/build.mk): its sources compile with LIBC_CFLAGS into
+# $(BUILD)/libc/ and link with libc_link.
 
 PICOLIBC_TARBALL := $(BUILD)/sources/picolibc_1.8.10.orig.tar.gz
 PICOLIBC_DIR     := $(BUILD)/picolibc
@@ -16,7 +17,7 @@ PICOLIBC_LIBC    := $(PICOLIBC_DIR)/install/lib/libc.a
 # never the host's. libipc's headers are there for the system calls.
 LIBC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie -static -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -nostdinc -isystem $(PICOLIBC_INC) \
-	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -Ilibipc -Ilibc-glue -MD -MP
+	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -Icommon -Ilibipc -Ilibc-glue -MD -MP
 
 LIBC_GLUE_SRCS := \
 	libc-glue/console_glue.c \
@@ -70,3 +71,12 @@ $(LIBIPC_CORE_LIB): $(LIBIPC_CORE_OBJS)
 libc_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -Wl,--wrap=fflush \
 	-Wl,--wrap=realloc -Wl,--wrap=abort -Wl,--wrap=raise -o $(1) $(USER_CRT0) $(2) \
 	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_LIBC) -lgcc -Wl,--end-group
+
+# $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES)): OUTPUT is built by `make user`
+# from SOURCES, a C-library program.
+define LIBC_PROGRAM
+user: $(1)
+$(1): $(2:%.c=$(BUILD)/libc/%.o) $$(LIBC_LINK_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(call libc_link,$$@,$(2:%.c=$(BUILD)/libc/%.o))
+endef

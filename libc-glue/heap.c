@@ -37,16 +37,13 @@ static uint64_t page_up(uint64_t a)
  * mapping keeps the pages, so their capability is deleted at once. */
 static long heap_map_piece(uint64_t pages)
 {
-	uint64_t frame = slot_alloc();
-	long e;
+	long e = mem_map_fresh(&(struct mem_fresh){ .mf_pool = glue_pool_slot(),
+	                                            .mf_pages = pages,
+	                                            .mf_task = vspace_self(),
+	                                            .mf_va = heap_mapped,
+	                                            .mf_rights = R_READ | R_WRITE },
+	                       NULL);
 
-	if (frame == CAP_NULL)
-		return E_LIMIT;
-	e = sys_mem_alloc(glue_pool_slot(), frame, pages, 0);
-	if (e == E_OK)
-		e = sys_mem_map(vspace_self(), frame, heap_mapped, R_READ | R_WRITE, 0, 0);
-	sys_cap_delete(frame);
-	slot_free(frame);
 	if (e == E_OK)
 		heap_mapped += pages * PAGE_SIZE;
 	return e;

@@ -1,14 +1,14 @@
 # libipc/: the user-side library every user program links: crt0, the
 # system-call and IPC stubs, console printf and its formatter, the slot and
-# address-space allocators, threads and the ELF loader. Programs link
-# crt0.o, their objects and libipc.a with libipc/user.ld (see
-# tests/ktest/build.mk for an example).
+# address-space allocators, threads and the ELF loader. A program without
+# the C library is one line, $(eval $(call USER_PROGRAM,OUTPUT,SOURCES)):
+# it links crt0.o, its objects and libipc.a with libipc/user.ld.
 
 # User code may use SSE (the kernel saves it per thread); the red zone is
 # fine in user mode.
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie -static \
 	-nostdlib -fno-stack-protector -fno-builtin -fno-asynchronous-unwind-tables \
-	-Iinclude -Ilibipc -MD -MP
+	-Iinclude -Icommon -Ilibipc -MD -MP
 USER_LD      := libipc/user.ld
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-Wl,-z,noexecstack -T $(USER_LD)
@@ -18,9 +18,11 @@ LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
 	libipc/fmt.c \
+	libipc/num.c \
 	libipc/proto.c \
 	libipc/proto_async.c \
 	libipc/server.c \
+	libipc/sleep.c \
 	libipc/slots.c \
 	libipc/spawn.c \
 	libipc/ustring.c \
@@ -47,15 +49,11 @@ $(LIBIPC_LIB): $(LIBIPC_OBJS)
 # $(call user_link,OUTPUT,OBJECTS): links a user program.
 user_link = $(CC) $(USER_LDFLAGS) -o $(1) $(USER_CRT0) $(2) $(LIBIPC_LIB) -lgcc
 
-# Host test of the ELF reader, against the helper program the in-system
-# tests load with it (built by tests/ktest/build.mk).
-LIBIPC_HOST_TEST := $(BUILD)/tests/host/test_elf
-LIBIPC_HOST_ELF  := $(BUILD)/tests/ktest/ktest-helper.elf
-
-host-tests: $(LIBIPC_HOST_TEST) $(LIBIPC_HOST_ELF)
-
-$(LIBIPC_HOST_TEST): tests/host/test_elf.c libipc/elf.c libipc/elf.h | $(BUILD)/.deps
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ilibipc -o $@ tests/host/test_elf.c libipc/elf.c $(HOST_LDLIBS)
-
-TEST_SUITES += "host/test_elf=env CMOCKA_MESSAGE_OUTPUT=TAP $(LIBIPC_HOST_TEST) $(LIBIPC_HOST_ELF)"
+# $(eval $(call USER_PROGRAM,OUTPUT,SOURCES)): OUTPUT is built by `make
+# user` from SOURCES, on libipc alone.
+define USER_PROGRAM
+user: $(1)
+$(1): $(2:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
+	@mkdir -p $$(dir $$@)
+	$$(call user_link,$$@,$(2:%.c=$(BUILD)/user/%.o))
+endef

@@ -12,7 +12,7 @@
 #include "elf.h"
 #include "slots.h"
 #include "syscalls.h"
-#include "ustring.h"
+#include "vspace.h"
 
 #define PAGE 4096ULL
 
@@ -27,25 +27,17 @@ static uint64_t elf_rights(uint32_t flags)
 static long spawn_memory(const struct spawn_req *r, uint64_t task, uint64_t va, uint64_t pages,
                          uint64_t rights, const struct elf_file *f, const struct elf_segment *seg)
 {
-	uint64_t frame = slot_alloc(), unmapped;
-	long e;
-
-	if (frame == CAP_NULL)
-		return E_LIMIT;
-	e = sys_mem_alloc(r->sr_pool, frame, pages, 0);
-	if (e == E_OK && seg && seg->es_filesz) {
-		e = sys_mem_map(r->sr_self, frame, SPAWN_SCRATCH, R_READ | R_WRITE, 0, 0);
-		if (e == E_OK) {
-			memcpy((void *)(SPAWN_SCRATCH + (seg->es_vaddr - va)), f->ef_base + seg->es_offset,
-			       seg->es_filesz);
-			sys_mem_unmap_out(r->sr_self, SPAWN_SCRATCH, pages, &unmapped);
-		}
-	}
-	if (e == E_OK)
-		e = sys_mem_map(task, frame, va, rights, 0, 0);
-	sys_cap_delete(frame);
-	slot_free(frame);
-	return e;
+	return mem_map_fresh(&(struct mem_fresh){ .mf_pool = r->sr_pool,
+	                                          .mf_pages = pages,
+	                                          .mf_task = task,
+	                                          .mf_va = va,
+	                                          .mf_rights = rights,
+	                                          .mf_src = seg ? f->ef_base + seg->es_offset : 0,
+	                                          .mf_off = seg ? seg->es_vaddr - va : 0,
+	                                          .mf_len = seg ? seg->es_filesz : 0,
+	                                          .mf_self = r->sr_self,
+	                                          .mf_scratch = SPAWN_SCRATCH },
+	                     NULL);
 }
 
 static long spawn_segments(const struct spawn_req *r, uint64_t task, const struct elf_file *f)

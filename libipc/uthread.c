@@ -92,17 +92,15 @@ long ipc_reply_saved(const struct msg *m)
  * the mapping, so vspace_release() frees both. */
 static long uthread_map_stack(uint64_t pool, uint64_t stack)
 {
-	uint64_t frame = slot_alloc();
-	long e;
+	uint64_t frame;
+	long e = mem_map_fresh(&(struct mem_fresh){ .mf_pool = pool,
+	                                            .mf_pages = UTHREAD_STACK_PAGES,
+	                                            .mf_task = vspace_self(),
+	                                            .mf_va = stack,
+	                                            .mf_rights = R_READ | R_WRITE },
+	                       &frame);
 
-	if (frame == CAP_NULL)
-		return E_LIMIT;
-	e = sys_mem_alloc(pool, frame, UTHREAD_STACK_PAGES, 0);
-	if (e == E_OK)
-		e = sys_mem_map(vspace_self(), frame, stack, R_READ | R_WRITE, 0, 0);
-	if (e == E_OK)
-		e = vspace_log(stack, UTHREAD_STACK_PAGES, frame, 1);
-	if (e != E_OK) {
+	if (e == E_OK && (e = vspace_log(stack, UTHREAD_STACK_PAGES, frame, 1)) != E_OK) {
 		sys_mem_unmap(vspace_self(), stack, UTHREAD_STACK_PAGES);
 		sys_cap_delete(frame);
 		slot_free(frame);

@@ -7,6 +7,7 @@
 
 #include "slots.h"
 #include "syscalls.h"
+#include "ustring.h"
 
 #define VSPACE_LOG 256
 
@@ -77,6 +78,32 @@ long vspace_map(uint64_t frame, uint64_t pages, uint64_t rights, int own_frame, 
 	}
 	*va = at;
 	return E_OK;
+}
+
+long mem_map_fresh(const struct mem_fresh *r, uint64_t *keep)
+{
+	uint64_t frame = slot_alloc(), unmapped;
+	long e;
+
+	if (frame == CAP_NULL)
+		return E_LIMIT;
+	e = sys_mem_alloc(r->mf_pool, frame, r->mf_pages, 0);
+	if (e == E_OK && r->mf_len) {
+		e = sys_mem_map(r->mf_self, frame, r->mf_scratch, R_READ | R_WRITE, 0, 0);
+		if (e == E_OK) {
+			memcpy((void *)(r->mf_scratch + r->mf_off), r->mf_src, r->mf_len);
+			sys_mem_unmap_out(r->mf_self, r->mf_scratch, r->mf_pages, &unmapped);
+		}
+	}
+	if (e == E_OK)
+		e = sys_mem_map(r->mf_task, frame, r->mf_va, r->mf_rights, 0, 0);
+	if (e == E_OK && keep) {
+		*keep = frame;
+		return E_OK;
+	}
+	sys_cap_delete(frame);
+	slot_free(frame);
+	return e;
 }
 
 unsigned vspace_mark(void)

@@ -28,6 +28,30 @@ long vspace_map(uint64_t frame, uint64_t pages, uint64_t rights, int own_frame, 
 /* Logs a mapping made some other way (at an address from vspace_alloc). */
 long vspace_log(uint64_t va, uint64_t pages, uint64_t frame, int own_frame);
 
+/* Fresh pages for a mapping, in our task or another: mf_pages pages from
+ * the pool mf_pool, mapped into mf_task at mf_va with mf_rights. If
+ * mf_len, mf_len bytes from mf_src are first copied to offset mf_off of
+ * the pages through mf_scratch, an unused address of our own task
+ * mf_self (mapped for the copy only). */
+struct mem_fresh {
+	uint64_t mf_pool;
+	uint64_t mf_pages;
+	uint64_t mf_task;
+	uint64_t mf_va;
+	uint64_t mf_rights;
+	const void *mf_src;
+	uint64_t mf_off;
+	uint64_t mf_len;
+	uint64_t mf_self;
+	uint64_t mf_scratch;
+};
+
+/* Makes the mapping r describes. The mapping holds the pages, so their
+ * frame capability is deleted, unless keep is given: then *keep is its
+ * slot, the caller's to delete. Returns E_OK, or the first error with
+ * nothing left allocated. */
+long mem_map_fresh(const struct mem_fresh *r, uint64_t *keep);
+
 unsigned vspace_mark(void);
 /* Unmaps, newest first, everything logged since mark. */
 void vspace_release(unsigned mark);

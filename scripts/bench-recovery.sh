@@ -26,11 +26,7 @@ out=build/bench
 log=$out/recovery.log
 mkdir -p "$out"
 
-opts=(--test --accel "$accel" --timeout 300 --module build/servers/supervisor.elf --module servers/manifest.txt)
-for binary in $(sed -nE 's/^[[:space:]]+binary[[:space:]]+([^[:space:]#]+).*/\1/p' servers/manifest.txt); do
-	[[ -f build/servers/$binary ]] || { echo "bench-recovery: no build/servers/$binary (make all)" >&2; exit 1; }
-	opts+=(--module "build/servers/$binary")
-done
+opts=(--test --accel "$accel" --timeout 300 --manifest servers/manifest.txt)
 [[ $accel == tcg ]] && opts+=(--icount)
 
 # shellcheck disable=SC2086 # one argument per server name

@@ -58,8 +58,7 @@ wall_ms=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 
 # --- Recovery: hello crashed on request until its restart answers -------------
 sup_log=$out/supervisor.log
-sup_opts=(--test --accel "$accel" --timeout 60 --module build/servers/supervisor.elf
-	--module tests/sup/manifest.txt --module build/servers/hello.elf --module build/tests/sup/suptest.elf)
+sup_opts=(--test --accel "$accel" --timeout 60 --manifest tests/sup/manifest.txt)
 [[ $accel == tcg ]] && sup_opts+=(--icount)
 scripts/qemu.sh "${sup_opts[@]}" -- build/kernel/kernel.bin </dev/null >"$sup_log" 2>&1 || [[ $? -eq 33 ]]
 recovery=$(sed -nE 's/^(\[task [0-9]+\] )?suptest: recovery ([0-9]+) TSC.*/\2/p' "$sup_log" | tr -d '\r')

@@ -7,6 +7,9 @@
 #     --append STRING    kernel command line (boot options)
 #     --module FILE      a multiboot module (repeatable; FILE may carry
 #                        arguments after a space, as QEMU's -initrd takes them)
+#     --manifest FILE    the supervisor, FILE and every binary FILE's `binary`
+#                        lines name, as modules: what the supervisor boots
+#                        comes from the manifest alone
 #     --memory SIZE      guest RAM (default 256M)
 #     --test             headless, output on stdout, isa-debug-exit present
 #     --timeout SECONDS  kill QEMU after this long (exit status 124)
@@ -24,11 +27,28 @@ icount=0
 gdb=0
 modules=()
 
+# A binary named in a manifest is looked for where the build's SERVER and
+# LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/.
+manifest_modules() {
+	local binary found d
+	[[ -f $1 ]] || { echo "qemu.sh: no manifest $1" >&2; exit 2; }
+	modules+=(build/servers/supervisor.elf "$1")
+	for binary in $(sed -nE 's/^[[:space:]]+binary[[:space:]]+([^[:space:]#]+).*/\1/p' "$1" | sort -u); do
+		found=""
+		for d in build/servers build/tests/*; do
+			[[ -f $d/$binary ]] && { found=$d/$binary; break; }
+		done
+		[[ -n $found ]] || { echo "qemu.sh: $1 names $binary, which is not built (make all)" >&2; exit 2; }
+		modules+=("$found")
+	done
+}
+
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--accel) accel=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
+	--manifest) manifest_modules "$2"; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--test) test_mode=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;

@@ -1,41 +1,20 @@
-# servers/: the supervisor (first task) and the servers it starts, and the
-# supervisor's test client (tests/sup/). servers/manifest.txt is what
+# servers/: the supervisor (first task) and the servers it starts, one line
+# each: $(eval $(call SERVER,NAME,SOURCES)) builds $(BUILD)/servers/NAME.elf,
+# a C-library program (libc-glue/build.mk). A manifest's `binary NAME.elf`
+# finds it there (scripts/qemu.sh --manifest); servers/manifest.txt is what
 # `make run` boots.
-SUPERVISOR_SRCS := servers/supervisor/main.c servers/supervisor/control.c servers/supervisor/heartbeat.c \
-	servers/supervisor/log.c \
-	servers/supervisor/manifest.c servers/supervisor/policy.c
-HELLO_SRCS      := servers/hello/main.c
-CONSOLE_SRCS    := servers/console/main.c servers/console/console_srv.c servers/console/line.c \
-	servers/console/uart.c
-SHELL_SRCS      := servers/shell/main.c servers/shell/commands.c servers/shell/args.c
-SUPTEST_SRCS    := tests/sup/suptest.c tests/sup/leasy.c
+SERVER = $(call LIBC_PROGRAM,$(BUILD)/servers/$(1).elf,$(2))
 
-SUPERVISOR_ELF := $(BUILD)/servers/supervisor.elf
-HELLO_ELF      := $(BUILD)/servers/hello.elf
-CONSOLE_ELF    := $(BUILD)/servers/console.elf
-SHELL_ELF      := $(BUILD)/servers/shell.elf
-SUPTEST_ELF    := $(BUILD)/tests/sup/suptest.elf
+$(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/control.c \
+	servers/supervisor/heartbeat.c servers/supervisor/log.c servers/supervisor/manifest.c \
+	servers/supervisor/policy.c))
+$(eval $(call SERVER,hello,servers/hello/main.c))
+$(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
+	servers/console/line.c servers/console/uart.c))
+$(eval $(call SERVER,kv,servers/kv/main.c))
+# The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
+$(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
+	servers/kv/shell_kv.c))
 
-user: $(SUPERVISOR_ELF) $(HELLO_ELF) $(CONSOLE_ELF) $(SHELL_ELF) $(SUPTEST_ELF)
-
-# Every server is a C-library program (libc-glue/build.mk): compiled with
-# LIBC_CFLAGS into $(BUILD)/libc/, linked with libc_link.
-$(SUPERVISOR_ELF): $(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
-	@mkdir -p $(dir $@)
-	$(call libc_link,$@,$(SUPERVISOR_SRCS:%.c=$(BUILD)/libc/%.o))
-
-$(HELLO_ELF): $(HELLO_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
-	@mkdir -p $(dir $@)
-	$(call libc_link,$@,$(HELLO_SRCS:%.c=$(BUILD)/libc/%.o))
-
-$(CONSOLE_ELF): $(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
-	@mkdir -p $(dir $@)
-	$(call libc_link,$@,$(CONSOLE_SRCS:%.c=$(BUILD)/libc/%.o))
-
-$(SHELL_ELF): $(SHELL_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
-	@mkdir -p $(dir $@)
-	$(call libc_link,$@,$(SHELL_SRCS:%.c=$(BUILD)/libc/%.o))
-
-$(SUPTEST_ELF): $(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o) $(LIBC_LINK_DEPS)
-	@mkdir -p $(dir $@)
-	$(call libc_link,$@,$(SUPTEST_SRCS:%.c=$(BUILD)/libc/%.o))
+# The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c))

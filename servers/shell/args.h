@@ -1,5 +1,6 @@
-/* Splitting a command line into words and reading numbers from them. No
- * hardware or IPC here: the host tests link it as it is. */
+/* Splitting a command line into words (numbers in them: libipc's
+ * num_parse_word). No hardware or IPC here: the host tests link it as it
+ * is. */
 #pragma once
 
 #include <stdbool.h>
@@ -11,7 +12,3 @@
  * NUL-terminated, and points argv[0..] at them. Returns the number of
  * words, or -1 if there are more than max. */
 int args_split(char *line, char **argv, int max);
-
-/* Reads a whole word as a decimal or 0x-hexadecimal number that fits in
- * 64 bits. Returns false (leaving *out alone) if it is not one. */
-bool args_number(const char *word, uint64_t *out);

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "io.h"
+#include "num.h"
 #include "ipc.h"
 #include "shell.h"
 #include "syscalls.h"
@@ -25,15 +26,12 @@ struct command {
 	void (*c_fn)(struct shell *sh, int argc, char **argv);
 };
 
-/* help lists the table below. */
-static void cmd_help(struct shell *sh, int argc, char **argv);
-
 static void fail(const char *what, long e)
 {
 	printf("%s: %s\n", what, proto_error_text(e));
 }
 
-static void cmd_echo(struct shell *sh, int argc, char **argv)
+void shell_cmd_echo(struct shell *sh, int argc, char **argv)
 {
 	char out[SHELL_LINE_MAX + 1];
 	size_t n = 0;
@@ -56,7 +54,7 @@ static void cmd_echo(struct shell *sh, int argc, char **argv)
 }
 
 /* hello echo N | hello add N | hello count */
-static void cmd_hello(struct shell *sh, int argc, char **argv)
+void shell_cmd_hello(struct shell *sh, int argc, char **argv)
 {
 	struct hello_echo_rep er;
 	struct hello_count_rep cr;
@@ -67,11 +65,11 @@ static void cmd_hello(struct shell *sh, int argc, char **argv)
 		printf("hello: no hello service in the manifest\n");
 		return;
 	}
-	if (argc == 3 && strcmp(argv[1], "echo") == 0 && args_number(argv[2], &n)) {
+	if (argc == 3 && strcmp(argv[1], "echo") == 0 && num_parse_word(argv[2], &n)) {
 		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ n }, &er);
 		if (e == E_OK)
 			printf("%lu (from generation %lu)\n", er.value, er.generation);
-	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && args_number(argv[2], &n)) {
+	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && num_parse_word(argv[2], &n)) {
 		e = hello_add(&sh->sh_hello, &(struct hello_add_req){ n }, &cr);
 		if (e == E_OK)
 			printf("count %lu\n", cr.count);
@@ -115,7 +113,7 @@ static uint64_t bench_median(void)
 
 /* bench: what a call costs from here, timed like make bench (which runs
  * the full benchmark in a boot of its own, bench/kestrel/kbench.c). */
-static void cmd_bench(struct shell *sh, int argc, char **argv)
+void shell_cmd_bench(struct shell *sh, int argc, char **argv)
 {
 	struct hello_echo_rep er;
 	long e = E_OK;
@@ -148,7 +146,7 @@ static void cmd_bench(struct shell *sh, int argc, char **argv)
 	       bench_median(), BENCH_CALLS);
 }
 
-static void cmd_uptime(struct shell *sh, int argc, char **argv)
+void shell_cmd_uptime(struct shell *sh, int argc, char **argv)
 {
 	uint64_t ms = sys_clock_ms();
 
@@ -158,7 +156,7 @@ static void cmd_uptime(struct shell *sh, int argc, char **argv)
 	printf("up %lu.%03lu s\n", ms / 1000, ms % 1000);
 }
 
-static void cmd_mem(struct shell *sh, int argc, char **argv)
+void shell_cmd_mem(struct shell *sh, int argc, char **argv)
 {
 	uint64_t left, free_frames;
 	long e = sys_pool_info_out(sh->sh_pool, &left, &free_frames);
@@ -173,7 +171,7 @@ static void cmd_mem(struct shell *sh, int argc, char **argv)
 	       free_frames, free_frames * 4, left, left * 4);
 }
 
-static void cmd_ps(struct shell *sh, int argc, char **argv)
+void shell_cmd_ps(struct shell *sh, int argc, char **argv)
 {
 	static const char *const states[] = {
 #define STATE_TEXT(name, text) [name] = text,
@@ -229,30 +227,30 @@ static void control(struct shell *sh, int argc, char **argv,
 		fail(argv[0], e);
 }
 
-static void cmd_kill(struct shell *sh, int argc, char **argv)
+void shell_cmd_kill(struct shell *sh, int argc, char **argv)
 {
 	control(sh, argc, argv, sup_kill, "killed");
 }
 
-static void cmd_crash(struct shell *sh, int argc, char **argv)
+void shell_cmd_crash(struct shell *sh, int argc, char **argv)
 {
 	control(sh, argc, argv, sup_crash, "crashed");
 }
 
-static void cmd_restart(struct shell *sh, int argc, char **argv)
+void shell_cmd_restart(struct shell *sh, int argc, char **argv)
 {
 	control(sh, argc, argv, sup_restart, "restarted");
 }
 
 /* The last N lines, oldest first: ask for line 0 to learn the newest
  * number, then walk from N before it. */
-static void cmd_log(struct shell *sh, int argc, char **argv)
+void shell_cmd_log(struct shell *sh, int argc, char **argv)
 {
 	struct sup_log_rep r;
 	uint64_t want = LOG_DEFAULT, from;
 	long e;
 
-	if (argc > 2 || (argc == 2 && !args_number(argv[1], &want))) {
+	if (argc > 2 || (argc == 2 && !num_parse_word(argv[1], &want))) {
 		printf("usage: log [N]\n");
 		return;
 	}
@@ -273,7 +271,7 @@ static void cmd_log(struct shell *sh, int argc, char **argv)
 
 /* Not listed: the QEMU tests end the machine with it. Only the test
  * manifest gives the shell the isa-debug-exit port. */
-static void cmd_poweroff(struct shell *sh, int argc, char **argv)
+void shell_cmd_poweroff(struct shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -287,24 +285,13 @@ static void cmd_poweroff(struct shell *sh, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "help", "help", "this list", cmd_help },
-	{ "echo", "echo WORDS...", "print the words", cmd_echo },
-	{ "hello", "hello echo N", "the hello server echoes N and tells its generation", cmd_hello },
-	{ "", "hello add N", "add N to the hello server's count", NULL },
-	{ "", "hello count", "the hello server's count", NULL },
-	{ "uptime", "uptime", "time since boot", cmd_uptime },
-	{ "mem", "mem", "free memory: the system's and this shell's pool", cmd_mem },
-	{ "ps", "ps", "the servers: state, pid, generation, restarts, uptime", cmd_ps },
-	{ "kill", "kill NAME", "end a server as a crash would; its restart policy applies", cmd_kill },
-	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
-	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },
-	{ "log", "log [N]", "the supervisor's last N log lines (10)", cmd_log },
-	{ "bench", "bench", "time a null system call and a call to hello", cmd_bench },
-	{ "poweroff", "poweroff", NULL, cmd_poweroff },
-	{ NULL, NULL, NULL, NULL },
+#define SHELL_COMMAND_ENTRY(name, usage, help) { #name, usage, help, shell_cmd_##name },
+	SHELL_COMMANDS(SHELL_COMMAND_ENTRY)
+#undef SHELL_COMMAND_ENTRY
+	        { NULL, NULL, NULL, NULL },
 };
 
-static void cmd_help(struct shell *sh, int argc, char **argv)
+void shell_cmd_help(struct shell *sh, int argc, char **argv)
 {
 	(void)sh;
 	(void)argc;

@@ -17,6 +17,7 @@
 #include "ipc.h"
 #include "server.h"
 #include "shell.h"
+#include "sleep.h"
 #include "slots.h"
 #include "syscalls.h"
 
@@ -44,17 +45,6 @@ static long read_line(char *buf, size_t size)
 				buf[len++] = in[i];
 		}
 	}
-}
-
-static void sleep_ms(uint64_t ms)
-{
-	uint64_t ep = slot_alloc();
-	struct msg m;
-
-	if (sys_endpoint_create(shell.sh_pool, ep) == E_OK)
-		ipc_recv(ep, ms, &m);
-	sys_cap_delete(ep);
-	slot_free(ep);
 }
 
 int main(void)
@@ -85,7 +75,7 @@ int main(void)
 		} else {
 			/* No console, or another reader holds it: wait. */
 			printf("\nshell: reading the console: %s\n", strerror(errno));
-			sleep_ms(1000);
+			sleep_ms(shell.sh_pool, 1000);
 		}
 	}
 }

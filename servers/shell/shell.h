@@ -22,3 +22,28 @@ struct shell {
 
 /* Runs one command line (modified in place). */
 void shell_run(struct shell *sh, char *line);
+
+/* The commands, in the order help lists them: X(NAME, USAGE, HELP), each
+ * run by shell_cmd_NAME(sh, argc, argv), which gets the words of its line
+ * and prints errors as "NAME: what went wrong". HELP NULL: not listed. A
+ * server's command lives in its own directory (servers/kv/shell_kv.c) and
+ * joins with one line here and its file among the shell's sources. */
+#define SHELL_COMMANDS(X)                                                                                 \
+	X(help, "help", "this list")                                                                      \
+	X(echo, "echo WORDS...", "print the words")                                                       \
+	X(hello, "hello echo N|add N|count", "call hello: echo N (and its generation), add N, its count") \
+	X(kv, "kv put KEY N|get KEY", "the kv server: store N under KEY, or read it")                     \
+	X(uptime, "uptime", "time since boot")                                                            \
+	X(mem, "mem", "free memory: the system's and this shell's pool")                                  \
+	X(ps, "ps", "the servers: state, pid, generation, restarts, uptime")                              \
+	X(kill, "kill NAME", "end a server as a crash would; its restart policy applies")                 \
+	X(crash, "crash NAME", "make a server fault on purpose")                                          \
+	X(restart, "restart NAME", "stop a server and start it again now")                                \
+	X(log, "log [N]", "the supervisor's last N log lines (10)")                                       \
+	X(bench, "bench", "time a null system call and a call to hello")                                  \
+	X(poweroff, "poweroff", NULL)
+
+#define SHELL_COMMAND_DECLARE(name, usage, help) \
+	void shell_cmd_##name(struct shell *sh, int argc, char **argv);
+SHELL_COMMANDS(SHELL_COMMAND_DECLARE)
+#undef SHELL_COMMAND_DECLARE

@@ -10,22 +10,13 @@
 
 #include "heartbeat.h"
 #include "ipc.h"
-#include "slots.h"
+#include "sleep.h"
 #include "syscalls.h"
 #include "uthread.h"
 
 static volatile uint64_t hb_waiting_since[MANIFEST_MAX_SERVERS]; /* ms, 0: not waiting */
 static volatile uint64_t hb_waiting_gen[MANIFEST_MAX_SERVERS];
 static uint64_t hb_next[MANIFEST_MAX_SERVERS];
-static uint64_t hb_sleep_ep;
-
-static void hb_sleep(uint64_t ms)
-{
-	struct msg m;
-
-	ipc_recv(hb_sleep_ep, ms, &m);
-}
-
 static __attribute__((noreturn)) long hb_thread(uint64_t arg)
 {
 	(void)arg;
@@ -45,7 +36,7 @@ static __attribute__((noreturn)) long hb_thread(uint64_t arg)
 			hb_waiting_since[i] = 0;
 			hb_next[i] = sys_clock_ms() + s->s_ms->ms_heartbeat_ms;
 		}
-		hb_sleep(HEARTBEAT_TICK_MS);
+		sleep_ms(BOOT_SLOT_POOL, HEARTBEAT_TICK_MS);
 	}
 }
 
@@ -54,8 +45,7 @@ long heartbeat_start(void)
 	struct uthread_info ui;
 	long e;
 
-	hb_sleep_ep = slot_alloc();
-	e = sys_endpoint_create(BOOT_SLOT_POOL, hb_sleep_ep);
+	e = sleep_ms(BOOT_SLOT_POOL, 0); /* makes its endpoint now: the thread's sleeps cannot fail */
 	return e ? e : uthread_create(hb_thread, 0, HEARTBEAT_PRIORITY, CAP_NULL, BOOT_SLOT_POOL, &ui);
 }
 

@@ -19,6 +19,7 @@
 #include "slots.h"
 #include "srv.h"
 #include "syscalls.h"
+#include "vspace.h"
 
 #define SERVER_POOL_PAGES   4096 /* 16 MiB of quota for each server */
 /* The kernel objects each server may make from its pool; the server's own
@@ -81,19 +82,16 @@ struct srv *srv_find(const char *name, bool by_service)
  * its only reference, so the page goes with the child. */
 static long give_info(struct srv *s, const struct server_info *si)
 {
-	uint64_t frame = slot_alloc(), unmapped;
-	long e = sys_mem_alloc(BOOT_SLOT_POOL, frame, 1, 0);
-
-	if (e == E_OK)
-		e = sys_mem_map(BOOT_SLOT_TASK, frame, INFO_SCRATCH, R_READ | R_WRITE, 0, 0);
-	if (e == E_OK) {
-		memcpy((void *)INFO_SCRATCH, si, sizeof(*si));
-		sys_mem_unmap_out(BOOT_SLOT_TASK, INFO_SCRATCH, 1, &unmapped);
-		e = sys_mem_map(s->s_sp.sp_task, frame, SERVER_INFO_VADDR, R_READ, 0, 0);
-	}
-	sys_cap_delete(frame);
-	slot_free(frame);
-	return e;
+	return mem_map_fresh(&(struct mem_fresh){ .mf_pool = BOOT_SLOT_POOL,
+	                                          .mf_pages = 1,
+	                                          .mf_task = s->s_sp.sp_task,
+	                                          .mf_va = SERVER_INFO_VADDR,
+	                                          .mf_rights = R_READ,
+	                                          .mf_src = si,
+	                                          .mf_len = sizeof(*si),
+	                                          .mf_self = BOOT_SLOT_TASK,
+	                                          .mf_scratch = INFO_SCRATCH },
+	                     NULL);
 }
 
 /* Where a server finds what it is given (struct server_info names them):

@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+#include "num.h"
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -37,38 +39,11 @@ static bool copy_word(char *dst, size_t size, const char *w, size_t n)
 	return true;
 }
 
-/* Decimal or 0x-hex; the whole word must be a number below 2^64. */
-static bool parse_u64(const char *w, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned base = 10;
-	size_t i = 0;
-
-	if (n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == n)
-		return false;
-	for (; i < n; i++) {
-		char c = w[i];
-		unsigned d = c >= '0' && c <= '9'                 ? (unsigned)(c - '0')
-		             : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-		             : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-		                                                  : 99;
-		if (d >= base || v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
 static bool parse_num(const char *w, size_t n, unsigned *out)
 {
 	uint64_t v;
 
-	if (!parse_u64(w, n, &v) || v > 0xFFFFFFFFu)
+	if (!num_parse(w, n, &v) || v > 0xFFFFFFFFu)
 		return false;
 	*out = (unsigned)v;
 	return true;
@@ -163,8 +138,8 @@ static bool parse_key(struct manifest_server *s, const struct words *ws, char *e
 	if (word_eq(k, kn, "devmem") && ws->count == 3) {
 		if (s->ms_devmem_size)
 			return fail(err, errlen, "one devmem line a server"), false;
-		return (parse_u64(ws->w[1], ws->n[1], &s->ms_devmem_addr) &&
-		        parse_u64(ws->w[2], ws->n[2], &s->ms_devmem_size) && s->ms_devmem_size > 0 &&
+		return (num_parse(ws->w[1], ws->n[1], &s->ms_devmem_addr) &&
+		        num_parse(ws->w[2], ws->n[2], &s->ms_devmem_size) && s->ms_devmem_size > 0 &&
 		        !((s->ms_devmem_addr | s->ms_devmem_size) & PAGE_MASK) &&
 		        s->ms_devmem_addr + s->ms_devmem_size > s->ms_devmem_addr &&
 		        s->ms_devmem_addr + s->ms_devmem_size <= MANIFEST_PHYS_END) ||

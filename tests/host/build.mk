@@ -1,83 +1,76 @@
-# tests/host/: cmocka unit tests of kernel and server logic, built from the
-# kernel's own sources (KERNEL_CORE_SRCS, and KERNEL_OBJECT_SRCS below) and
-# the hardware-free files of the servers and libipc (HOST_SUPERVISOR_SRCS,
-# HOST_LIBIPC_SRCS) with the host compiler. One binary per file.
-HOST_KERNEL_TESTS := \
-	tests/host/test_cap.c \
-	tests/host/test_io.c \
-	tests/host/test_ipc.c \
-	tests/host/test_pool.c \
-	tests/host/test_sched.c
+# tests/host/ and tests/servers/: cmocka unit tests of the kernel, libipc
+# and the servers' hardware-free files, built with the host compiler and
+# the sanitizers, one binary per test file. Every test is one line,
+#
+#   $(eval $(call HOST_TEST,DIR/NAME,SET,SOURCES[,ARGUMENTS]))
+#
+# which builds $(BUILD)/tests/DIR/NAME from SOURCES (the test's own file
+# among them) and runs it as the suite host/NAME. Each source is compiled
+# from a copy in $(BUILD)/host/SET/ whose #line names the original (for
+# messages and the debugger): a quoted #include looks in the including
+# file's own folder first, where the real header would win over a
+# stand-in, so the copy has no headers beside it. SET picks the include
+# folders searched before everything else (HOST_INCLUDES_SET: stand-ins
+# first), then HOST_CFLAGS, then the original's own folder:
+#   core    libipc/: the kernel's hardware-free files, libipc's and the
+#           servers' (which may use libipc's pure files, num.c, fmt.c)
+#   kernel  tests/host/standin/: arch/ without assembly, for the kernel's
+#           object files (KERNEL_OBJECT_SRCS; docs/testing.md)
+#   ipc     tests/host/shim/ (then libipc/): the IPC calls, for libipc's
+#           protocol layer
+HOST_INCLUDES_core   := libipc
+HOST_INCLUDES_kernel := tests/host/standin
+HOST_INCLUDES_ipc    := tests/host/shim libipc
 
-HOST_TESTS := \
-	tests/host/test_bootinfo.c \
-	tests/host/test_frame.c \
-	tests/host/test_manifest.c \
-	tests/host/test_policy.c \
-	tests/host/test_printf.c \
-	tests/host/test_vm.c \
-	$(HOST_KERNEL_TESTS)
+HOST_SETS := core kernel ipc
 
-HOST_SUPPORT := tests/host/host_support.c
-HOST_SUPERVISOR_SRCS := servers/supervisor/manifest.c servers/supervisor/policy.c
-HOST_LIBIPC_SRCS := libipc/fmt.c
+define HOST_SET_RULES
+$(BUILD)/host/$(1)/%.c: %.c
+	@mkdir -p $$(dir $$@)
+	{ echo '#line 1 "$$<"'; cat $$<; } > $$@
 
-HOST_TEST_BINS := $(HOST_TESTS:tests/host/%.c=$(BUILD)/tests/host/%)
-HOST_CORE_OBJS := $(KERNEL_CORE_SRCS:%.c=$(BUILD)/host/%.o) $(HOST_SUPPORT:%.c=$(BUILD)/host/%.o) \
-	$(HOST_SUPERVISOR_SRCS:%.c=$(BUILD)/host/%.o) $(HOST_LIBIPC_SRCS:%.c=$(BUILD)/host/%.o)
+$(BUILD)/host/$(1)/%.o: $(BUILD)/host/$(1)/%.c | $(BUILD)/.deps
+	$$(CC) $(HOST_INCLUDES_$(1):%=-I%) $$(HOST_CFLAGS) -I$$(patsubst $(BUILD)/host/$(1)/%,%,$$(dir $$<)) \
+		-c -o $$@ $$<
+endef
+$(foreach s,$(HOST_SETS),$(eval $(call HOST_SET_RULES,$(s))))
 
 .PHONY: host-tests
-host-tests: $(HOST_TEST_BINS)
+define HOST_TEST
+host-tests: $(BUILD)/tests/$(1)
+$(BUILD)/tests/$(1): $(3:%.c=$(BUILD)/host/$(2)/%.o)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(HOST_CFLAGS) -o $$@ $$^ $$(HOST_LDLIBS)
+TEST_SUITES += "host/$(notdir $(1))=env CMOCKA_MESSAGE_OUTPUT=TAP $(BUILD)/tests/$(1) $(4)"
+endef
 
-$(BUILD)/host/%.o: %.c | $(BUILD)/.deps
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+# The kernel's hardware-free files; host_support.c stands in for panic()
+# and the direct map.
+HOST_CORE := $(KERNEL_CORE_SRCS) tests/host/host_support.c
+# The kernel's object files too; host_kernel.c boots them over a heap
+# arena, standin/arch.c has what they take from kernel/arch/x86_64/*.c.
+HOST_KERNEL := $(HOST_CORE) $(KERNEL_OBJECT_SRCS) tests/host/host_kernel.c tests/host/standin/arch.c
 
-$(BUILD)/tests/host/%: $(BUILD)/host/tests/host/%.o $(HOST_CORE_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
+$(eval $(call HOST_TEST,host/test_bootinfo,core,$(HOST_CORE) tests/host/test_bootinfo.c))
+$(eval $(call HOST_TEST,host/test_frame,core,$(HOST_CORE) tests/host/test_frame.c))
+$(eval $(call HOST_TEST,host/test_printf,core,$(HOST_CORE) libipc/fmt.c tests/host/test_printf.c))
+$(eval $(call HOST_TEST,host/test_vm,core,$(HOST_CORE) tests/host/test_vm.c))
+$(eval $(call HOST_TEST,host/test_num,core,libipc/num.c tests/host/test_num.c))
+$(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
+	tests/host/test_manifest.c))
+$(eval $(call HOST_TEST,host/test_policy,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
+	servers/supervisor/policy.c tests/host/test_policy.c))
 
-# The kernel's object files (KERNEL_OBJECT_SRCS) against stand-ins for
-# arch/: tests/host/standin/ holds a cpu.h without assembly, put ahead of
-# kernel/ on the include path, and arch.c with what the files take from
-# kernel/arch/x86_64/*.c; the other arch/ headers are only declarations
-# and constants, used as they are. A quoted #include looks in the source's
-# own folder first, where kernel/arch/ would win, so each file is compiled
-# from a copy in build/ whose #line names the original for messages and
-# the debugger. tests/host/host_kernel.c boots them over a heap arena.
-HOST_KERNEL_SUPPORT := tests/host/host_kernel.c tests/host/standin/arch.c
-HOST_KERNEL_OBJS := $(KERNEL_OBJECT_SRCS:kernel/%.c=$(BUILD)/host/kcopy/%.o) \
-	$(HOST_KERNEL_SUPPORT:%.c=$(BUILD)/host/%.o)
+$(eval $(call HOST_TEST,host/test_cap,kernel,$(HOST_KERNEL) tests/host/test_cap.c))
+$(eval $(call HOST_TEST,host/test_io,kernel,$(HOST_KERNEL) tests/host/test_io.c))
+$(eval $(call HOST_TEST,host/test_ipc,kernel,$(HOST_KERNEL) tests/host/test_ipc.c))
+$(eval $(call HOST_TEST,host/test_pool,kernel,$(HOST_KERNEL) tests/host/test_pool.c))
+$(eval $(call HOST_TEST,host/test_sched,kernel,$(HOST_KERNEL) tests/host/test_sched.c))
 
-$(HOST_KERNEL_TESTS:tests/host/%.c=$(BUILD)/tests/host/%): $(HOST_KERNEL_OBJS)
+# libipc's protocol layer against host stand-ins for the IPC calls.
+$(eval $(call HOST_TEST,host/test_proto,ipc,libipc/proto.c tests/host/shim/shim.c tests/host/test_proto.c))
 
-$(BUILD)/host/kcopy/%.c: kernel/%.c
-	@mkdir -p $(dir $@)
-	{ echo '#line 1 "$<"'; cat $<; } > $@
-
-$(BUILD)/host/kcopy/%.o: $(BUILD)/host/kcopy/%.c | $(BUILD)/.deps
-	$(CC) -Itests/host/standin $(HOST_CFLAGS) -c -o $@ $<
-
-# Each binary prints TAP ("ok N - name" / "not ok N - name").
-TEST_SUITES += $(foreach t,$(HOST_TEST_BINS),"host/$(notdir $(t))=env CMOCKA_MESSAGE_OUTPUT=TAP $(t)")
-
-# libipc's protocol layer (libipc/proto.c) against host stand-ins for the
-# IPC calls (tests/host/shim/). The source is copied into build/ first:
-# a quoted #include looks in the source's own folder before any -I, and
-# libipc/ipc.h there would win over the stand-in.
-PROTO_HOST_TEST := $(BUILD)/tests/host/test_proto
-PROTO_HOST_SRC  := $(BUILD)/host/shim/proto.c
-
-host-tests: $(PROTO_HOST_TEST)
-
-$(PROTO_HOST_SRC): libipc/proto.c
-	@mkdir -p $(dir $@)
-	cp $< $@
-
-$(PROTO_HOST_TEST): tests/host/test_proto.c tests/host/shim/shim.c $(PROTO_HOST_SRC) libipc/proto.h \
-		$(wildcard tests/host/shim/*.h) include/kestrel/proto/prototest.h | $(BUILD)/.deps
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/host/shim -Ilibipc -o $@ tests/host/test_proto.c tests/host/shim/shim.c \
-		$(PROTO_HOST_SRC) $(HOST_LDLIBS)
-
-TEST_SUITES += "host/test_proto=env CMOCKA_MESSAGE_OUTPUT=TAP $(PROTO_HOST_TEST)"
+# libipc's ELF reader, against the helper program the in-system tests load
+# with it (built by tests/ktest/build.mk).
+host-tests: $(BUILD)/tests/ktest/ktest-helper.elf
+$(eval $(call HOST_TEST,host/test_elf,core,libipc/elf.c tests/host/test_elf.c,$(BUILD)/tests/ktest/ktest-helper.elf))

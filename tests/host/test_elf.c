@@ -15,7 +15,7 @@
 #include <kestrel/boot.h>
 #include <kestrel/error.h>
 
-#include "elf.h"
+#include "../../libipc/elf.h"
 
 static const char *helper_path;
 static uint64_t *image; /* 8-byte aligned, as elf_open needs */

@@ -23,15 +23,5 @@ KTEST_HELPER_SRCS := \
 	tests/ktest/fuzz.c \
 	tests/ktest/helper.c
 
-KTEST_ELF        := $(BUILD)/tests/ktest/ktest.elf
-KTEST_HELPER_ELF := $(BUILD)/tests/ktest/ktest-helper.elf
-
-user: $(KTEST_ELF) $(KTEST_HELPER_ELF)
-
-$(KTEST_ELF): $(KTEST_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
-	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(KTEST_SRCS:%.c=$(BUILD)/user/%.o))
-
-$(KTEST_HELPER_ELF): $(KTEST_HELPER_SRCS:%.c=$(BUILD)/user/%.o) $(USER_CRT0) $(LIBIPC_LIB) $(USER_LD)
-	@mkdir -p $(dir $@)
-	$(call user_link,$@,$(KTEST_HELPER_SRCS:%.c=$(BUILD)/user/%.o))
+$(eval $(call USER_PROGRAM,$(BUILD)/tests/ktest/ktest.elf,$(KTEST_SRCS)))
+$(eval $(call USER_PROGRAM,$(BUILD)/tests/ktest/ktest-helper.elf,$(KTEST_HELPER_SRCS)))

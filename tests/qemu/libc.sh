@@ -43,8 +43,7 @@ result "tls_segments_match_the_thread_pointer"
 # server (libc-glue/console_glue.c), not the kernel console.
 first_out=$OUT
 first_status=$status
-boot libc-supervised --module build/servers/supervisor.elf --module tests/libc/manifest.txt \
-	--module build/servers/console.elf --module "$prog"
+boot libc-supervised --manifest tests/libc/manifest.txt
 expect_status "$EXIT_PASS"
 expect_line '^libctest: [0-9]+ passed, 0 failed$'
 expect_line '^\[supervisor [0-9]+ ms\] console \(generation 1\): up$'

@@ -16,7 +16,7 @@ import time
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
-COMMANDS = ["help", "echo", "hello", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench"]
+COMMANDS = ["help", "echo", "hello", "kv", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench"]
 PROMPT = r"kestrel> "
 SUP = r"\[supervisor \d+ ms\] "  # the supervisor's log lines on the kernel console
 
@@ -83,6 +83,16 @@ def main():
         cmd("hello count", r"\ncount 8\n"),
         cmd("hello echo 42", r"\n42 \(from generation 1\)\n"),
     )
+    # kv is docs/servers.md's example: its server, manifest block, build
+    # line and shell command are the ones the page shows.
+    check(
+        "kv_command_reaches_the_documented_example_server",
+        cmd("kv put answer 42", r"\nanswer = 42\n"),
+        cmd("kv put answer 0x2b", r"\nanswer = 43\n"),
+        cmd("kv get answer", r"\nanswer = 43\n"),
+        cmd("kv get question", r"\nkv: question: no such key\n"),
+        cmd("kv get", r"\nusage: kv put KEY N \| kv get KEY"),
+    )
     check("unknown_command_says_so", cmd("frobnicate now", r"\nfrobnicate: unknown command"))
     check(
         "backspace_and_ctrl_u_edit_the_line",
@@ -109,7 +119,7 @@ def main():
         table = g.expect(r"(?s)(.*?)" + PROMPT)
         rows = table.group(1) if table else ""
         # A running server shows its pid, one left down a dash.
-        want = {"console": r"up +\d+", "hello": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
+        want = {"console": r"up +\d+", "hello": r"up +\d+", "kv": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
         bad = [n for n, st in want.items() if not re.search(rf"(?m)^{n} +{st} ", rows)]
         return f"rows wrong for {bad}: {rows!r}" if bad else None
 

@@ -12,6 +12,4 @@ cd "$(dirname "$0")/../.."
 SHELL_TIMEOUT=${SHELL_TIMEOUT:-120}
 exec python3 tests/qemu/shell.py "$LOGDIR/shell.log" "$EXIT_PASS" -- \
 	scripts/qemu.sh --test --accel "$ACCEL" --timeout "$SHELL_TIMEOUT" \
-	--module build/servers/supervisor.elf --module tests/shell/manifest.txt \
-	--module build/servers/console.elf --module build/servers/hello.elf \
-	--module build/tests/sup/suptest.elf --module build/servers/shell.elf -- "$KERNEL"
+	--manifest tests/shell/manifest.txt -- "$KERNEL"

@@ -10,8 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/qemu/lib.sh
 
-boot supervisor --module build/servers/supervisor.elf --module tests/sup/manifest.txt \
-	--module build/servers/hello.elf --module build/tests/sup/suptest.elf
+boot supervisor --manifest tests/sup/manifest.txt
 # suptest and nosy hold no console ports, so the kernel marks their lines
 # "[task N] " (their debug_write output). Renumbered: this script adds its
 # own checks after the client's.

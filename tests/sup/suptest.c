@@ -17,6 +17,7 @@
 #include "ipc.h"
 #include "leasy.h"
 #include "server.h"
+#include "sleep.h"
 #include "slots.h"
 #include "syscalls.h"
 #include "vspace.h"
@@ -94,17 +95,6 @@ static void hog(const struct server_info *si)
 	server_ready();
 	for (;;)
 		ipc_recv(si->si_ep, IPC_FOREVER, &m); /* nobody calls: it just holds on */
-}
-
-static void sleep_ms(uint64_t ms)
-{
-	uint64_t ep = slot_alloc();
-	struct msg m;
-
-	sys_endpoint_create(server_self()->si_pool, ep);
-	ipc_recv(ep, ms, &m);
-	sys_cap_delete(ep);
-	slot_free(ep);
 }
 
 int main(void)
@@ -195,7 +185,7 @@ int main(void)
 	 * them all again, so the first one's came back. */
 	e = sup_restart(&sup, &hog_name, &crep);
 	tap(e == E_OK && crep.generation == 2, "hog_restarts_with_its_whole_share", e);
-	sleep_ms(1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
+	sleep_ms(server_self()->si_pool, 1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
 	/* Its service stays, but calls to it are refused instead of waiting
 	 * for ever (any opcode will do: nobody is there to read it). */
 	e = service_lookup("crashy", &crashy);

@@ -1,6 +1,7 @@
-/* x86 port I/O for user programs. A task may use exactly the ports of the
- * I/O port capabilities it holds; any other port raises a general
- * protection fault, which reaches the thread's fault endpoint. */
+/* x86 port I/O, for the kernel (arch/x86_64/cpu.h includes it) and user
+ * programs alike. A task may use exactly the ports of the I/O port
+ * capabilities it holds; any other port raises a general protection
+ * fault, which reaches the thread's fault endpoint. */
 #pragma once
 
 #include <stdint.h>
