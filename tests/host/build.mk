@@ -15,12 +15,13 @@ HOST_TESTS := \
 	tests/host/test_manifest.c \
 	tests/host/test_policy.c \
 	tests/host/test_printf.c \
+	tests/host/test_vault.c \
 	tests/host/test_vm.c \
 	$(HOST_KERNEL_TESTS)
 
 HOST_SUPPORT := tests/host/host_support.c
 HOST_SUPERVISOR_SRCS := servers/supervisor/manifest.c servers/supervisor/policy.c
-HOST_LIBIPC_SRCS := libipc/fmt.c
+HOST_LIBIPC_SRCS := libipc/fmt.c libipc/vault.c
 
 HOST_TEST_BINS := $(HOST_TESTS:tests/host/%.c=$(BUILD)/tests/host/%)
 HOST_CORE_OBJS := $(KERNEL_CORE_SRCS:%.c=$(BUILD)/host/%.o) $(HOST_SUPPORT:%.c=$(BUILD)/host/%.o) \
