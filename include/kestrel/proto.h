@@ -35,6 +35,7 @@
 	X(PE_BAD_SIZE, -101, "the request or reply is not the size the protocol declares")     \
 	X(PE_RESTARTED, -102, "the server restarted during a call that is not safe to repeat") \
 	X(PE_NO_SERVICE, -103, "no such service, or not allowed to use it")                    \
+	X(PE_FAILED, -105, "the server failed to start or was left down")                      \
 	X(PE_BAD_REQUEST, -104, "the server refused the request's contents")
 
 enum proto_error {

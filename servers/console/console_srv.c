@@ -3,6 +3,7 @@
 #include "console_srv.h"
 
 #include "ipc.h"
+#include "server.h"
 #include "syscalls.h"
 #include "uart.h"
 
@@ -15,13 +16,25 @@ static void echo(const char *s, size_t n)
 			return;
 }
 
+/* The line changed: keep it for the next instance. */
+static void keep(struct console *c)
+{
+	if (c->c_kept)
+		vault_save(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line));
+}
+
 static void drain(struct console *c)
 {
 	char out[LINE_ECHO_MAX];
+	bool fed = false;
 	int ch;
 
-	while ((ch = uart_getc()) >= 0)
+	while ((ch = uart_getc()) >= 0) {
 		echo(out, line_feed(&c->c_line, (char)ch, out));
+		fed = true;
+	}
+	if (fed)
+		keep(c);
 }
 
 /* Whether the saved reply capability still names a waiting caller: a
@@ -53,13 +66,20 @@ static void answer_reader(struct console *c)
 		return;
 	}
 	r.len = line_take(&c->c_line, r.data, c->c_reader_max);
+	keep(c);
 	proto_answer(c->c_reader, 0, &r, sizeof(r));
 	c->c_reader = CAP_NULL;
 }
 
 void console_init(struct console *c, uint64_t irq)
 {
-	line_init(&c->c_line);
+	size_t bytes;
+	void *base = server_vault(&bytes);
+
+	c->c_kept = base && vault_open(&c->c_vault, base, bytes) == E_OK;
+	if (!c->c_kept ||
+	    vault_load(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line)) != E_OK)
+		line_init(&c->c_line);
 	c->c_irq = irq;
 	c->c_reader = CAP_NULL;
 	uart_init();
@@ -102,6 +122,7 @@ long console_read_srv(struct proto_ctx *ctx, const struct console_read_req *q, s
 		return PE_BAD_REQUEST;
 	if (line_has_input(&c->c_line)) {
 		r->len = line_take(&c->c_line, r->data, max);
+		keep(c);
 		return 0;
 	}
 	if (c->c_reader != CAP_NULL) {

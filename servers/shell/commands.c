@@ -234,8 +234,20 @@ static void cmd_kill(struct shell *sh, int argc, char **argv)
 	control(sh, argc, argv, sup_kill, "killed");
 }
 
+/* crash NAME MS waits first, so that one can type at the console (or
+ * load the server) while the crash comes. */
 static void cmd_crash(struct shell *sh, int argc, char **argv)
 {
+	uint64_t ms = 0;
+
+	if (argc == 3 && !args_number(argv[2], &ms)) {
+		printf("usage: crash NAME [MS]\n");
+		return;
+	}
+	if (argc == 3) {
+		shell_sleep_ms(ms);
+		argc = 2;
+	}
 	control(sh, argc, argv, sup_crash, "crashed");
 }
 
@@ -296,7 +308,7 @@ static const struct command commands[] = {
 	{ "mem", "mem", "free memory: the system's and this shell's pool", cmd_mem },
 	{ "ps", "ps", "the servers: state, pid, generation, restarts, uptime", cmd_ps },
 	{ "kill", "kill NAME", "end a server as a crash would; its restart policy applies", cmd_kill },
-	{ "crash", "crash NAME", "make a server fault on purpose", cmd_crash },
+	{ "crash", "crash NAME [MS]", "make a server fault on purpose (after MS ms)", cmd_crash },
 	{ "restart", "restart NAME", "stop a server and start it again now", cmd_restart },
 	{ "log", "log [N]", "the supervisor's last N log lines (10)", cmd_log },
 	{ "bench", "bench", "time a null system call and a call to hello", cmd_bench },

@@ -46,7 +46,7 @@ static long read_line(char *buf, size_t size)
 	}
 }
 
-static void sleep_ms(uint64_t ms)
+void shell_sleep_ms(uint64_t ms)
 {
 	uint64_t ep = slot_alloc();
 	struct msg m;
@@ -85,7 +85,7 @@ int main(void)
 		} else {
 			/* No console, or another reader holds it: wait. */
 			printf("\nshell: reading the console: %s\n", strerror(errno));
-			sleep_ms(1000);
+			shell_sleep_ms(1000);
 		}
 	}
 }

@@ -20,5 +20,8 @@ struct shell {
 	uint64_t sh_ioport; /* ports 0xf4-0xf7 in the test manifest (poweroff), or CAP_NULL */
 };
 
+/* Waits ms milliseconds. */
+void shell_sleep_ms(uint64_t ms);
+
 /* Runs one command line (modified in place). */
 void shell_run(struct shell *sh, char *line);
