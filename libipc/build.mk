@@ -27,6 +27,7 @@ LIBIPC_SRCS := \
 	libipc/spawn.c \
 	libipc/ustring.c \
 	libipc/uthread.c \
+	libipc/vault.c \
 	libipc/vspace.c
 
 USER_CRT0  := $(BUILD)/user/libipc/crt0.o

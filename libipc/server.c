@@ -16,6 +16,24 @@ const struct server_info *server_self(void)
 	return self;
 }
 
+const struct server_res *server_resource(uint64_t kind, unsigned index)
+{
+	for (uint64_t i = 0; self && i < self->si_nres && i < SERVER_INFO_MAX_RES; i++)
+		if (self->si_res[i].sr_kind == kind && index-- == 0)
+			return &self->si_res[i];
+	return NULL;
+}
+
+void *server_vault(size_t *bytes)
+{
+	const struct server_res *r = server_resource(SERVER_RES_VAULT, 0);
+
+	if (!r)
+		return NULL;
+	*bytes = r->sr_count * 4096;
+	return (void *)r->sr_first;
+}
+
 long server_attach(uint64_t arg)
 {
 	const struct server_info *si = (const struct server_info *)arg;

@@ -69,6 +69,18 @@ long server_attach(uint64_t arg);
  * it itself once it can do its work. */
 long server_ready(void);
 
+/* The index-th entry (0 for the first) of kind (enum server_res_kind) in
+ * the server_info table: for a driver with two ports lines,
+ * server_resource(SERVER_RES_PORTS, 1) is the second. NULL if there is
+ * none, or the supervisor did not start us. */
+const struct server_res *server_resource(uint64_t kind, unsigned index);
+
+/* The vault the manifest's vault line gives (pages kept across restarts,
+ * see libipc/vault.h): its address and *bytes, or NULL if it has none. */
+void *server_vault(size_t *bytes);
+
 /* Gets the endpoint of the service called name from the supervisor into a
- * fresh slot. Returns E_OK or an error (PE_NO_SERVICE). */
+ * fresh slot. Returns E_OK or an error: PE_NO_SERVICE (no such service,
+ * or not in our uses lines), PE_FAILED (its server failed to start or was
+ * left down). */
 long service_lookup(const char *name, struct proto_client *c);

@@ -3,6 +3,7 @@
 #include "console_srv.h"
 
 #include "ipc.h"
+#include "server.h"
 #include "syscalls.h"
 #include "uart.h"
 
@@ -15,13 +16,25 @@ static void echo(const char *s, size_t n)
 			return;
 }
 
+/* The line changed: keep it for the next instance. */
+static void keep(struct console *c)
+{
+	if (c->c_kept)
+		vault_save(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line));
+}
+
 static void drain(struct console *c)
 {
 	char out[LINE_ECHO_MAX];
+	bool fed = false;
 	int ch;
 
-	while ((ch = uart_getc()) >= 0)
+	while ((ch = uart_getc()) >= 0) {
 		echo(out, line_feed(&c->c_line, (char)ch, out));
+		fed = true;
+	}
+	if (fed)
+		keep(c);
 }
 
 #define READER 1 /* the waiters' tag: readers waiting for a line */
@@ -35,13 +48,20 @@ static void answer_readers(struct console *c)
 
 	while (line_has_input(&c->c_line) && (w = proto_waiter_next(NULL, READER))) {
 		r.len = line_take(&c->c_line, r.data, w->pw_data[0]);
+		keep(c);
 		proto_answer(w, 0, &r);
 	}
 }
 
 void console_init(struct console *c, uint64_t irq)
 {
-	line_init(&c->c_line);
+	size_t bytes;
+	void *base = server_vault(&bytes);
+
+	c->c_kept = base && vault_open(&c->c_vault, base, bytes) == E_OK;
+	if (!c->c_kept ||
+	    vault_load(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line)) != E_OK)
+		line_init(&c->c_line);
 	c->c_irq = irq;
 	uart_init();
 	drain(c);
@@ -84,6 +104,7 @@ long console_read_srv(struct proto_ctx *ctx, const struct console_read_req *q, s
 		return PE_BAD_REQUEST;
 	if (line_has_input(&c->c_line) && !proto_waiter_next(NULL, READER)) {
 		r->len = line_take(&c->c_line, r->data, max);
+		keep(c);
 		return 0;
 	}
 	w = proto_defer(ctx, READER);

@@ -18,20 +18,30 @@
 
 #include "line.h"
 #include "proto.h"
+#include "vault.h"
 
 #define CONSOLE_IRQ_BADGE (1ULL << 63) /* above every client's badge */
 
 /* The reads waiting for a line are libipc's waiters (proto_defer), each
- * with the most bytes it takes in pw_data[0], answered oldest first. */
+ * with the most bytes it takes in pw_data[0], answered oldest first.
+ * c_line is saved to c_vault (when the manifest gives one) after every
+ * change, so a restarted console keeps what was typed and not yet read:
+ * the finished lines and the one being edited. Bytes drained from the
+ * UART by an instance that dies before it saves them are lost. */
 struct console {
 	struct line c_line;
 	uint64_t c_irq; /* our interrupt line capability */
+	struct vault c_vault;
+	bool c_kept; /* c_vault is open */
 };
+
+#define CONSOLE_VAULT_VERSION 1 /* of struct line: change it with the layout */
 
 PROTO_SERVER(CONSOLE_OPS)
 
-/* Sets up the UART and takes in whatever was typed before. The interrupt
- * must already be bound to the endpoint. */
+/* Sets up the UART and takes in whatever was typed before: what the last
+ * instance kept in the vault, then the UART's FIFO. The interrupt must
+ * already be bound to the endpoint. */
 void console_init(struct console *c, uint64_t irq);
 
 /* The UART interrupted: drain its receive FIFO, acknowledge the line, and

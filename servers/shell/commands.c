@@ -12,6 +12,7 @@
 #include "num.h"
 #include "ipc.h"
 #include "shell.h"
+#include "sleep.h"
 #include "syscalls.h"
 
 PROTO_CLIENT(HELLO_OPS)
@@ -232,8 +233,20 @@ void shell_cmd_kill(struct shell *sh, int argc, char **argv)
 	control(sh, argc, argv, sup_kill, "killed");
 }
 
+/* crash NAME MS waits first, so that one can type at the console (or
+ * load the server) while the crash comes. */
 void shell_cmd_crash(struct shell *sh, int argc, char **argv)
 {
+	uint64_t ms = 0;
+
+	if (argc == 3 && !num_parse_word(argv[2], &ms)) {
+		printf("usage: crash NAME [MS]\n");
+		return;
+	}
+	if (argc == 3) {
+		sleep_ms(sh->sh_pool, ms);
+		argc = 2;
+	}
 	control(sh, argc, argv, sup_crash, "crashed");
 }
 

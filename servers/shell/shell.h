@@ -37,7 +37,7 @@ void shell_run(struct shell *sh, char *line);
 	X(mem, "mem", "free memory: the system's and this shell's pool")                                  \
 	X(ps, "ps", "the servers: state, pid, generation, restarts, uptime")                              \
 	X(kill, "kill NAME", "end a server as a crash would; its restart policy applies")                 \
-	X(crash, "crash NAME", "make a server fault on purpose")                                          \
+	X(crash, "crash NAME [MS]", "make a server fault on purpose (after MS ms)")                       \
 	X(restart, "restart NAME", "stop a server and start it again now")                                \
 	X(log, "log [N]", "the supervisor's last N log lines (10)")                                       \
 	X(bench, "bench", "time a null system call and a call to hello")                                  \

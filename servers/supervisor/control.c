@@ -73,7 +73,6 @@ long sup_crash_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct s
 
 long sup_restart_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_generation_rep *r)
 {
-	char what[64];
 	long e;
 	struct srv *s = named(ctx, q, &e);
 
@@ -91,10 +90,9 @@ long sup_restart_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct
 	 * starts afresh. */
 	s->s_rs.rs_in_row = 0;
 	s->s_rs.rs_restarts++;
+	s->s_requested = true;
 	if ((e = srv_start(s)) != E_OK) {
-		s->s_state = SUP_FAILED;
-		snprintf(what, sizeof(what), "cannot start again: error %ld", e);
-		srv_log_event(s, what);
+		srv_start_failed(s, e);
 		return e;
 	}
 	r->generation = s->s_generation;

@@ -21,7 +21,6 @@
 #include "syscalls.h"
 #include "vspace.h"
 
-#define SERVER_POOL_PAGES   4096 /* 16 MiB of quota for each server */
 /* The kernel objects each server may make from its pool; the server's own
  * task and first thread come from ours. */
 #define SERVER_POOL_OBJECTS POOL_OBJECTS(4, 16, 32, 0, 8)
@@ -69,10 +68,15 @@ void srv_log_event(const struct srv *s, const char *what)
 
 struct srv *srv_find(const char *name, bool by_service)
 {
-	for (unsigned i = 0; i < srv_count; i++)
-		if (strncmp(by_service ? srvs[i].s_ms->ms_provides : srvs[i].s_ms->ms_name, name,
-		            SERVER_NAME_LEN) == 0)
+	for (unsigned i = 0; i < srv_count; i++) {
+		const struct manifest_server *ms = srvs[i].s_ms;
+
+		if (!by_service && strncmp(ms->ms_name, name, SERVER_NAME_LEN) == 0)
 			return &srvs[i];
+		for (unsigned p = 0; by_service && p < ms->ms_nprovides; p++)
+			if (strncmp(ms->ms_provides[p], name, SERVER_NAME_LEN) == 0)
+				return &srvs[i];
+	}
 	return NULL;
 }
 
@@ -94,61 +98,118 @@ static long give_info(struct srv *s, const struct server_info *si)
 	                     NULL);
 }
 
-/* Where a server finds what it is given (struct server_info names them):
- * slots 1-4 always, the others when its manifest block says so. */
+/* Where a server finds what it is given: slots 1-5 always, then one slot
+ * for each irq, ports and devmem line of its block, in the block's order.
+ * struct server_info lists them all. */
 enum {
 	CHILD_EP = 1,
 	CHILD_SUP,
 	CHILD_SELF,
 	CHILD_POOL,
-	CHILD_PORTS,
-	CHILD_IRQ,
-	CHILD_DEVMEM,
 	CHILD_FAULT,
-	CHILD_FIRST_FREE,
+	CHILD_FIRST_RES,
 };
 
-/* Makes our copies of what the manifest gives the server, the copy for the
- * child's slot k in ours[k] (allocated, empty), and lists them in caps.
- * Returns E_OK or the error of the step that failed. */
-static long grant(const struct srv *s, const uint64_t ours[CHILD_FIRST_FREE], struct spawn_cap *caps,
-                  unsigned *ncaps)
+/* What srv_start was doing when it failed, for the log. */
+static char start_step[64];
+
+static void info_add(struct server_info *si, uint64_t kind, uint64_t slot, uint64_t first, uint64_t count)
+{
+	si->si_res[si->si_nres++] = (struct server_res){ kind, slot, first, count };
+}
+
+/* Makes our copy of an irq, ports or devmem line's capability in slot
+ * ours; tells the child's entry in *r. */
+static long grant_resource(const struct manifest_resource *mr, uint64_t ours, struct server_res *r)
+{
+	long e = E_BAD_ARG;
+
+	*r = (struct server_res){ 0, 0, mr->mr_first, mr->mr_count };
+	switch (mr->mr_kind) {
+	case MANIFEST_PORTS:
+		r->sr_kind = SERVER_RES_PORTS;
+		e = sys_ioport_get(BOOT_SLOT_IOPORT, ours, mr->mr_first, mr->mr_count);
+		break;
+	case MANIFEST_IRQ:
+		r->sr_kind = SERVER_RES_IRQ;
+		e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, ours, mr->mr_first);
+		break;
+	case MANIFEST_DEVMEM:
+		r->sr_kind = SERVER_RES_DEVMEM;
+		e = sys_mem_device(BOOT_SLOT_DEVMEM, ours, mr->mr_first, mr->mr_count / 4096);
+		break;
+	}
+	return e;
+}
+
+/* Makes our copies of what the manifest gives the server: the pool in
+ * ours[0], the k-th resource line's capability in ours[1 + k] (allocated,
+ * empty); lists them in caps and in the server_info table. Returns E_OK
+ * or the error of the step that failed (start_step says which). */
+static long grant(const struct srv *s, const uint64_t *ours, struct spawn_cap *caps, unsigned *ncaps,
+                  struct server_info *si)
 {
 	const struct manifest_server *ms = s->s_ms;
-	uint64_t pool = ours[CHILD_POOL], ports = ours[CHILD_PORTS], irq = ours[CHILD_IRQ],
-	         dev = ours[CHILD_DEVMEM];
 	long e;
 
-	if ((e = sys_pool_split(BOOT_SLOT_POOL, pool, SERVER_POOL_PAGES, SERVER_POOL_OBJECTS)))
+	snprintf(start_step, sizeof(start_step), "its pool of %lu pages", ms->ms_memory_pages);
+	if ((e = sys_pool_split(BOOT_SLOT_POOL, ours[0], ms->ms_memory_pages, SERVER_POOL_OBJECTS)))
 		return e;
 	caps[(*ncaps)++] =
-	        (struct spawn_cap){ pool, CHILD_POOL, R_READ | R_WRITE | (ms->ms_dma ? R_DMA : 0), 0 };
-	if (ms->ms_port_count) {
-		if ((e = sys_ioport_get(BOOT_SLOT_IOPORT, ports, ms->ms_port_first, ms->ms_port_count)))
+	        (struct spawn_cap){ ours[0], CHILD_POOL, R_READ | R_WRITE | (ms->ms_dma ? R_DMA : 0), 0 };
+	info_add(si, SERVER_RES_POOL, CHILD_POOL, 0, ms->ms_memory_pages);
+	for (unsigned k = 0; k < ms->ms_nres; k++) {
+		const struct manifest_resource *mr = &ms->ms_res[k];
+		struct server_res r;
+
+		snprintf(start_step, sizeof(start_step), "line %u (%s)", mr->mr_line,
+		         mr->mr_kind == MANIFEST_PORTS ? "ports"
+		         : mr->mr_kind == MANIFEST_IRQ ? "irq"
+		                                       : "devmem");
+		if ((e = grant_resource(mr, ours[1 + k], &r)))
 			return e;
-		caps[(*ncaps)++] = (struct spawn_cap){ ports, CHILD_PORTS, R_ALL, 0 };
-	}
-	if (ms->ms_irq >= 0) {
-		if ((e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, irq, (uint64_t)ms->ms_irq)))
-			return e;
-		caps[(*ncaps)++] = (struct spawn_cap){ irq, CHILD_IRQ, R_ALL, 0 };
-	}
-	if (ms->ms_devmem_size) {
-		if ((e = sys_mem_device(BOOT_SLOT_DEVMEM, dev, ms->ms_devmem_addr,
-		                        ms->ms_devmem_size / 4096)))
-			return e;
-		/* Map and unmap it, not hand it on or learn its address. */
-		caps[(*ncaps)++] = (struct spawn_cap){ dev, CHILD_DEVMEM, R_READ | R_WRITE, 0 };
+		r.sr_slot = CHILD_FIRST_RES + k;
+		/* Device memory: map and unmap it, not hand it on or learn its
+		 * address. */
+		caps[(*ncaps)++] =
+		        (struct spawn_cap){ ours[1 + k], r.sr_slot,
+			                    r.sr_kind == SERVER_RES_DEVMEM ? R_READ | R_WRITE : R_ALL, 0 };
+		info_add(si, r.sr_kind, r.sr_slot, r.sr_first, r.sr_count);
 	}
 	return E_OK;
+}
+
+/* The slot of the first entry of kind in si's table, or 0. */
+static uint64_t first_slot(const struct server_info *si, uint64_t kind)
+{
+	for (uint64_t i = 0; i < si->si_nres; i++)
+		if (si->si_res[i].sr_kind == kind)
+			return si->si_res[i].sr_slot;
+	return 0;
+}
+
+/* Maps the vault the supervisor keeps for the server into the new
+ * instance, read and write. */
+static long give_vault(struct srv *s, struct server_info *si)
+{
+	long e;
+
+	if (s->s_vault == CAP_NULL)
+		return E_OK;
+	snprintf(start_step, sizeof(start_step), "mapping its vault");
+	e = sys_mem_map(s->s_sp.sp_task, s->s_vault, SERVER_VAULT_VADDR, R_READ | R_WRITE, 0, 0);
+	if (e == E_OK)
+		info_add(si, SERVER_RES_VAULT, 0, SERVER_VAULT_VADDR, s->s_ms->ms_vault_pages);
+	return e;
 }
 
 long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
 	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0);
-	uint64_t fault = slot_alloc(), ours[CHILD_FIRST_FREE];
-	struct spawn_cap caps[8] = {
+	uint64_t fault = slot_alloc(), ours[1 + MANIFEST_MAX_RESOURCES];
+	unsigned nours = 1 + ms->ms_nres;
+	struct spawn_cap caps[5 + MANIFEST_MAX_RESOURCES] = {
 		{ s->s_ep, CHILD_EP, R_READ | R_WRITE | R_GRANT, 0 },
 		{ sep, CHILD_SUP, R_WRITE | R_GRANT, BADGE_SERVER | badge },
 		{ SPAWN_OWN_TASK, CHILD_SELF, R_ALL, 0 },
@@ -164,41 +225,52 @@ long srv_start(struct srv *s)
 		                 fault,
 		                 caps,
 		                 4 };
-	struct server_info si = { .si_magic = SERVER_INFO_MAGIC,
-		                  .si_ep = CHILD_EP,
-		                  .si_sup = CHILD_SUP,
-		                  .si_self = CHILD_SELF,
-		                  .si_pool = CHILD_POOL,
-		                  .si_ioport = ms->ms_port_count ? CHILD_PORTS : 0,
-		                  .si_irq = ms->ms_irq >= 0 ? CHILD_IRQ : 0,
-		                  .si_devmem = ms->ms_devmem_size ? CHILD_DEVMEM : 0,
-		                  .si_fault = CHILD_FAULT,
-		                  .si_first_free_slot = CHILD_FIRST_FREE,
-		                  .si_priority = ms->ms_priority };
+	static struct server_info si; /* a page's worth: not on the stack */
 	long e;
 
-	for (unsigned k = CHILD_POOL; k < CHILD_FIRST_FREE; k++)
+	memset(&si, 0, sizeof(si));
+	si.si_magic = SERVER_INFO_MAGIC;
+	si.si_priority = ms->ms_priority;
+	si.si_fault = CHILD_FAULT;
+	si.si_first_free_slot = CHILD_FIRST_RES + ms->ms_nres;
+	info_add(&si, SERVER_RES_EP, CHILD_EP, 0, 0);
+	info_add(&si, SERVER_RES_SUP, CHILD_SUP, 0, 0);
+	info_add(&si, SERVER_RES_SELF, CHILD_SELF, 0, 0);
+	for (unsigned k = 0; k < nours; k++)
 		ours[k] = slot_alloc();
-	e = grant(s, ours, caps, &req.sr_ncaps);
+	e = grant(s, ours, caps, &req.sr_ncaps, &si);
 
 	if (e == E_OK)
 		e = sys_cap_copy(sep, BOOT_SLOT_TASK, fault, R_WRITE, BADGE_FAULT | (uint64_t)(s - srvs),
 		                 CAP_COPY_BADGE);
-	if (e == E_OK)
+	if (e == E_OK) {
+		snprintf(start_step, sizeof(start_step), "loading %s", ms->ms_binary);
 		e = spawn_load(&req, &s->s_sp);
+	}
 	/* Whatever happened, the child's copies are the only ones kept: they
 	 * go with the child. */
 	sys_cap_delete(fault);
 	slot_free(fault);
-	for (unsigned k = CHILD_POOL; k < CHILD_FIRST_FREE; k++) {
+	for (unsigned k = 0; k < nours; k++) {
 		sys_cap_delete(ours[k]);
 		slot_free(ours[k]);
 	}
 	if (e != E_OK)
 		return e;
+	si.si_ep = CHILD_EP;
+	si.si_sup = CHILD_SUP;
+	si.si_self = CHILD_SELF;
+	si.si_pool = CHILD_POOL;
+	si.si_ioport = first_slot(&si, SERVER_RES_PORTS);
+	si.si_irq = first_slot(&si, SERVER_RES_IRQ);
+	si.si_devmem = first_slot(&si, SERVER_RES_DEVMEM);
 	memcpy(si.si_name, ms->ms_name, strlen(ms->ms_name));
 	si.si_generation = ++s->s_generation;
-	if ((e = give_info(s, &si)) || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR))) {
+	if ((e = give_vault(s, &si)) == E_OK) {
+		snprintf(start_step, sizeof(start_step), "starting its thread");
+		e = give_info(s, &si);
+	}
+	if (e != E_OK || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR))) {
 		spawn_destroy(&s->s_sp);
 		return e;
 	}
@@ -207,6 +279,18 @@ long srv_start(struct srv *s)
 	s->s_started_ms = sys_clock_ms();
 	policy_started(&s->s_rs, s->s_started_ms);
 	return E_OK;
+}
+
+void srv_start_failed(struct srv *s, long e)
+{
+	char what[160];
+
+	s->s_state = SUP_FAILED;
+	if (!s->s_mod)
+		snprintf(what, sizeof(what), "cannot start: no boot module named %s", s->s_ms->ms_binary);
+	else
+		snprintf(what, sizeof(what), "cannot start: %s: %s", start_step, proto_error_text(e));
+	srv_log_event(s, what);
 }
 
 void srv_end(struct srv *s, const char *why)
@@ -226,6 +310,12 @@ void srv_end(struct srv *s, const char *why)
 	}
 	s->s_state = SUP_RESTARTING;
 	s->s_restart_at = now + (uint64_t)delay;
+	if (delay > 0) {
+		char what[120];
+
+		policy_explain(s->s_ms, &s->s_rs, delay, what, sizeof(what));
+		srv_log_event(s, what);
+	}
 }
 
 static void died(struct srv *s, const struct msg *m)
@@ -274,7 +364,8 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	if (s->s_generation > 1) {
 		uint64_t tsc = sys_clock_tsc() - s->s_died_tsc;
 
-		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after it died", tsc, tsc_to_us(tsc));
+		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after %s", tsc, tsc_to_us(tsc),
+		         s->s_requested ? "the restart request" : "it died");
 		srv_log_event(s, what);
 	} else {
 		srv_log_event(s, "up");
@@ -283,8 +374,7 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	return E_OK;
 }
 
-/* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller, that may
- * carry capabilities and leases. */
+/* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller. */
 static bool srv_may_use(const struct srv *s, const char *service)
 {
 	for (unsigned u = 0; u < s->s_ms->ms_nuses; u++)
@@ -303,9 +393,16 @@ static void lookup(struct msg *m, uint64_t caller)
 	s = srv_find(name, true);
 	if (s && !srv_may_use(&srvs[caller], name))
 		s = NULL; /* only what its manifest block's uses lines name */
-	if (!s || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1,
-	                       CAP_COPY_BADGE) != E_OK) {
+	if (!s) {
 		answer(m, PE_NO_SERVICE, 0);
+		return;
+	}
+	/* Left down, or never started (a refused block, a missing binary):
+	 * say so, rather than that it does not exist. */
+	if (s->s_state == SUP_FAILED || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT,
+	                                             caller + 1, CAP_COPY_BADGE) != E_OK) {
+		slot_free(copy);
+		answer(m, PE_FAILED, 0);
 		return;
 	}
 	m->info = MSGINFO(0, 0, 1);
@@ -319,7 +416,7 @@ static void lookup(struct msg *m, uint64_t caller)
 
 /* A call to a server left down would wait for ever on the endpoint we keep
  * for it (a later restart request may bring the server back, so the
- * endpoint stays): answer such calls PE_NO_SERVICE instead, looking every
+ * endpoint stays): answer such calls PE_FAILED instead, looking every
  * FAILED_POLL_MS. Only after the message in hand was answered, since a
  * receive drops an unanswered call. A message that is not a call (an
  * interrupt for a driver left down) gets nothing: the reply just fails. */
@@ -330,7 +427,7 @@ static void refuse_calls_to_failed(void)
 	for (unsigned i = 0; i < srv_count; i++)
 		while (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod &&
 		       ipc_recv(srvs[i].s_ep, IPC_POLL, &m) == E_OK)
-			answer(&m, PE_NO_SERVICE, 0);
+			answer(&m, PE_FAILED, 0);
 }
 
 /* How long the loop may wait for a message: until the next restart is
@@ -357,50 +454,90 @@ static uint64_t next_timeout(void)
 static void restart_due(void)
 {
 	uint64_t now = sys_clock_ms();
-	char what[64];
 	long e;
 
 	for (unsigned i = 0; i < srv_count; i++)
-		if (srvs[i].s_state == SUP_RESTARTING && srvs[i].s_restart_at <= now &&
-		    (e = srv_start(&srvs[i])) != E_OK) {
-			srvs[i].s_state = SUP_FAILED;
-			snprintf(what, sizeof(what), "cannot start again: error %ld", e);
-			srv_log_event(&srvs[i], what);
+		if (srvs[i].s_state == SUP_RESTARTING && srvs[i].s_restart_at <= now) {
+			srvs[i].s_requested = false;
+			if ((e = srv_start(&srvs[i])) != E_OK)
+				srv_start_failed(&srvs[i], e);
 		}
+}
+
+/* The manifest's errors, each with its line; a refused block's server is
+ * kept (FAILED, no endpoint) so ps lists it and lookups of its services
+ * say it failed. */
+static void log_manifest_errors(void)
+{
+	unsigned kept = manifest.m_nerrors < MANIFEST_MAX_ERRORS ? manifest.m_nerrors : MANIFEST_MAX_ERRORS;
+
+	for (unsigned i = 0; i < kept; i++)
+		srv_log("supervisor: manifest line %u: %s", manifest.m_errors[i].me_line,
+		        manifest.m_errors[i].me_text);
+	if (manifest.m_nerrors > kept)
+		srv_log("supervisor: manifest: %u more errors", manifest.m_nerrors - kept);
+}
+
+/* Our endpoint for the service, the vault it keeps across restarts, and
+ * the first instance. */
+static long first_start(struct srv *s)
+{
+	long e;
+
+	s->s_mod = find_module(s->s_ms->ms_binary);
+	if (!s->s_mod)
+		return E_NOT_FOUND;
+	s->s_ep = slot_alloc();
+	snprintf(start_step, sizeof(start_step), "its endpoint");
+	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, s->s_ep)))
+		return e;
+	if (s->s_ms->ms_vault_pages) {
+		s->s_vault = slot_alloc();
+		snprintf(start_step, sizeof(start_step), "its vault of %u pages", s->s_ms->ms_vault_pages);
+		if ((e = sys_mem_alloc(BOOT_SLOT_POOL, s->s_vault, s->s_ms->ms_vault_pages, 0))) {
+			slot_free(s->s_vault);
+			s->s_vault = CAP_NULL;
+			return e;
+		}
+	}
+	return srv_start(s);
 }
 
 static long setup(void)
 {
 	const struct boot_module_info *mf = find_module("manifest.txt");
-	unsigned order[MANIFEST_MAX_SERVERS], line;
-	char err[96];
+	unsigned order[MANIFEST_MAX_SERVERS], n, started = 0;
 	long e;
 
 	if (!mf)
 		return srv_log("supervisor: no manifest.txt module"), PE_BAD_REQUEST;
-	line = manifest_parse((const char *)mf->bm_vaddr, mf->bm_size, &manifest, err, sizeof(err));
-	if (line)
-		return srv_log("supervisor: manifest line %u: %s", line, err), PE_BAD_REQUEST;
-	if (manifest_order(&manifest, order, err, sizeof(err)))
-		return srv_log("supervisor: manifest: %s", err), PE_BAD_REQUEST;
+	manifest_parse((const char *)mf->bm_vaddr, mf->bm_size, &manifest, NULL, 0);
+	n = manifest_order(&manifest, order);
+	log_manifest_errors();
 	sep = slot_alloc();
 	if ((e = sys_endpoint_create(BOOT_SLOT_POOL, sep)))
 		return e;
 	srv_count = manifest.m_count;
-	for (unsigned i = 0; i < srv_count; i++)
+	for (unsigned i = 0; i < srv_count; i++) {
 		srvs[i].s_ms = &manifest.m_servers[i];
-	for (unsigned k = 0; k < srv_count; k++) {
+		srvs[i].s_state = SUP_FAILED;
+		srvs[i].s_vault = CAP_NULL;
+		if (manifest.m_servers[i].ms_refused)
+			srv_log_event(&srvs[i], "not started: its manifest block has errors (above)");
+	}
+	for (unsigned k = 0; k < n; k++) {
 		struct srv *s = &srvs[order[k]];
 
-		s->s_mod = find_module(s->s_ms->ms_binary);
-		s->s_ep = slot_alloc();
-		if (!s->s_mod || (e = sys_endpoint_create(BOOT_SLOT_POOL, s->s_ep)) || (e = srv_start(s))) {
-			srv_log("supervisor: cannot start %s (binary %s): error %ld", s->s_ms->ms_name,
-			        s->s_ms->ms_binary, s->s_mod ? e : -1L);
-			s->s_state = SUP_FAILED;
-		}
+		if ((e = first_start(s)) != E_OK)
+			srv_start_failed(s, e);
+		else
+			started++;
 	}
-	srv_log("supervisor: %u servers started", srv_count);
+	if (started == srv_count)
+		srv_log("supervisor: %u servers started", started);
+	else
+		srv_log("supervisor: %u servers started, %u could not start (see above)", started,
+		        srv_count - started);
 	return E_OK;
 }
 

@@ -6,60 +6,105 @@
  *       priority 50             # 1-99 (the supervisor runs at 100)
  *       restart backoff         # always | backoff | never
  *       limit 5                 # backoff: crashes in a row before it is left down
- *       provides hello          # the service name clients look up
+ *       provides hello          # a service name clients look up (repeatable)
  *       uses console            # services it needs started first (repeatable)
- *       irq 4                   # an interrupt line
- *       ports 0x3f8 8           # first port and count
+ *       memory 16M              # its pool's quota: bytes with a K, M or G
+ *                               # suffix, a multiple of 4K (default 16M)
+ *       vault 1                 # pages kept across its restarts (default 0)
+ *       irq 4                   # an interrupt line (repeatable)
+ *       ports 0x3f8 8           # first port and count (repeatable)
  *       heartbeat 1000          # ms between liveness checks; 0: none (always
  *                               # none without provides: nothing answers)
  *       devmem 0xfed00000 4096  # device memory: physical address, bytes
- *                               # (page-aligned, not RAM; one line)
+ *                               # (page-aligned, not RAM; repeatable)
  *       control                 # may kill, crash and restart servers
  *       dma                     # may allocate memory for DMA and learn its
  *                               # physical address (R_DMA on its pool)
  *
- * Blank lines and text after '#' are ignored. This file has no hardware or
- * IPC in it, so the host tests link it as it is. */
+ * Blank lines and text after '#' are ignored. Repeated irq, ports and
+ * devmem lines add up; no two servers may share a port, a byte of device
+ * memory, an interrupt line or a service name (the later block is refused).
+ *
+ * An error refuses its server's block, not the manifest: the parser goes
+ * on, lists every error (line and text) in m_errors, and marks the server
+ * ms_refused, so the supervisor starts every other server and still knows
+ * the refused one's name and services. This file has no hardware or IPC in
+ * it, so the host tests link it as it is. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define MANIFEST_MAX_SERVERS 16
-#define MANIFEST_MAX_USES    4
-#define MANIFEST_NAME_LEN    24
-#define MANIFEST_PHYS_END    (1ULL << 52) /* the end of x86-64 physical addresses */
+#define MANIFEST_MAX_SERVERS    64
+#define MANIFEST_MAX_USES       16
+#define MANIFEST_MAX_PROVIDES   4
+#define MANIFEST_MAX_RESOURCES  16 /* irq, ports and devmem lines of one server together */
+#define MANIFEST_MAX_VAULT      16 /* vault pages */
+#define MANIFEST_MAX_ERRORS     16 /* kept; m_nerrors counts them all */
+#define MANIFEST_NAME_LEN       24
+#define MANIFEST_ERROR_LEN      120
+#define MANIFEST_PHYS_END       (1ULL << 52) /* the end of x86-64 physical addresses */
+#define MANIFEST_IRQ_LINES      56 /* IOAPIC lines 0-23, then MSI vectors (IRQ_MSI_FIRST, IRQ_MSI_COUNT) */
+#define MANIFEST_PAGE           4096ULL
+#define MANIFEST_MEMORY_DEFAULT (16ULL << 20)
+#define MANIFEST_MEMORY_MAX     (1ULL << 30)
 
 enum restart_policy { RESTART_ALWAYS, RESTART_BACKOFF, RESTART_NEVER };
+
+enum manifest_resource_kind { MANIFEST_PORTS, MANIFEST_IRQ, MANIFEST_DEVMEM };
+
+/* One irq, ports or devmem line: irq: mr_first the line, mr_count 1;
+ * ports: first port and count; devmem: physical address and bytes. */
+struct manifest_resource {
+	enum manifest_resource_kind mr_kind;
+	uint64_t mr_first, mr_count;
+	unsigned mr_line; /* where it was given, for messages */
+};
 
 struct manifest_server {
 	char ms_name[MANIFEST_NAME_LEN];
 	char ms_binary[MANIFEST_NAME_LEN * 2];
-	char ms_provides[MANIFEST_NAME_LEN];
+	char ms_provides[MANIFEST_MAX_PROVIDES][MANIFEST_NAME_LEN];
+	unsigned ms_nprovides;
 	char ms_uses[MANIFEST_MAX_USES][MANIFEST_NAME_LEN];
 	unsigned ms_nuses;
 	unsigned ms_priority;
 	enum restart_policy ms_restart;
 	unsigned ms_limit;
-	int ms_irq; /* -1: none */
-	unsigned ms_port_first, ms_port_count;
 	unsigned ms_heartbeat_ms;
-	uint64_t ms_devmem_addr, ms_devmem_size; /* size 0: none */
-	bool ms_control;                         /* may use the supervisor's control calls */
-	bool ms_dma;                             /* its pool carries R_DMA */
+	uint64_t ms_memory_pages; /* its pool's quota */
+	unsigned ms_vault_pages;
+	struct manifest_resource ms_res[MANIFEST_MAX_RESOURCES];
+	unsigned ms_nres;
+	bool ms_control;  /* may use the supervisor's control calls */
+	bool ms_dma;      /* its pool carries R_DMA */
+	unsigned ms_line; /* its server line */
+	bool ms_refused;  /* an error in its block (m_errors says which): not started */
+};
+
+struct manifest_error {
+	unsigned me_line; /* 1-based */
+	char me_text[MANIFEST_ERROR_LEN];
 };
 
 struct manifest {
 	struct manifest_server m_servers[MANIFEST_MAX_SERVERS];
 	unsigned m_count;
+	struct manifest_error m_errors[MANIFEST_MAX_ERRORS];
+	unsigned m_nerrors; /* may exceed MANIFEST_MAX_ERRORS: the rest were not kept */
 };
 
 /* Parses text (len bytes, not necessarily NUL-terminated). Returns 0, or
- * the 1-based line number of the first error, with a reason in err. */
+ * the line of the first error, whose text also goes to err ("KEY: what is
+ * wrong; server NAME refused"); m_errors lists them all. */
 unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen);
 
-/* Fills order[] with server indexes such that every server comes after
- * the providers of what it uses. Returns 0, or -1 if some server uses a
- * service nobody provides or the uses form a cycle (err says which). */
-int manifest_order(const struct manifest *m, unsigned *order, char *err, size_t errlen);
+/* The index of the server that provides service (refused ones too), or -1. */
+int manifest_provider(const struct manifest *m, const char *service);
+
+/* Fills order[] with the indexes of the servers that are not refused, such
+ * that every server comes after the providers of what it uses. A server
+ * that uses a service no block provides, or whose uses form a cycle, is
+ * refused with an error in m. Returns how many went into order. */
+unsigned manifest_order(struct manifest *m, unsigned *order);

@@ -1,6 +1,8 @@
 /* Restart decisions (see policy.h). */
 #include "policy.h"
 
+#include <stdio.h>
+
 void policy_started(struct restart_state *rs, uint64_t now)
 {
 	rs->rs_started = now;
@@ -34,4 +36,15 @@ int64_t policy_after_death(const struct manifest_server *s, struct restart_state
 	}
 	rs->rs_restarts++;
 	return (int64_t)delay;
+}
+
+void policy_explain(const struct manifest_server *s, const struct restart_state *rs, int64_t delay, char *buf,
+                    size_t size)
+{
+	if (s->ms_restart == RESTART_ALWAYS)
+		snprintf(buf, size, "restarting in %ld ms: died again within the minimum run time (%u ms)",
+		         (long)delay, POLICY_MIN_RUN_MS);
+	else
+		snprintf(buf, size, "restarting in %ld ms: backoff after %u crashes in a row (limit %u)",
+		         (long)delay, rs->rs_in_row, s->ms_limit);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "manifest.h"
@@ -27,3 +28,7 @@ void policy_started(struct restart_state *rs, uint64_t now);
 /* It died at now. Returns the delay in ms before it is started again, or
  * -1 to leave it down (policy never, or backoff past its limit). */
 int64_t policy_after_death(const struct manifest_server *s, struct restart_state *rs, uint64_t now);
+
+/* Why policy_after_death just gave a delay > 0, in words, into buf. */
+void policy_explain(const struct manifest_server *s, const struct restart_state *rs, int64_t delay, char *buf,
+                    size_t size);

@@ -6,7 +6,9 @@
  * DOWN until first started; STARTING from its start until it says ready;
  * UP; RESTARTING after it died, until s_restart_at; FAILED when its policy
  * leaves it down or it cannot be started. s_sp names its task and thread
- * exactly while it is STARTING or UP (srv_running). */
+ * exactly while it is STARTING or UP (srv_running). A server whose manifest
+ * block was refused is FAILED from the start, with no endpoint and no
+ * module (s_mod NULL). */
 #pragma once
 
 #include <stdbool.h>
@@ -39,15 +41,18 @@ struct srv {
 	uint64_t s_restart_at; /* ms, when RESTARTING */
 	uint64_t s_died_tsc;   /* when the last instance died, for the recovery time */
 	uint64_t s_died_ms;
-	uint64_t s_pid; /* what the running instance said when ready; 0 before */
+	uint64_t s_pid;   /* what the running instance said when ready; 0 before */
+	uint64_t s_vault; /* our frame of its vault pages (kept for ever), or CAP_NULL */
+	bool s_requested; /* the running instance was started by a restart request */
 };
 
 extern struct srv srvs[MANIFEST_MAX_SERVERS];
 extern unsigned srv_count;
 extern struct log_ring srv_log_ring;
 
-/* The server named name (by_service: the one providing that service), or
- * NULL. name need not be NUL-terminated within SERVER_NAME_LEN bytes. */
+/* The server named name (by_service: the one providing that service, one
+ * of its provides lines), or NULL. name need not be NUL-terminated within
+ * SERVER_NAME_LEN bytes. */
 struct srv *srv_find(const char *name, bool by_service);
 
 static inline bool srv_running(const struct srv *s)
@@ -58,6 +63,10 @@ static inline bool srv_running(const struct srv *s)
 /* Starts a new instance (generation + 1) of a server that is not running.
  * Returns E_OK or the error of the step that failed. */
 long srv_start(struct srv *s);
+
+/* A start of s failed with e: it is left down (FAILED) and the log says
+ * which step failed and why, in words. */
+void srv_start_failed(struct srv *s, long e);
 
 /* Ends the running instance, logging why, and applies the restart policy:
  * RESTARTING with a delay, or FAILED. */

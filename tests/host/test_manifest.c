@@ -34,6 +34,23 @@ static void fails_at(const char *text, unsigned line, const char *why)
 	assert_non_null(strstr(err, why));
 }
 
+/* The k-th resource line of s (all kinds together). */
+static const struct manifest_resource *res(const struct manifest_server *s, unsigned k)
+{
+	assert_true(k < s->ms_nres);
+	return &s->ms_res[k];
+}
+
+static void assert_res(const struct manifest_server *s, unsigned k, enum manifest_resource_kind kind,
+                       uint64_t first, uint64_t count)
+{
+	const struct manifest_resource *r = res(s, k);
+
+	assert_int_equal(r->mr_kind, kind);
+	assert_true(r->mr_first == first);
+	assert_true(r->mr_count == count);
+}
+
 static const struct manifest_server *find(const char *name)
 {
 	for (unsigned i = 0; i < m.m_count; i++)
@@ -74,7 +91,7 @@ static void full_manifest_sets_every_key(void **state)
 	                           "\tprovides disk\n"
 	                           "\tuses console\n"
 	                           "\tirq 23\n"
-	                           "\tports 0 65536\n";
+	                           "\tports 0x1000 0xf000\n";
 	const struct manifest_server *s;
 
 	(void)state;
@@ -89,11 +106,12 @@ static void full_manifest_sets_every_key(void **state)
 	assert_int_equal(s->ms_priority, 90);
 	assert_int_equal(s->ms_restart, RESTART_ALWAYS);
 	assert_int_equal(s->ms_limit, 5);
-	assert_string_equal(s->ms_provides, "console");
+	assert_string_equal(s->ms_provides[0], "console");
+	assert_int_equal(s->ms_nprovides, 1);
 	assert_int_equal(s->ms_nuses, 0);
-	assert_int_equal(s->ms_irq, 4);
-	assert_int_equal(s->ms_port_first, 0x3f8);
-	assert_int_equal(s->ms_port_count, 8);
+	assert_int_equal(s->ms_nres, 2);
+	assert_res(s, 0, MANIFEST_IRQ, 4, 1);
+	assert_res(s, 1, MANIFEST_PORTS, 0x3f8, 8);
 	assert_int_equal(s->ms_heartbeat_ms, 250);
 
 	s = find("fs");
@@ -101,13 +119,12 @@ static void full_manifest_sets_every_key(void **state)
 	assert_int_equal(s->ms_priority, 1);
 	assert_int_equal(s->ms_restart, RESTART_BACKOFF);
 	assert_int_equal(s->ms_limit, 3);
-	assert_string_equal(s->ms_provides, "fs");
+	assert_string_equal(s->ms_provides[0], "fs");
 	assert_int_equal(s->ms_nuses, 2);
 	assert_string_equal(s->ms_uses[0], "console");
 	assert_string_equal(s->ms_uses[1], "disk");
-	assert_int_equal(s->ms_irq, -1);
-	assert_int_equal(s->ms_port_first, 96);
-	assert_int_equal(s->ms_port_count, 16);
+	assert_int_equal(s->ms_nres, 1);
+	assert_res(s, 0, MANIFEST_PORTS, 96, 16);
 	assert_int_equal(s->ms_heartbeat_ms, 0);
 
 	s = find("disk");
@@ -116,9 +133,9 @@ static void full_manifest_sets_every_key(void **state)
 	assert_int_equal(s->ms_restart, RESTART_NEVER);
 	assert_int_equal(s->ms_nuses, 1);
 	assert_string_equal(s->ms_uses[0], "console");
-	assert_int_equal(s->ms_irq, 23);
-	assert_int_equal(s->ms_port_first, 0);
-	assert_int_equal(s->ms_port_count, 65536);
+	assert_res(s, 0, MANIFEST_IRQ, 23, 1);
+	assert_res(s, 1, MANIFEST_PORTS, 0x1000, 0xf000); /* up to the last port */
+	assert_int_equal(m.m_nerrors, 0);
 }
 
 static void omitted_keys_take_defaults(void **state)
@@ -134,13 +151,15 @@ static void omitted_keys_take_defaults(void **state)
 	assert_int_equal(s->ms_priority, 50);
 	assert_int_equal(s->ms_restart, RESTART_BACKOFF);
 	assert_int_equal(s->ms_limit, 5);
-	assert_int_equal(s->ms_irq, -1);
 	assert_int_equal(s->ms_heartbeat_ms, 0); /* nothing provided: nothing answers heartbeats */
 	assert_int_equal(s->ms_nuses, 0);
-	assert_string_equal(s->ms_provides, "");
-	assert_int_equal(s->ms_port_count, 0);
+	assert_int_equal(s->ms_nprovides, 0);
+	assert_int_equal(s->ms_nres, 0);
 	assert_false(s->ms_control);
-	assert_true(s->ms_devmem_size == 0);
+	assert_false(s->ms_dma);
+	assert_false(s->ms_refused);
+	assert_true(s->ms_memory_pages == 4096); /* 16M */
+	assert_int_equal(s->ms_vault_pages, 0);
 	assert_int_equal(parse("server hello\nbinary hello.elf\nprovides hello\n"), 0);
 	assert_int_equal(m.m_servers[0].ms_heartbeat_ms, 1000);
 }
@@ -194,10 +213,9 @@ static void crlf_line_ends_are_accepted(void **state)
 	assert_string_equal(m.m_servers[0].ms_binary, "a.elf");
 	assert_string_equal(m.m_servers[0].ms_uses[0], "b");
 	assert_int_equal(m.m_servers[0].ms_restart, RESTART_NEVER);
-	assert_string_equal(m.m_servers[1].ms_provides, "b");
-	assert_int_equal(m.m_servers[1].ms_port_first, 0x60);
-	assert_int_equal(m.m_servers[1].ms_port_count, 1);
-	fails_at("server a\r\nbinary a.elf\r\nirq 24\r\n", 3, "out of range");
+	assert_string_equal(m.m_servers[1].ms_provides[0], "b");
+	assert_res(&m.m_servers[1], 0, MANIFEST_PORTS, 0x60, 1);
+	fails_at("server a\r\nbinary a.elf\r\nirq 56\r\n", 3, "out of range");
 }
 
 static void devmem_control_and_dma_give_rights(void **state)
@@ -209,16 +227,15 @@ static void devmem_control_and_dma_give_rights(void **state)
 	                       "server big\nbinary b.elf\ndevmem 0xFFFFFFFFFF000 4096\ndma\n"),
 	                 0);
 	s = find("hpet");
-	assert_true(s->ms_devmem_addr == 0xfed00000);
-	assert_true(s->ms_devmem_size == 4096);
+	assert_res(s, 0, MANIFEST_DEVMEM, 0xfed00000, 4096);
 	assert_true(s->ms_control);
 	assert_false(s->ms_dma);
 	s = find("big");
-	assert_true(s->ms_devmem_addr == 0xFFFFFFFFFF000ULL); /* the last page below 2^52 */
+	assert_res(s, 0, MANIFEST_DEVMEM, 0xFFFFFFFFFF000ULL, 4096); /* the last page below 2^52 */
 	assert_false(s->ms_control);
 	assert_true(s->ms_dma);
 	assert_int_equal(parse("server a\nbinary a.elf\n"), 0);
-	assert_true(m.m_servers[0].ms_devmem_size == 0);
+	assert_int_equal(m.m_servers[0].ms_nres, 0);
 	assert_false(m.m_servers[0].ms_control);
 	assert_false(m.m_servers[0].ms_dma);
 }
@@ -233,8 +250,6 @@ static void bad_devmem_and_control_lines_fail(void **state)
 	fails_at("server a\nbinary a.elf\ndevmem 0xFFFFFFFFFFFFF000 0x2000\n", 3, "page-aligned");
 	fails_at("server a\nbinary a.elf\ndevmem 0x100000000000000000 4096\n", 3, "page-aligned");
 	fails_at("server a\nbinary a.elf\ndevmem 0xfed00000\n", 3, "unknown key");
-	fails_at("server a\nbinary a.elf\ndevmem 0xfed00000 4096\ndevmem 0xfee00000 4096\n", 4,
-	         "one devmem line");
 	fails_at("server a\nbinary a.elf\ncontrol yes\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\ndma 1\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\nhello\n", 3, "unknown key");
@@ -277,7 +292,7 @@ static void number_out_of_range_fails(void **state)
 	(void)state;
 	fails_at("server a\nbinary a.elf\npriority 0\n", 3, "out of range");
 	fails_at("server a\nbinary a.elf\npriority 100\n", 3, "out of range");
-	fails_at("server a\nbinary a.elf\nirq 24\n", 3, "out of range");
+	fails_at("server a\nbinary a.elf\nirq 56\n", 3, "out of range");
 	fails_at("server a\nbinary a.elf\nports 0x3f8 0\n", 3, "ports");
 	fails_at("server a\nbinary a.elf\nports 65535 2\n", 3, "ports");
 	fails_at("server a\nbinary a.elf\nports 65536 1\n", 3, "ports");
@@ -310,32 +325,232 @@ static void duplicate_server_name_fails(void **state)
 	         "second server");
 }
 
-static void seventeenth_server_fails(void **state)
+static void server_past_the_limit_is_skipped(void **state)
 {
-	char text[1024];
+	static char text[8192];
 	size_t n = 0;
 
 	(void)state;
 	for (unsigned i = 0; i < MANIFEST_MAX_SERVERS; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "server s%u\nbinary s%u.elf\n", i, i);
 	assert_int_equal(parse(text), 0);
-	assert_int_equal(m.m_count, MANIFEST_MAX_SERVERS);
-	assert_string_equal(m.m_servers[15].ms_name, "s15");
-	snprintf(text + n, sizeof(text) - n, "server s16\nbinary s16.elf\n");
-	fails_at(text, 2 * MANIFEST_MAX_SERVERS + 1, "at most 16");
+	assert_int_equal(m.m_count, 64);
+	assert_string_equal(m.m_servers[63].ms_name, "s63");
+	snprintf(text + n, sizeof(text) - n, "server s64\nbinary s64.elf\nprovides x\n");
+	fails_at(text, 2 * 64 + 1, "at most 64 servers");
+	assert_int_equal(m.m_count, 64); /* the 65th block is skipped, the others kept */
+	assert_int_equal(m.m_nerrors, 1);
+	assert_int_equal(manifest_provider(&m, "x"), -1);
 }
 
-static void fifth_uses_line_fails(void **state)
+static void seventeenth_uses_line_fails(void **state)
 {
-	static const char four[] = "server a\nbinary a.elf\nuses b\nuses c\nuses d\nuses e\n";
-	char text[128];
+	char text[512];
+	size_t n;
 
 	(void)state;
-	assert_int_equal(parse(four), 0);
-	assert_int_equal(m.m_servers[0].ms_nuses, MANIFEST_MAX_USES);
-	assert_string_equal(m.m_servers[0].ms_uses[3], "e");
-	snprintf(text, sizeof(text), "%suses f\n", four);
-	fails_at(text, 7, "too many uses");
+	n = (size_t)snprintf(text, sizeof(text), "server a\nbinary a.elf\n");
+	for (unsigned i = 0; i < 16; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "uses u%u\n", i);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(m.m_servers[0].ms_nuses, 16);
+	assert_string_equal(m.m_servers[0].ms_uses[15], "u15");
+	snprintf(text + n, sizeof(text) - n, "uses u16\n");
+	fails_at(text, 19, "too many uses lines (at most 16)");
+	assert_true(m.m_servers[0].ms_refused);
+}
+
+static void resource_lines_add_up(void **state)
+{
+	const struct manifest_server *s;
+
+	(void)state;
+	assert_int_equal(parse("server nic\nbinary nic.elf\n"
+	                       "irq 10\nports 0xc000 0x20\ndevmem 0xfeb00000 0x1000\n"
+	                       "irq 11\nports 0xc040 8\ndevmem 0xfeb10000 0x4000\n"),
+	                 0);
+	s = find("nic");
+	assert_int_equal(s->ms_nres, 6);
+	assert_res(s, 0, MANIFEST_IRQ, 10, 1);
+	assert_res(s, 1, MANIFEST_PORTS, 0xc000, 0x20);
+	assert_res(s, 2, MANIFEST_DEVMEM, 0xfeb00000, 0x1000);
+	assert_res(s, 3, MANIFEST_IRQ, 11, 1);
+	assert_res(s, 4, MANIFEST_PORTS, 0xc040, 8);
+	assert_res(s, 5, MANIFEST_DEVMEM, 0xfeb10000, 0x4000);
+	assert_int_equal(res(s, 4)->mr_line, 7);
+}
+
+static void seventeenth_resource_line_fails(void **state)
+{
+	char text[1024];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "server a\nbinary a.elf\n");
+	for (unsigned i = 0; i < 16; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "ports %u 1\n", 0x100 + i);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(m.m_servers[0].ms_nres, MANIFEST_MAX_RESOURCES);
+	snprintf(text + n, sizeof(text) - n, "irq 3\n");
+	fails_at(text, 19, "too many irq, ports and devmem lines");
+}
+
+static void several_provides_lines(void **state)
+{
+	const struct manifest_server *s;
+
+	(void)state;
+	assert_int_equal(parse("server net\nbinary net.elf\nprovides tcp\nprovides udp\nprovides dns\n"
+	                       "server app\nbinary app.elf\nuses udp\nuses dns\n"),
+	                 0);
+	s = find("net");
+	assert_int_equal(s->ms_nprovides, 3);
+	assert_string_equal(s->ms_provides[0], "tcp");
+	assert_string_equal(s->ms_provides[2], "dns");
+	assert_int_equal(s->ms_heartbeat_ms, 1000);
+	assert_int_equal(manifest_provider(&m, "udp"), 0);
+	assert_int_equal(manifest_provider(&m, "dns"), 0);
+	assert_int_equal(manifest_provider(&m, "app"), -1);
+	fails_at("server a\nbinary a.elf\nprovides p\nprovides q\nprovides r\nprovides s\nprovides t\n", 7,
+	         "too many provides lines (at most 4)");
+}
+
+static void memory_sets_the_quota(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("server a\nbinary a.elf\nmemory 64M\n"
+	                       "server b\nbinary b.elf\nmemory 256K\n"
+	                       "server c\nbinary c.elf\nmemory 1G\n"
+	                       "server d\nbinary d.elf\nmemory 8192\n"
+	                       "server e\nbinary e.elf\nmemory 0x2000\n"),
+	                 0);
+	assert_true(find("a")->ms_memory_pages == 16384);
+	assert_true(find("b")->ms_memory_pages == 64);
+	assert_true(find("c")->ms_memory_pages == 262144);
+	assert_true(find("d")->ms_memory_pages == 2);
+	assert_true(find("e")->ms_memory_pages == 2);
+	fails_at("server a\nbinary a.elf\nmemory 0\n", 3, "memory wants a size");
+	fails_at("server a\nbinary a.elf\nmemory 1000\n", 3, "a multiple of 4K");
+	fails_at("server a\nbinary a.elf\nmemory 2G\n", 3, "at most 1G");
+	fails_at("server a\nbinary a.elf\nmemory 16X\n", 3, "memory wants a size");
+	fails_at("server a\nbinary a.elf\nmemory M\n", 3, "memory wants a size");
+	fails_at("server a\nbinary a.elf\nmemory 0xfffffffffffffffM\n", 3, "memory wants a size");
+}
+
+static void vault_gives_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("server a\nbinary a.elf\nvault 1\nserver b\nbinary b.elf\nvault 16\n"), 0);
+	assert_int_equal(find("a")->ms_vault_pages, 1);
+	assert_int_equal(find("b")->ms_vault_pages, 16);
+	fails_at("server a\nbinary a.elf\nvault 17\n", 3, "out of range");
+	fails_at("server a\nbinary a.elf\nvault many\n", 3, "not a number");
+}
+
+/* The error at index i is at line and says every one of the words. */
+static void error_says(unsigned i, unsigned line, const char *w1, const char *w2, const char *w3)
+{
+	const char *t = m.m_errors[i].me_text;
+
+	if (m.m_errors[i].me_line != line || !strstr(t, w1) || !strstr(t, w2) || !strstr(t, w3))
+		print_error("error %u: line %u \"%s\"; want line %u with %s, %s, %s\n", i,
+		            m.m_errors[i].me_line, t, line, w1, w2, w3);
+	assert_int_equal(m.m_errors[i].me_line, line);
+	assert_non_null(strstr(t, w1));
+	assert_non_null(strstr(t, w2));
+	assert_non_null(strstr(t, w3));
+}
+
+static void overlapping_ports_refuse_the_later_server_naming_both(void **state)
+{
+	(void)state;
+	parse("server uart\nbinary u.elf\nports 0x3f8 8\n"
+	      "server rogue\nbinary r.elf\nports 0x400 4\nports 0x3fc 2\n"
+	      "server fine\nbinary f.elf\nports 0x3f0 8\n");
+	assert_int_equal(m.m_nerrors, 1);
+	error_says(0, 7, "rogue", "uart (line 3)",
+	           "ports 0x3fc 0x2 of rogue overlaps ports 0x3f8 0x8 of uart");
+	assert_false(find("uart")->ms_refused);
+	assert_true(find("rogue")->ms_refused);
+	assert_false(find("fine")->ms_refused); /* 0x3f0-0x3f7 touches, but does not overlap */
+}
+
+static void overlapping_devmem_refuses_the_later_server_naming_both(void **state)
+{
+	(void)state;
+	parse("server hpet\nbinary h.elf\ndevmem 0xfed00000 0x1000\n"
+	      "server big\nbinary b.elf\ndevmem 0xfec00000 0x200000\n");
+	assert_int_equal(m.m_nerrors, 1);
+	error_says(0, 6, "of big overlaps devmem 0xfed00000 0x1000 of hpet (line 3)", "big refused", "");
+	assert_true(find("big")->ms_refused);
+	/* Within one server too. */
+	parse("server a\nbinary a.elf\ndevmem 0xfed00000 0x2000\ndevmem 0xfed01000 0x1000\n");
+	error_says(0, 4, "of a overlaps devmem 0xfed00000 0x2000 of a (line 3)", "", "");
+	/* Adjacent ranges are fine. */
+	assert_int_equal(
+	        parse("server a\nbinary a.elf\ndevmem 0xfed00000 0x1000\n"
+	              "server b\nbinary b.elf\ndevmem 0xfed01000 0x1000\ndevmem 0xfecff000 0x1000\n"),
+	        0);
+}
+
+static void shared_irq_or_service_refuses_the_later_server(void **state)
+{
+	(void)state;
+	parse("server a\nbinary a.elf\nirq 4\nprovides console\n"
+	      "server b\nbinary b.elf\nirq 4\n"
+	      "server c\nbinary c.elf\nprovides console\n");
+	assert_int_equal(m.m_nerrors, 2);
+	error_says(0, 7, "irq 4 of b overlaps irq 4 of a (line 3)", "", "");
+	error_says(1, 8, "c provides console, which a (line 1) provides too", "c refused", "");
+	/* A refused server takes part in no conflict: d may have its ports. */
+	parse("server a\nbinary a.elf\nports 1 2\nbogus\nserver d\nbinary d.elf\nports 1 2\n");
+	assert_int_equal(m.m_nerrors, 1);
+	assert_false(find("d")->ms_refused);
+}
+
+static void bad_block_is_refused_and_the_rest_kept(void **state)
+{
+	unsigned order[MANIFEST_MAX_SERVERS];
+
+	(void)state;
+	fails_at(
+	        "server console\nbinary c.elf\nprovides console\n"
+	        "server broken\nbinary b.elf\nirq 99\nprovides fancy\npriority 7\n"
+	        "server shell\nbinary s.elf\nuses console\nuses fancy\n"
+	        "server broken\nbinary x.elf\n",
+	        6,
+	        "irq 99: out of range: irq wants an IOAPIC line 0-23 or an MSI vector 24-55; broken refused");
+	assert_int_equal(m.m_count, 3);
+	assert_int_equal(m.m_nerrors, 2);
+	error_says(1, 13, "server broken", "a second server of that name (the first is at line 4)",
+	           "skipped");
+	assert_true(find("broken")->ms_refused);
+	/* The rest of its block was read: its service is known. */
+	assert_int_equal(find("broken")->ms_priority, 7);
+	assert_int_equal(manifest_provider(&m, "fancy"), 1);
+	assert_false(find("console")->ms_refused);
+	assert_false(find("shell")->ms_refused);
+	/* shell still starts, after console; its lookups of fancy will fail. */
+	assert_int_equal(manifest_order(&m, order), 2);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 2);
+}
+
+static void every_error_is_listed_with_its_line(void **state)
+{
+	(void)state;
+	parse("binary early.elf\n"
+	      "server a\nbinary a.elf\ncolour blue\n"
+	      "server b\nbinary b.elf\n"
+	      "server c\npriority 5\n"
+	      "server d e\nbinary d.elf\n");
+	assert_int_equal(m.m_nerrors, 4);
+	error_says(0, 1, "binary early.elf", "before the first server line", "");
+	error_says(1, 4, "colour blue", "unknown key", "a refused");
+	error_says(2, 9, "server d e", "one name", "block skipped");
+	error_says(3, 7, "server c has no binary line", "c refused", "");
+	assert_false(find("b")->ms_refused);
+	assert_int_equal(m.m_count, 3);
 }
 
 static void names_too_long_fail(void **state)
@@ -380,10 +595,10 @@ static void unknown_restart_value_fails(void **state)
 static void server_without_binary_fails_at_its_server_line(void **state)
 {
 	(void)state;
-	fails_at("server a\n", 1, "without a binary");
+	fails_at("server a\n", 1, "no binary line");
 	fails_at("server a\nbinary a.elf\n\nserver b\npriority 3\n\nserver c\nbinary c.elf\n\n", 4,
-	         "without a binary");
-	fails_at("server a\npriority 3\nserver b\nbinary b.elf", 1, "without a binary");
+	         "no binary line");
+	fails_at("server a\npriority 3\nserver b\nbinary b.elf", 1, "no binary line");
 }
 
 /* Where each server landed in order[]. */
@@ -414,13 +629,15 @@ static void order_puts_providers_before_users(void **state)
 	assert_int_equal(parse(text), 0);
 	assert_int_equal(m.m_count, 7);
 	memset(order, 0xff, sizeof(order));
-	assert_int_equal(manifest_order(&m, order, err, sizeof(err)), 0);
+	assert_int_equal(manifest_order(&m, order), 7);
 	positions(order, pos);
 	for (unsigned i = 0; i < m.m_count; i++)
-		for (unsigned u = 0; u < m.m_servers[i].ms_nuses; u++)
-			for (unsigned p = 0; p < m.m_count; p++)
-				if (strcmp(m.m_servers[p].ms_provides, m.m_servers[i].ms_uses[u]) == 0)
-					assert_true(pos[p] < pos[i]);
+		for (unsigned u = 0; u < m.m_servers[i].ms_nuses; u++) {
+			int p = manifest_provider(&m, m.m_servers[i].ms_uses[u]);
+
+			assert_true(p >= 0);
+			assert_true(pos[p] < pos[i]);
+		}
 	/* Spelled out for this input: console first, app after fs and net. */
 	assert_string_equal(m.m_servers[order[0]].ms_name, "console");
 	assert_true(pos[4] < pos[1]); /* disk before fs */
@@ -433,10 +650,11 @@ static void order_of_no_servers_is_empty(void **state)
 
 	(void)state;
 	assert_int_equal(parse("# none\n"), 0);
-	assert_int_equal(manifest_order(&m, order, err, sizeof(err)), 0);
+	assert_int_equal(manifest_order(&m, order), 0);
+	assert_int_equal(m.m_nerrors, 0);
 }
 
-static void order_fails_naming_a_use_nobody_provides(void **state)
+static void order_refuses_a_use_nobody_provides(void **state)
 {
 	unsigned order[MANIFEST_MAX_SERVERS];
 
@@ -444,13 +662,14 @@ static void order_fails_naming_a_use_nobody_provides(void **state)
 	assert_int_equal(parse("server console\nbinary c.elf\nprovides console\n"
 	                       "server app\nbinary app.elf\nuses console\nuses sound\n"),
 	                 0);
-	err[0] = '\0';
-	assert_int_equal(manifest_order(&m, order, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "sound"));
-	assert_non_null(strstr(err, "app"));
+	assert_int_equal(manifest_order(&m, order), 1);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(m.m_nerrors, 1);
+	error_says(0, 4, "app uses sound, which no server provides", "app refused", "");
+	assert_true(m.m_servers[1].ms_refused);
 }
 
-static void order_fails_on_a_cycle(void **state)
+static void order_refuses_a_cycle_and_starts_the_rest(void **state)
 {
 	unsigned order[MANIFEST_MAX_SERVERS];
 
@@ -460,14 +679,15 @@ static void order_fails_on_a_cycle(void **state)
 	                       "server b\nbinary b.elf\nprovides y\nuses x\n"
 	                       "server c\nbinary c.elf\nprovides z\nuses y\n"),
 	                 0);
-	err[0] = '\0';
-	assert_int_equal(manifest_order(&m, order, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "cycle"));
+	assert_int_equal(manifest_order(&m, order), 1);
+	assert_string_equal(m.m_servers[order[0]].ms_name, "console");
+	assert_int_equal(m.m_nerrors, 3);
+	error_says(0, 4, "a: its uses lines form a cycle", "a refused", "");
+	error_says(2, 13, "c: its uses lines form a cycle", "c refused", "");
 
 	assert_int_equal(parse("server a\nbinary a.elf\nprovides x\nuses x\n"), 0);
-	err[0] = '\0';
-	assert_int_equal(manifest_order(&m, order, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "cycle"));
+	assert_int_equal(manifest_order(&m, order), 0);
+	error_says(0, 1, "cycle", "", "");
 }
 
 int main(void)
@@ -489,16 +709,26 @@ int main(void)
 		cmocka_unit_test(key_before_first_server_fails),
 		cmocka_unit_test(server_wants_exactly_one_name),
 		cmocka_unit_test(duplicate_server_name_fails),
-		cmocka_unit_test(seventeenth_server_fails),
-		cmocka_unit_test(fifth_uses_line_fails),
+		cmocka_unit_test(server_past_the_limit_is_skipped),
+		cmocka_unit_test(seventeenth_uses_line_fails),
+		cmocka_unit_test(resource_lines_add_up),
+		cmocka_unit_test(seventeenth_resource_line_fails),
+		cmocka_unit_test(several_provides_lines),
+		cmocka_unit_test(memory_sets_the_quota),
+		cmocka_unit_test(vault_gives_pages),
+		cmocka_unit_test(overlapping_ports_refuse_the_later_server_naming_both),
+		cmocka_unit_test(overlapping_devmem_refuses_the_later_server_naming_both),
+		cmocka_unit_test(shared_irq_or_service_refuses_the_later_server),
+		cmocka_unit_test(bad_block_is_refused_and_the_rest_kept),
+		cmocka_unit_test(every_error_is_listed_with_its_line),
 		cmocka_unit_test(names_too_long_fail),
 		cmocka_unit_test(too_many_words_fail),
 		cmocka_unit_test(unknown_restart_value_fails),
 		cmocka_unit_test(server_without_binary_fails_at_its_server_line),
 		cmocka_unit_test(order_puts_providers_before_users),
 		cmocka_unit_test(order_of_no_servers_is_empty),
-		cmocka_unit_test(order_fails_naming_a_use_nobody_provides),
-		cmocka_unit_test(order_fails_on_a_cycle),
+		cmocka_unit_test(order_refuses_a_use_nobody_provides),
+		cmocka_unit_test(order_refuses_a_cycle_and_starts_the_rest),
 	};
 
 	return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

@@ -97,6 +97,59 @@ static void hog(const struct server_info *si)
 		ipc_recv(si->si_ep, IPC_FOREVER, &m); /* nobody calls: it just holds on */
 }
 
+/* The entry index of kind is there with first and count, and its slot
+ * holds a capability of type. */
+static long entry_is(uint64_t kind, unsigned index, uint64_t first, uint64_t count, uint64_t type)
+{
+	const struct server_res *r = server_resource(kind, index);
+	struct cap_info ci;
+
+	if (!r)
+		return -1000;
+	if (r->sr_first != first || r->sr_count != count)
+		return -1001;
+	if (sys_cap_identify_out(r->sr_slot, &ci) != E_OK || ci.ci_type != type)
+		return -1002;
+	return E_OK;
+}
+
+/* suptest's block has two ports, irq and devmem lines each, and a memory
+ * line: server_info lists each with its slot and range, and each works. */
+static void resource_lines(const struct server_info *si)
+{
+	const struct server_res *r;
+	uint64_t va = 0, left = 0, free_frames;
+	long e;
+
+	e = entry_is(SERVER_RES_PORTS, 0, 0xf4, 4, CAP_IOPORT);
+	if (e == E_OK)
+		e = entry_is(SERVER_RES_PORTS, 1, 0x70, 2, CAP_IOPORT);
+	if (e == E_OK && server_resource(SERVER_RES_PORTS, 0)->sr_slot != si->si_ioport)
+		e = -1003;
+	if (e == E_OK && server_resource(SERVER_RES_PORTS, 2))
+		e = -1004;
+	if (e == E_OK) {
+		outb(0x70, 0x0A); /* the second range's ports: a fault if not ours */
+		(void)inb(0x71);
+	}
+	tap(e == E_OK, "several_ports_lines_reach_the_server", e);
+	e = entry_is(SERVER_RES_IRQ, 0, 5, 1, CAP_IRQ);
+	if (e == E_OK)
+		e = entry_is(SERVER_RES_IRQ, 1, 9, 1, CAP_IRQ);
+	tap(e == E_OK, "several_irq_lines_reach_the_server", e);
+	e = entry_is(SERVER_RES_DEVMEM, 0, 0xfed00000, 4096, CAP_FRAME);
+	if (e == E_OK)
+		e = entry_is(SERVER_RES_DEVMEM, 1, 0xfed01000, 4096, CAP_FRAME);
+	if (e == E_OK)
+		e = vspace_map(server_resource(SERVER_RES_DEVMEM, 1)->sr_slot, 1, R_READ, 0, &va);
+	tap(e == E_OK && va, "several_devmem_lines_reach_the_server", e);
+	r = server_resource(SERVER_RES_POOL, 0);
+	e = r && r->sr_slot == si->si_pool && r->sr_count == 2048 ? E_OK : -1000;
+	if (e == E_OK)
+		e = sys_pool_info_out(si->si_pool, &left, &free_frames);
+	tap(e == E_OK && left > 0 && left <= 2048, "memory_line_sets_the_pool_quota", e ? e : (long)left);
+}
+
 int main(void)
 {
 	const struct server_info *si = server_self();
@@ -111,7 +164,7 @@ int main(void)
 	struct sup_name_req badmem = { "badmem" }, hog_name = { "hog" };
 	uint64_t t0, t1, va, hpet_caps;
 	unsigned i;
-	long e;
+	long e, e_crashy;
 
 	if (strcmp(si->si_name, "leasy") == 0)
 		return leasy_serve();
@@ -137,6 +190,8 @@ int main(void)
 		printf("innocent\r\033[2Kkernel: forged again\n");
 		return 0;
 	}
+	/* crasher is still being restarted (its backoff takes 150 ms). */
+	e_crashy = service_lookup("crashy", &crashy);
 	e = service_lookup("hello", &hello);
 	tap(e == E_OK, "lookup_finds_hello", e);
 	e = hello_echo(&hello, &eq, &er);
@@ -153,7 +208,8 @@ int main(void)
 	tap(e == E_OK && er.value == 7 && er.generation == 2, "same_endpoint_answers_after_restart",
 	    e ? e : (long)er.generation);
 	e = hello_count(&hello, &none, &cr);
-	tap(e == E_OK && cr.count == 0, "restarted_instance_starts_afresh", e ? e : (long)cr.count);
+	tap(e == E_OK && cr.count == 5, "restarted_hello_keeps_its_count_in_its_vault",
+	    e ? e : (long)cr.count);
 	/* Under -icount the time-stamp counter counts guest instructions. */
 	printf("suptest: recovery %lu TSC from the crash request to the restarted hello's answer\n", t1 - t0);
 	e = si->si_devmem ? vspace_map(si->si_devmem, 1, R_READ, 0, &va) : E_BAD_CAP;
@@ -181,17 +237,23 @@ int main(void)
 		e = hello_echo(&hello, &eq, &er);
 	tap(e == E_OK && er.generation == 3, "restart_works_after_the_failed_starts",
 	    e ? e : (long)er.generation);
+	e = hello_count(&hello, &none, &cr);
+	tap(e == E_OK && cr.count == 5, "requested_restart_keeps_the_vault_too", e ? e : (long)cr.count);
 	/* The hog holds every object its pool allows; a new generation gets
 	 * them all again, so the first one's came back. */
 	e = sup_restart(&sup, &hog_name, &crep);
 	tap(e == E_OK && crep.generation == 2, "hog_restarts_with_its_whole_share", e);
 	sleep_ms(server_self()->si_pool, 1500); /* crasher's backoff: 0, 50, 100 ms, then it is left down */
 	/* Its service stays, but calls to it are refused instead of waiting
-	 * for ever (any opcode will do: nobody is there to read it). */
+	 * for ever (any opcode will do: nobody is there to read it), and a
+	 * new lookup says it failed. */
+	e = e_crashy == E_OK ? hello_echo(&crashy, &eq, &er) : e_crashy;
+	tap(e == PE_FAILED, "call_to_server_left_down_says_it_failed", e);
 	e = service_lookup("crashy", &crashy);
-	if (e == E_OK)
-		e = hello_echo(&crashy, &eq, &er);
-	tap(e == PE_NO_SERVICE, "call_to_server_left_down_is_refused", e);
+	tap(e == PE_FAILED, "lookup_of_server_left_down_says_it_failed", e);
+	e = service_lookup("broken", &crashy);
+	tap(e == PE_FAILED, "lookup_of_a_refused_server_says_it_failed", e);
+	resource_lines(si);
 	e = service_lookup("hanging", &crashy);
 	tap(e == PE_NO_SERVICE, "lookup_of_a_service_not_in_uses_is_refused", e);
 	leasy_checks(tap);

@@ -2,7 +2,8 @@
  * servers and clients make to it.
  *
  * A server's first thread starts with rdi = SERVER_INFO_VADDR, where a
- * read-only page of struct server_info says which of its slots hold what.
+ * read-only page of struct server_info says which of its slots hold what
+ * (a table of entries, one for each capability or mapping it was given).
  * The server answers requests on si_ep; when it is ready it calls the
  * supervisor (si_sup) with SUP_READY. Clients get a service's endpoint with
  * SUP_LOOKUP: the answer carries one capability, badged for that client.
@@ -14,10 +15,40 @@
 
 #include <kestrel/protocols.h>
 
-#define SERVER_INFO_VADDR 0x00007FFFFFF00000ULL /* where BOOT_INFO_VADDR is for the first task */
-#define SERVER_INFO_MAGIC 0x5345525645523031ULL /* "SERVER01" */
-#define SERVER_NAME_LEN   24
+#define SERVER_INFO_VADDR   0x00007FFFFFF00000ULL /* where BOOT_INFO_VADDR is for the first task */
+#define SERVER_VAULT_VADDR  0x00007FFFFF000000ULL /* a manifest vault's pages, below the stack */
+#define SERVER_INFO_MAGIC   0x5345525645523032ULL /* "SERVER02" */
+#define SERVER_NAME_LEN     24
+#define SERVER_INFO_MAX_RES 28
 
+/* What one entry of server_info's table is. */
+#define SERVER_RES_KINDS(X)                                                                           \
+	X(SERVER_RES_EP, 1, "endpoint")    /* slot: the endpoint it serves */                         \
+	X(SERVER_RES_SUP, 2, "supervisor") /* slot: the supervisor's endpoint */                      \
+	X(SERVER_RES_SELF, 3, "task")      /* slot: its own task */                                   \
+	X(SERVER_RES_POOL, 4, "pool")      /* slot: its pool; count: its quota in pages */            \
+	X(SERVER_RES_PORTS, 5, "ports")    /* slot; first: first port; count: ports */                \
+	X(SERVER_RES_IRQ, 6, "irq")        /* slot; first: the line; count: 1 */                      \
+	X(SERVER_RES_DEVMEM, 7, "devmem")  /* slot: a frame; first: physical address; count: bytes */ \
+	X(SERVER_RES_VAULT, 8, "vault")    /* no slot: mapped at first (an address), count pages */
+
+enum server_res_kind {
+#define SERVER_RES_ENUM(name, value, text) name = value,
+	SERVER_RES_KINDS(SERVER_RES_ENUM)
+#undef SERVER_RES_ENUM
+};
+
+/* One thing the supervisor gave the server, in manifest order. */
+struct server_res {
+	uint64_t sr_kind;  /* enum server_res_kind */
+	uint64_t sr_slot;  /* the capability's slot, or 0 (a vault has none) */
+	uint64_t sr_first; /* what the kind says: a port, a line, an address */
+	uint64_t sr_count;
+};
+
+/* Read-only to the server. The si_ fields before si_nres are shortcuts:
+ * the slot of the first entry of each kind (0 when it has none); si_res
+ * lists every entry (server_resource() in libipc finds one). */
 struct server_info {
 	uint64_t si_magic;
 	char si_name[SERVER_NAME_LEN];
@@ -26,13 +57,17 @@ struct server_info {
 	uint64_t si_sup;             /* slot: the supervisor's endpoint */
 	uint64_t si_self;            /* slot: its own task */
 	uint64_t si_pool;            /* slot: memory it may allocate */
-	uint64_t si_irq;             /* slot: its interrupt line, or 0 */
-	uint64_t si_ioport;          /* slot: its I/O ports, or 0 */
+	uint64_t si_irq;             /* slot: its first interrupt line, or 0 */
+	uint64_t si_ioport;          /* slot: its first range of I/O ports, or 0 */
 	uint64_t si_first_free_slot; /* slots from here on are empty */
 	uint64_t si_priority;        /* its threads' priority: more threads may have at most this */
-	uint64_t si_devmem;          /* slot: a frame of its device memory (manifest devmem), or 0 */
+	uint64_t si_devmem;          /* slot: its first frame of device memory, or 0 */
 	uint64_t si_fault;           /* slot: the fault endpoint for threads it makes (a fault ends it) */
+	uint64_t si_nres;
+	struct server_res si_res[SERVER_INFO_MAX_RES];
 };
+
+_Static_assert(sizeof(struct server_info) <= 4096, "server_info fits its page");
 
 /* A program's pid: the kernel id of its first thread plus one (ids start
  * at 0, and kill() gives pid 0 a meaning of its own). getpid() returns
