@@ -119,21 +119,18 @@ long server_run(const struct proto_op *ops, size_t nops, void *state)
 
 long service_lookup(const char *name, struct proto_client *c)
 {
-	struct msg m;
+	struct proto_client sup = { .pc_ep = self ? self->si_sup : CAP_NULL, .pc_retries = 1 };
+	struct sup_name_req q = { { 0 } };
+	struct sup_lookup_rep r;
+	struct proto_xfer x = { .px_len = 0 };
 	size_t n = strlen(name);
 	long e;
 
 	if (!self || n >= SERVER_NAME_LEN)
 		return PE_NO_SERVICE;
-	msg_init(&m, SUP_LOOKUP, SERVER_NAME_LEN / 8);
-	memcpy(m.w, name, n);
-	e = ipc_call(self->si_sup, &m);
-	if (e != E_OK)
+	memcpy(q.name, name, n);
+	if ((e = sup_lookup_x(&sup, &q, &r, &x)) != E_OK)
 		return e;
-	if ((int32_t)msg_label(&m) < 0)
-		return (int32_t)msg_label(&m);
-	if (MSGINFO_CAPS(m.info) != 1)
-		return PE_NO_SERVICE;
-	*c = (struct proto_client){ .pc_ep = m.caps[0], .pc_retries = 0 };
+	*c = (struct proto_client){ .pc_ep = x.px_caps[0] };
 	return E_OK;
 }

@@ -12,6 +12,7 @@
 	X(SUP, 0, "the supervisor: ready, lookup and the control calls") \
 	X(HELLO, 1, "the example server: echo and a counter")            \
 	X(CONSOLE, 2, "the serial terminal: write and read lines")       \
+	X(KV, 3, "the documented example server: a key-value store")     \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 
 enum protocol_base {

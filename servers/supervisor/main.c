@@ -374,7 +374,6 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	return E_OK;
 }
 
-/* SUP_LOOKUP: a copy of the service's endpoint, badged for the caller. */
 static bool srv_may_use(const struct srv *s, const char *service)
 {
 	for (unsigned u = 0; u < s->s_ms->ms_nuses; u++)
@@ -383,33 +382,31 @@ static bool srv_may_use(const struct srv *s, const char *service)
 	return false;
 }
 
-static void lookup(struct msg *m, uint64_t caller)
+long sup_lookup_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_lookup_rep *r)
 {
+	uint64_t caller = ctx->pc_badge & BADGE_INDEX, copy;
 	char name[SERVER_NAME_LEN + 1] = { 0 };
 	struct srv *s;
-	uint64_t copy = slot_alloc();
 
-	memcpy(name, m->w, SERVER_NAME_LEN);
+	(void)r;
+	memcpy(name, q->name, SERVER_NAME_LEN);
 	s = srv_find(name, true);
-	if (s && !srv_may_use(&srvs[caller], name))
-		s = NULL; /* only what its manifest block's uses lines name */
-	if (!s) {
-		answer(m, PE_NO_SERVICE, 0);
-		return;
-	}
+	if (!s || !srv_may_use(&srvs[caller], name))
+		return PE_NO_SERVICE; /* only what its manifest block's uses lines name */
 	/* Left down, or never started (a refused block, a missing binary):
 	 * say so, rather than that it does not exist. */
-	if (s->s_state == SUP_FAILED || sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT,
-	                                             caller + 1, CAP_COPY_BADGE) != E_OK) {
+	if (s->s_state == SUP_FAILED)
+		return PE_FAILED;
+	copy = slot_alloc();
+	if (copy == CAP_NULL)
+		return E_LIMIT;
+	if (sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1, CAP_COPY_BADGE) !=
+	    E_OK) {
 		slot_free(copy);
-		answer(m, PE_FAILED, 0);
-		return;
+		return PE_FAILED;
 	}
-	m->info = MSGINFO(0, 0, 1);
-	m->caps[0] = copy;
-	m->cap_move = 1;
-	ipc_reply(m);
-	slot_free(copy);
+	ctx->pc_reply_caps[0] = copy; /* moved to the caller, the slot freed */
+	return 0;
 }
 
 #define FAILED_POLL_MS 100 /* how soon a call to a server left down is refused */
@@ -575,8 +572,6 @@ int main(void)
 			died(&srvs[i], &m);
 		else if (!(m.badge & BADGE_SERVER))
 			answer(&m, PE_BAD_OP, 0);
-		else if (msg_label(&m) == SUP_LOOKUP)
-			lookup(&m, i);
 		else if (proto_dispatch(ops, sizeof(ops) / sizeof(ops[0]), NULL, &m))
 			proto_reply(&m);
 		heartbeat_check();

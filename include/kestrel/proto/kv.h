@@ -4,9 +4,8 @@
 
 #include <stdint.h>
 
-#include <kestrel/proto.h>
+#include <kestrel/protocols.h>
 
-#define KV_BASE    (PROTO_FIRST + 3 * PROTO_RANGE)
 #define KV_KEY_MAX 16 /* bytes of a key, its NUL included */
 
 struct kv_put_req {

@@ -5,8 +5,8 @@
  * read-only page of struct server_info says which of its slots hold what
  * (a table of entries, one for each capability or mapping it was given).
  * The server answers requests on si_ep; when it is ready it calls the
- * supervisor (si_sup) with SUP_READY. Clients get a service's endpoint with
- * SUP_LOOKUP: the answer carries one capability, badged for that client.
+ * supervisor (si_sup) with sup_ready. Clients get a service's endpoint with
+ * sup_lookup: the answer carries one capability, badged for that client.
  * The control calls (SUP_OPS below: list, kill, crash, restart, log) are
  * what the shell's ps, kill, crash, restart and log use. */
 #pragma once
@@ -87,6 +87,9 @@ struct sup_ready_rep {
 struct sup_name_req {
 	char name[SERVER_NAME_LEN]; /* a server's name in the manifest, NUL-padded */
 };
+struct sup_lookup_rep {
+	uint64_t unused; /* the answer is its capability */
+};
 struct sup_generation_rep {
 	uint64_t generation; /* crash, kill: of the instance it hit; restart: of the new one */
 };
@@ -132,6 +135,11 @@ struct sup_log_rep {
 };
 
 /* ready: a server tells it is ready (libipc's server_run does).
+ * lookup: a copy of the endpoint of the named service (a manifest's
+ *   provides name), badged for the caller, which may carry capabilities
+ *   and leases; only services the caller's block names in a uses line
+ *   (PE_NO_SERVICE for others); PE_FAILED for one that failed or was left
+ *   down.
  * crash: the named server's first thread jumps to address 0 wherever it
  *   is (a real page fault), for demonstrations; its policy restarts it.
  * list: the index-th server of the manifest (E_NOT_FOUND past the last).
@@ -145,13 +153,10 @@ struct sup_log_rep {
  * without. */
 #define SUP_OPS(X)                                                                                \
 	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep) \
+	X(sup, lookup, SUP_BASE + 2, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_name_req,   \
+	  struct sup_lookup_rep)                                                                  \
 	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_generation_rep)            \
 	X(sup, list, SUP_BASE + 4, PROTO_IDEMPOTENT, struct sup_index_req, struct sup_list_rep)   \
 	X(sup, kill, SUP_BASE + 5, 0, struct sup_name_req, struct sup_generation_rep)             \
 	X(sup, restart, SUP_BASE + 6, 0, struct sup_name_req, struct sup_generation_rep)          \
 	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)
-
-/* SUP_LOOKUP: request words = the service name (NUL-padded, up to
- * SERVER_NAME_LEN bytes); the answer carries the endpoint capability. Not
- * in SUP_OPS: protocol answers carry no capabilities. */
-#define SUP_LOOKUP (SUP_BASE + 2)
