@@ -39,7 +39,7 @@ int multiboot_parse(struct boot_params *bi, uint32_t magic, paddr_t info, uintpt
 	const struct multiboot_info *mbi = phys(info, offset);
 
 	bi->bi_nmem = 0;
-	bi->bi_nmod = 0;
+	bi->bi_nmod = bi->bi_nmod_given = 0;
 	bi->bi_cmdline[0] = '\0';
 	if (magic != MULTIBOOT_BOOT_MAGIC)
 		return MULTIBOOT_BAD_MAGIC;
@@ -48,6 +48,7 @@ int multiboot_parse(struct boot_params *bi, uint32_t magic, paddr_t info, uintpt
 	if (mbi->flags & MULTIBOOT_INFO_MODS) {
 		const struct multiboot_module *m = phys(mbi->mods_addr, offset);
 
+		bi->bi_nmod_given = mbi->mods_count;
 		for (uint32_t i = 0; i < mbi->mods_count && bi->bi_nmod < BOOT_MAX_MODULES; i++) {
 			struct boot_module *bm = &bi->bi_mod[bi->bi_nmod++];
 

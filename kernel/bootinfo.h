@@ -9,7 +9,7 @@
 #include "frame.h"
 
 #define BOOT_MAX_REGIONS 64
-#define BOOT_MAX_MODULES 16
+#define BOOT_MAX_MODULES 33 /* the first task and BOOT_INFO_MAX_MODULES more */
 #define BOOT_NAME_LEN    64
 #define BOOT_CMDLINE_LEN 256
 
@@ -40,6 +40,7 @@ struct boot_params {
 	size_t bi_nmem;
 	struct boot_module bi_mod[BOOT_MAX_MODULES];
 	size_t bi_nmod;
+	size_t bi_nmod_given; /* what the loader passed: more than bi_nmod were dropped */
 	char bi_cmdline[BOOT_CMDLINE_LEN];
 };
 

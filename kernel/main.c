@@ -57,6 +57,9 @@ static void print_modules(const struct boot_params *bi)
 		kprintf("  module %zu: %#lx-%#lx %lu bytes \"%s\"\n", i, m->bm_start, m->bm_end,
 		        m->bm_end - m->bm_start, m->bm_cmdline);
 	}
+	if (bi->bi_nmod_given > bi->bi_nmod)
+		kprintf("  %zu more modules ignored: at most %d\n", bi->bi_nmod_given - bi->bi_nmod,
+		        BOOT_MAX_MODULES);
 }
 
 /* fault=NAME: raise an exception on purpose, to test the fatal report. */

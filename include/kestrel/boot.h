@@ -28,7 +28,7 @@ enum boot_slot {
 #define USER_TOP           0x00007FFFFFFFF000ULL
 
 #define BOOT_INFO_MAGIC       0x4B45535452454C31ULL /* "KESTREL1" */
-#define BOOT_INFO_MAX_MODULES 15
+#define BOOT_INFO_MAX_MODULES 32
 
 struct boot_module_info {
 	uint64_t bm_vaddr; /* where it is mapped in the first task */

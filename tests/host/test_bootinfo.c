@@ -239,6 +239,7 @@ static void extra_modules_are_dropped(void **state)
 	mmap_add(&m, 0, 0x9fc00, BOOT_MEM_USABLE);
 	assert_int_equal(parse(&bi, put_info(&mbi, &m)), MULTIBOOT_OK);
 	assert_int_equal(bi.bi_nmod, BOOT_MAX_MODULES);
+	assert_int_equal(bi.bi_nmod_given, N); /* main.c reports the rest as ignored */
 	for (uint32_t i = 0; i < BOOT_MAX_MODULES; i++) {
 		char name[16];
 

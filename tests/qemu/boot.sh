@@ -55,6 +55,20 @@ kib=$(sed -n 's/^memory: \([0-9]*\) KiB usable.*/\1/p' "$OUT")
 expect_line '^  0x000100000000-0x[0-9a-f]{12} usable$'
 result "boot_with_memory_above_4g"
 
+# The most modules a system boots with: the first task and 32 more; a
+# 34th is reported and left out.
+many=()
+for i in $(seq 0 33); do
+	printf 'module %s' "$i" >"$mods/m$i.bin"
+	many+=(--module "$mods/m$i.bin")
+done
+boot many_modules --append "test=boot" "${many[@]}"
+expect_status "$EXIT_PASS"
+expect_line '^modules: 33$'
+expect_line "^  module 32: 0x[0-9a-f]+-0x[0-9a-f]+ 9 bytes \"$mods/m32.bin\"$"
+expect_line '^  1 more modules ignored: at most 33$'
+result "boot_takes_33_modules"
+
 boot no_modules --append "test=boot"
 expect_status "$EXIT_PASS"
 expect_line '^modules: 0$'
