@@ -3,6 +3,7 @@
 #include "roottask.h"
 
 #include <kestrel/boot.h>
+#include <kestrel/elf64.h>
 #include <kestrel/error.h>
 
 #include "arch/x86_64/pte.h"
@@ -15,22 +16,6 @@
 #include "vm.h"
 
 #define ROOT_PRIORITY 100
-
-struct elf64_ehdr {
-	uint8_t e_ident[16];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
-
-enum { PT_LOAD = 1, PF_X = 1, PF_W = 2, ET_EXEC = 2, EM_X86_64 = 62 };
 
 static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags)
 {
@@ -59,9 +44,9 @@ static uint64_t load_elf(struct task *task, uint32_t pool, const uint8_t *img, u
 {
 	const struct elf64_ehdr *eh = (const void *)img;
 
-	if (size < sizeof(*eh) || img[0] != 0x7F || img[1] != 'E' || img[2] != 'L' || img[3] != 'F' ||
-	    img[4] != 2 || eh->e_type != ET_EXEC || eh->e_machine != EM_X86_64 ||
-	    eh->e_phentsize != sizeof(struct elf64_phdr) ||
+	if (size < sizeof(*eh) || img[0] != ELFMAG0 || img[1] != ELFMAG1 || img[2] != ELFMAG2 ||
+	    img[3] != ELFMAG3 || img[EI_CLASS] != ELFCLASS64 || eh->e_type != ET_EXEC ||
+	    eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(struct elf64_phdr) ||
 	    eh->e_phoff + eh->e_phnum * sizeof(struct elf64_phdr) > size)
 		return 0;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {

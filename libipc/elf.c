@@ -20,12 +20,14 @@ static const struct elf64_phdr *elf_phdr(const struct elf_file *f, unsigned i)
 
 static bool elf_header_ok(const struct elf64_ehdr *eh, size_t size)
 {
-	static const unsigned char magic[7] = { 0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LE */, 1 };
+	/* e_ident[0] to e_ident[EI_VERSION]: a little-endian ELF64 file. */
+	static const unsigned char ident[] = { ELFMAG0,    ELFMAG1,     ELFMAG2,   ELFMAG3,
+		                               ELFCLASS64, ELFDATA2LSB, EV_CURRENT };
 
-	for (int i = 0; i < 7; i++)
-		if (eh->e_ident[i] != magic[i])
+	for (unsigned i = 0; i < sizeof(ident); i++)
+		if (eh->e_ident[i] != ident[i])
 			return false;
-	return eh->e_type == 2 /* ET_EXEC */ && eh->e_machine == 62 /* EM_X86_64 */ && eh->e_phnum > 0 &&
+	return eh->e_type == ET_EXEC && eh->e_machine == EM_X86_64 && eh->e_phnum > 0 &&
 	       eh->e_phentsize == sizeof(struct elf64_phdr) &&
 	       in_range(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr), size) &&
 	       eh->e_phoff % 8 == 0;
@@ -61,7 +63,7 @@ long elf_open(struct elf_file *f, const void *image, size_t size, uint64_t user_
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		const struct elf64_phdr *ph = elf_phdr(f, i);
 
-		if (ph->p_type != ELF_PT_LOAD || ph->p_memsz == 0)
+		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 			continue;
 		if (!segment_ok(ph, size, user_top))
 			return E_BAD_ARG;
@@ -69,8 +71,7 @@ long elf_open(struct elf_file *f, const void *image, size_t size, uint64_t user_
 			if (elf_segment(f, j, &t) && pages_overlap(ph, elf_phdr(f, j)))
 				return E_BAD_ARG;
 		elf_segment(f, i, &s);
-		if ((s.es_flags & ELF_PF_X) && eh->e_entry >= s.es_vaddr &&
-		    eh->e_entry < s.es_vaddr + s.es_memsz)
+		if ((s.es_flags & PF_X) && eh->e_entry >= s.es_vaddr && eh->e_entry < s.es_vaddr + s.es_memsz)
 			entry_ok = true;
 	}
 	return entry_ok ? E_OK : E_BAD_ARG;
@@ -88,7 +89,7 @@ bool elf_segment(const struct elf_file *f, unsigned index, struct elf_segment *s
 	if (index >= f->ef_eh->e_phnum)
 		return false;
 	ph = elf_phdr(f, index);
-	if (ph->p_type != ELF_PT_LOAD || ph->p_memsz == 0)
+	if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 		return false;
 	seg->es_vaddr = ph->p_vaddr;
 	seg->es_memsz = ph->p_memsz;
@@ -128,12 +129,11 @@ uint64_t elf_symbol(const struct elf_file *f, const char *name)
 		const struct elf64_shdr *sh = elf_section(f, i), *str;
 		const struct elf64_sym *sym;
 
-		if (!sh || sh->sh_type != 2 /* SHT_SYMTAB */ || sh->sh_offset % 8 ||
+		if (!sh || sh->sh_type != SHT_SYMTAB || sh->sh_offset % 8 ||
 		    !in_range(sh->sh_offset, sh->sh_size, f->ef_size))
 			continue;
 		str = elf_section(f, sh->sh_link);
-		if (!str || str->sh_type != 3 /* SHT_STRTAB */ ||
-		    !in_range(str->sh_offset, str->sh_size, f->ef_size))
+		if (!str || str->sh_type != SHT_STRTAB || !in_range(str->sh_offset, str->sh_size, f->ef_size))
 			continue;
 		sym = (const struct elf64_sym *)(f->ef_base + sh->sh_offset);
 		for (uint64_t k = 0; k < sh->sh_size / sizeof(*sym); k++)

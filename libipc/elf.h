@@ -7,65 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ELF_PT_LOAD 1
-#define ELF_PF_X    1
-#define ELF_PF_W    2
-#define ELF_PF_R    4
-
-struct elf64_ehdr {
-	unsigned char e_ident[16];
-	uint16_t e_type;
-	uint16_t e_machine;
-	uint32_t e_version;
-	uint64_t e_entry;
-	uint64_t e_phoff;
-	uint64_t e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize;
-	uint16_t e_phentsize;
-	uint16_t e_phnum;
-	uint16_t e_shentsize;
-	uint16_t e_shnum;
-	uint16_t e_shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t p_type;
-	uint32_t p_flags;
-	uint64_t p_offset;
-	uint64_t p_vaddr;
-	uint64_t p_paddr;
-	uint64_t p_filesz;
-	uint64_t p_memsz;
-	uint64_t p_align;
-};
-
-struct elf64_shdr {
-	uint32_t sh_name;
-	uint32_t sh_type;
-	uint64_t sh_flags;
-	uint64_t sh_addr;
-	uint64_t sh_offset;
-	uint64_t sh_size;
-	uint32_t sh_link;
-	uint32_t sh_info;
-	uint64_t sh_addralign;
-	uint64_t sh_entsize;
-};
-
-struct elf64_sym {
-	uint32_t st_name;
-	unsigned char st_info;
-	unsigned char st_other;
-	uint16_t st_shndx;
-	uint64_t st_value;
-	uint64_t st_size;
-};
-
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 file header");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header");
-_Static_assert(sizeof(struct elf64_shdr) == 64, "ELF64 section header");
-_Static_assert(sizeof(struct elf64_sym) == 24, "ELF64 symbol");
+#include <kestrel/elf64.h>
 
 /* An image that elf_open() accepted. */
 struct elf_file {
@@ -76,7 +18,7 @@ struct elf_file {
 };
 
 /* One loadable segment: memsz bytes at vaddr, the first filesz of them from
- * the file at offset, the rest zero. flags: ELF_PF_*. */
+ * the file at offset, the rest zero. flags: PF_*. */
 struct elf_segment {
 	uint64_t es_vaddr;
 	uint64_t es_memsz;

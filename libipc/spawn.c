@@ -18,8 +18,7 @@
 
 static uint64_t elf_rights(uint32_t flags)
 {
-	return (flags & ELF_PF_R ? R_READ : 0) | (flags & ELF_PF_W ? R_WRITE : 0) |
-	       (flags & ELF_PF_X ? R_EXEC : 0);
+	return (flags & PF_R ? R_READ : 0) | (flags & PF_W ? R_WRITE : 0) | (flags & PF_X ? R_EXEC : 0);
 }
 
 /* Allocates pages, copies the segment's file bytes into them through the

@@ -74,7 +74,7 @@ static void helper_program_is_accepted(void **state)
 	}
 	/* text r-x, rodata r--, data rw-: one segment each */
 	assert_int_equal(loads, 3);
-	assert_int_equal(flags, 1u << (ELF_PF_R | ELF_PF_X) | 1u << ELF_PF_R | 1u << (ELF_PF_R | ELF_PF_W));
+	assert_int_equal(flags, 1u << (PF_R | PF_X) | 1u << PF_R | 1u << (PF_R | PF_W));
 }
 
 static void symbols_are_found(void **state)
