@@ -13,7 +13,7 @@
 #include "cap.h"
 #include "frame.h"
 
-#define MAX_POOLS 64
+#define MAX_POOLS 128
 
 /* Invariants: p_used <= p_quota and p_objs_used[k] <= p_objs[k];
  * p_children counts the pools split from this one that have not yet given

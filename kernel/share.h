@@ -13,7 +13,7 @@
 #include "frame.h"
 #include "kobj.h"
 
-#define MAX_SHARES 256
+#define MAX_SHARES 512
 
 /* The page list is one page of addresses. */
 _Static_assert(SHARE_MAX_PAGES * sizeof(paddr_t) <= FRAME_SIZE, "share page list");

@@ -7,7 +7,7 @@
 #include "cap.h"
 #include "frame.h"
 
-#define MAX_TASKS 128
+#define MAX_TASKS 256
 
 /* Invariants: t_root is a top-level table whose kernel half equals the
  * kernel's. Every user page-table page and every mapped frame holds one

@@ -12,7 +12,7 @@
 #include "cap.h"
 #include "frame.h"
 
-#define MAX_THREADS 512
+#define MAX_THREADS 1024
 
 enum thread_state {
 	TS_FREE = 0,  /* table entry unused */

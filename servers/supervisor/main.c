@@ -22,8 +22,10 @@
 #include "vspace.h"
 
 /* The kernel objects each server may make from its pool; the server's own
- * task and first thread come from ours. */
-#define SERVER_POOL_OBJECTS POOL_OBJECTS(4, 16, 32, 0, 8)
+ * task and first thread come from ours. Sized so that 64 servers fit the
+ * kernel's tables (kernel/task.h, thread.h, endpoint.h, share.h): 2 tasks,
+ * 9 threads, 13 endpoints and 4 shares a server. */
+#define SERVER_POOL_OBJECTS POOL_OBJECTS(1, 8, 12, 0, 4)
 
 struct srv srvs[MANIFEST_MAX_SERVERS];
 unsigned srv_count;

@@ -343,8 +343,8 @@ int test_boot_pages_lend_only_as_mapped(void)
  * table runs out, and every entry comes back with the tasks holding them. */
 int test_shares_run_out_by_quota_and_all_come_back(void)
 {
-	uint64_t holder[2] = { kt_slot(), kt_slot() }, tmp = kt_slot(), objects, after, left0, mid, left, f0,
-	         f1;
+	uint64_t holder[3] = { kt_slot(), kt_slot(), kt_slot() }, tmp = kt_slot(), objects, after, left0, mid,
+	         left, f0, f1;
 	volatile uint64_t *own;
 	unsigned made = 0, quota;
 	long e;
@@ -354,9 +354,10 @@ int test_shares_run_out_by_quota_and_all_come_back(void)
 	kt_pool_state(BOOT_SLOT_POOL, &left0, &f0);
 	CHECK_OK(sys_task_create(BOOT_SLOT_POOL, holder[0]));
 	CHECK_OK(sys_task_create(BOOT_SLOT_POOL, holder[1]));
+	CHECK_OK(sys_task_create(BOOT_SLOT_POOL, holder[2]));
 	kt_pool_state(BOOT_SLOT_POOL, &mid, &f1);
 	quota = POOL_OBJ_COUNT(objects, POOL_OBJ_SHARE);
-	CHECK(quota > 0 && quota <= 256);
+	CHECK(quota > 0 && quota <= 3 * 200);
 	while ((e = sys_share_create(BOOT_SLOT_POOL, tmp, (uint64_t)own, 2, R_READ)) == E_OK) {
 		CHECK_OK(sys_cap_copy(tmp, holder[made / 200], 1 + made % 200, R_ALL, 0, CAP_COPY_MOVE));
 		made++;
@@ -370,6 +371,7 @@ int test_shares_run_out_by_quota_and_all_come_back(void)
 	CHECK_EQ(mid - left, made); /* a page list each */
 	CHECK_OK(sys_obj_destroy(holder[0]));
 	CHECK_OK(sys_obj_destroy(holder[1]));
+	CHECK_OK(sys_obj_destroy(holder[2]));
 	CHECK_OK(sys_pool_objects_out(BOOT_SLOT_POOL, &after));
 	CHECK_EQ(after, objects);
 	kt_pool_state(BOOT_SLOT_POOL, &left, &f1);

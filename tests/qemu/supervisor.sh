@@ -58,7 +58,7 @@ expect_no_line 'crasher \(generation 5\)'
 result "server_crashing_on_start_is_left_down_after_its_limit"
 # hog (tests/sup/manifest.txt) took every object of its pool before
 # anything else ran; hello's restarts above came after, and so did its own.
-quota='made 32 endpoints \(the pool.s quota of that kind of kernel object is used up\), 16 threads \(the pool.s quota of that kind of kernel object is used up\), 4 tasks \(the pool.s quota of that kind of kernel object is used up\), 8 shares \(the pool.s quota of that kind of kernel object is used up\); 0 left$'
+quota='made 12 endpoints \(the pool.s quota of that kind of kernel object is used up\), 8 threads \(the pool.s quota of that kind of kernel object is used up\), 1 tasks \(the pool.s quota of that kind of kernel object is used up\), 4 shares \(the pool.s quota of that kind of kernel object is used up\); 0 left$'
 expect_line "$task"'hog: generation 1 '"$quota"
 expect_line "$task"'hog: generation 2 '"$quota"
 expect_line '^\[supervisor [0-9]+ ms\] hog \(generation 2\): up again'

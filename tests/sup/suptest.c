@@ -150,6 +150,31 @@ static void resource_lines(const struct server_info *si)
 	tap(e == E_OK && left > 0 && left <= 2048, "memory_line_sets_the_pool_quota", e ? e : (long)left);
 }
 
+/* As "census" (tests/qemu/many.sh): waits until every other server of
+ * the manifest is up (at most 20 s), says how many are, and ends QEMU. */
+static int census(struct proto_client *sup)
+{
+	struct sup_index_req q;
+	struct sup_list_rep r;
+	unsigned total = 0, up = 0;
+
+	server_ready();
+	for (unsigned tries = 0; tries < 200; tries++) {
+		total = up = 0;
+		for (q.index = 0; sup_list(sup, &q, &r) == E_OK; q.index++) {
+			total++;
+			up += r.state == SUP_UP;
+		}
+		if (up == total)
+			break;
+		sleep_ms(server_self()->si_pool, 100);
+	}
+	printf("census: %u of %u servers up\n", up, total);
+	fflush(stdout);
+	outl(QEMU_EXIT_PORT, up == total ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+	return 0;
+}
+
 int main(void)
 {
 	const struct server_info *si = server_self();
@@ -166,6 +191,8 @@ int main(void)
 	unsigned i;
 	long e, e_crashy;
 
+	if (strcmp(si->si_name, "census") == 0)
+		return census(&sup);
 	if (strcmp(si->si_name, "leasy") == 0)
 		return leasy_serve();
 	if (strcmp(si->si_name, "crasher") == 0)
