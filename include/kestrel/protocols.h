@@ -8,11 +8,13 @@
 
 #include <kestrel/proto.h>
 
-#define KESTREL_PROTOCOLS(X)                                             \
-	X(SUP, 0, "the supervisor: ready, lookup and the control calls") \
-	X(HELLO, 1, "the example server: echo and a counter")            \
-	X(CONSOLE, 2, "the serial terminal: write and read lines")       \
-	X(KV, 3, "the documented example server: a key-value store")     \
+#define KESTREL_PROTOCOLS(X)                                               \
+	X(SUP, 0, "the supervisor: ready, lookup and the control calls")   \
+	X(HELLO, 1, "the example server: echo and a counter")              \
+	X(CONSOLE, 2, "the serial terminal: write and read lines")         \
+	X(KV, 3, "the documented example server: a key-value store")       \
+	X(PCI, 4, "the PCI bus server: the functions found, claims, BARs") \
+	X(BLK, 5, "block devices: read, write, flush, geometry")           \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 
 enum protocol_base {
