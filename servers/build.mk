@@ -18,4 +18,5 @@ $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers
 	servers/kv/shell_kv.c servers/pci/shell_lspci.c))
 
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
-$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
+	tests/sup/claimer.c))
