@@ -11,10 +11,12 @@ $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/con
 $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
 	servers/console/line.c servers/console/uart.c))
+$(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pci_parse.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
-	servers/kv/shell_kv.c))
+	servers/kv/shell_kv.c servers/pci/shell_lspci.c))
 
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
-$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
+	tests/sup/claimer.c))

@@ -33,6 +33,7 @@ void shell_run(struct shell *sh, char *line);
 	X(echo, "echo WORDS...", "print the words")                                                       \
 	X(hello, "hello echo N|add N|count", "call hello: echo N (and its generation), add N, its count") \
 	X(kv, "kv put KEY N|get KEY", "the kv server: store N under KEY, or read it")                     \
+	X(lspci, "lspci", "the PCI devices: IDs, class, BARs, interrupts, driver")                        \
 	X(uptime, "uptime", "time since boot")                                                            \
 	X(mem, "mem", "free memory: the system's and this shell's pool")                                  \
 	X(ps, "ps", "the servers: state, pid, generation, restarts, uptime")                              \

@@ -12,6 +12,7 @@
 
 #include <kestrel/boot.h>
 #include <kestrel/fault.h>
+#include <kestrel/proto/pci.h>
 #include <kestrel/proto/supervisor.h>
 
 #include "heartbeat.h"
@@ -101,7 +102,8 @@ static long give_info(struct srv *s, const struct server_info *si)
 }
 
 /* Where a server finds what it is given: slots 1-5 always, then one slot
- * for each irq, ports and devmem line of its block, in the block's order.
+ * for each irq, ports, devmem and devrange line of its block, in the
+ * block's order.
  * struct server_info lists them all. */
 enum {
 	CHILD_EP = 1,
@@ -120,10 +122,11 @@ static void info_add(struct server_info *si, uint64_t kind, uint64_t slot, uint6
 	si->si_res[si->si_nres++] = (struct server_res){ kind, slot, first, count };
 }
 
-/* Makes our copy of an irq, ports or devmem line's capability in slot
+/* Makes our copy of an irq, ports, devmem or devrange line's capability in slot
  * ours; tells the child's entry in *r. */
 static long grant_resource(const struct manifest_resource *mr, uint64_t ours, struct server_res *r)
 {
+	uint64_t msi_address = 0, msi_data = 0;
 	long e = E_BAD_ARG;
 
 	*r = (struct server_res){ 0, 0, mr->mr_first, mr->mr_count };
@@ -133,12 +136,20 @@ static long grant_resource(const struct manifest_resource *mr, uint64_t ours, st
 		e = sys_ioport_get(BOOT_SLOT_IOPORT, ours, mr->mr_first, mr->mr_count);
 		break;
 	case MANIFEST_IRQ:
-		r->sr_kind = SERVER_RES_IRQ;
-		e = sys_irq_get(BOOT_SLOT_IRQ_CONTROL, ours, mr->mr_first);
+		/* An MSI vector: the driver programs its device with the
+		 * address and data, so the entry carries them instead. */
+		r->sr_kind = mr->mr_first >= IRQ_MSI_FIRST ? SERVER_RES_MSI : SERVER_RES_IRQ;
+		e = sys_irq_get_out(BOOT_SLOT_IRQ_CONTROL, ours, mr->mr_first, &msi_address, &msi_data);
+		if (r->sr_kind == SERVER_RES_MSI)
+			*r = (struct server_res){ SERVER_RES_MSI, 0, msi_address, msi_data };
 		break;
 	case MANIFEST_DEVMEM:
 		r->sr_kind = SERVER_RES_DEVMEM;
 		e = sys_mem_device(BOOT_SLOT_DEVMEM, ours, mr->mr_first, mr->mr_count / 4096);
+		break;
+	case MANIFEST_DEVRANGE:
+		r->sr_kind = SERVER_RES_DEVRANGE;
+		e = sys_devmem_get(BOOT_SLOT_DEVMEM, ours, mr->mr_first, mr->mr_count / 4096);
 		break;
 	}
 	return e;
@@ -164,15 +175,15 @@ static long grant(const struct srv *s, const uint64_t *ours, struct spawn_cap *c
 		const struct manifest_resource *mr = &ms->ms_res[k];
 		struct server_res r;
 
-		snprintf(start_step, sizeof(start_step), "line %u (%s)", mr->mr_line,
-		         mr->mr_kind == MANIFEST_PORTS ? "ports"
-		         : mr->mr_kind == MANIFEST_IRQ ? "irq"
-		                                       : "devmem");
+		static const char *const keys[] = { "ports", "irq", "devmem", "devrange" };
+
+		snprintf(start_step, sizeof(start_step), "line %u (%s)", mr->mr_line, keys[mr->mr_kind]);
 		if ((e = grant_resource(mr, ours[1 + k], &r)))
 			return e;
 		r.sr_slot = CHILD_FIRST_RES + k;
 		/* Device memory: map and unmap it, not hand it on or learn its
-		 * address. */
+		 * address. A device-memory range (a bus server's) keeps
+		 * R_CONTROL: frames and narrower ranges are made from it. */
 		caps[(*ncaps)++] =
 		        (struct spawn_cap){ ours[1 + k], r.sr_slot,
 			                    r.sr_kind == SERVER_RES_DEVMEM ? R_READ | R_WRITE : R_ALL, 0 };
@@ -386,7 +397,8 @@ static bool srv_may_use(const struct srv *s, const char *service)
 
 long sup_lookup_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_lookup_rep *r)
 {
-	uint64_t caller = ctx->pc_badge & BADGE_INDEX, copy;
+	uint64_t caller = ctx->pc_badge & BADGE_INDEX, copy, badge = caller + 1;
+	const struct manifest_server *ms = srvs[caller].s_ms;
 	char name[SERVER_NAME_LEN + 1] = { 0 };
 	struct srv *s;
 
@@ -402,8 +414,11 @@ long sup_lookup_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct 
 	copy = slot_alloc();
 	if (copy == CAP_NULL)
 		return E_LIMIT;
-	if (sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, caller + 1, CAP_COPY_BADGE) !=
-	    E_OK) {
+	/* The PCI server gives a driver the device its block names, and
+	 * nothing else: the claim travels in the badge, which only we set. */
+	if (ms->ms_pci && strcmp(name, PCI_SERVICE) == 0)
+		badge |= PCI_BADGE_WITH_CLAIM(PCI_CLAIM(ms->ms_pci_vendor, ms->ms_pci_device));
+	if (sys_cap_copy(s->s_ep, BOOT_SLOT_TASK, copy, R_WRITE | R_GRANT, badge, CAP_COPY_BADGE) != E_OK) {
 		slot_free(copy);
 		return PE_FAILED;
 	}

@@ -55,6 +55,36 @@ static bool parse_size(const char *w, size_t n, uint64_t *out)
 	return true;
 }
 
+/* 1-4 hex digits, no 0x: half of a pci line's VENDOR:DEVICE. */
+static bool parse_hex16(const char *w, size_t n, uint16_t *out)
+{
+	unsigned v = 0;
+
+	if (n == 0 || n > 4)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                    : 16;
+
+		if (d == 16)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = (uint16_t)v;
+	return true;
+}
+
+static bool parse_pci_id(const char *w, size_t n, uint16_t *vendor, uint16_t *device)
+{
+	const char *colon = memchr(w, ':', n);
+
+	return colon && parse_hex16(w, (size_t)(colon - w), vendor) &&
+	       parse_hex16(colon + 1, n - (size_t)(colon - w) - 1, device);
+}
+
 struct words {
 	const char *w[4];
 	size_t n[4];
@@ -108,14 +138,14 @@ static void error_at(struct manifest *m, unsigned line, const struct words *ws, 
 	va_end(ap);
 }
 
-static const char *const kind_names[] = { "ports", "irq", "devmem" };
+static const char *const kind_names[] = { "ports", "irq", "devmem", "devrange" };
 
 /* Adds an irq, ports or devmem line to s. Returns NULL or why not. */
 static const char *add_resource(struct manifest_server *s, enum manifest_resource_kind kind, uint64_t first,
                                 uint64_t count, unsigned line)
 {
 	if (s->ms_nres == MANIFEST_MAX_RESOURCES)
-		return "too many irq, ports and devmem lines (at most 16 a server)";
+		return "too many irq, ports, devmem and devrange lines (at most 16 a server)";
 	s->ms_res[s->ms_nres++] = (struct manifest_resource){ kind, first, count, line };
 	return NULL;
 }
@@ -166,11 +196,22 @@ static const char *parse_key(struct manifest_server *s, const struct words *ws, 
 			return "ports wants a first port and a count within 0-65535";
 		return add_resource(s, MANIFEST_PORTS, a, b, line);
 	}
-	if (word_eq(k, kn, "devmem") && ws->count == 3) {
+	if ((word_eq(k, kn, "devmem") || word_eq(k, kn, "devrange")) && ws->count == 3) {
+		bool range = word_eq(k, kn, "devrange");
+
 		if (!num_parse(ws->w[1], ws->n[1], &a) || !num_parse(ws->w[2], ws->n[2], &b) || b == 0 ||
 		    ((a | b) & (MANIFEST_PAGE - 1)) || a + b < a || a + b > MANIFEST_PHYS_END)
-			return "devmem wants a page-aligned physical address and size";
-		return add_resource(s, MANIFEST_DEVMEM, a, b, line);
+			return range ? "devrange wants a page-aligned physical address and size"
+			             : "devmem wants a page-aligned physical address and size";
+		return add_resource(s, range ? MANIFEST_DEVRANGE : MANIFEST_DEVMEM, a, b, line);
+	}
+	if (word_eq(k, kn, "pci") && ws->count == 2) {
+		if (s->ms_pci)
+			return "a second pci line (one device a server)";
+		if (!parse_pci_id(ws->w[1], ws->n[1], &s->ms_pci_vendor, &s->ms_pci_device))
+			return "pci wants VENDOR:DEVICE, each 1-4 hex digits (1af4:1042)";
+		s->ms_pci = true;
+		return NULL;
 	}
 	if (word_eq(k, kn, "memory") && ws->count == 2) {
 		if (!parse_size(ws->w[1], ws->n[1], &a) || a == 0 || (a & (MANIFEST_PAGE - 1)) ||
@@ -256,9 +297,18 @@ static struct manifest_server *server_line(struct manifest *m, const struct word
 	return s;
 }
 
+/* devmem and devrange lines name the same thing: physical addresses. */
+static bool same_space(enum manifest_resource_kind a, enum manifest_resource_kind b)
+{
+	bool mem_a = a == MANIFEST_DEVMEM || a == MANIFEST_DEVRANGE;
+	bool mem_b = b == MANIFEST_DEVMEM || b == MANIFEST_DEVRANGE;
+
+	return a == b || (mem_a && mem_b);
+}
+
 static bool overlap(const struct manifest_resource *a, const struct manifest_resource *b)
 {
-	return a->mr_kind == b->mr_kind && a->mr_first < b->mr_first + b->mr_count &&
+	return same_space(a->mr_kind, b->mr_kind) && a->mr_first < b->mr_first + b->mr_count &&
 	       b->mr_first < a->mr_first + a->mr_count;
 }
 

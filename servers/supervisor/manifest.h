@@ -17,13 +17,20 @@
  *                               # none without provides: nothing answers)
  *       devmem 0xfed00000 4096  # device memory: physical address, bytes
  *                               # (page-aligned, not RAM; repeatable)
+ *       devrange 0xb0000000 0x10000000  # the same, as a range capability a
+ *                               # bus server makes frames from (repeatable)
+ *       pci 1234:11e8           # the PCI device it drives: vendor:device in
+ *                               # hex; the PCI server gives it that device
  *       control                 # may kill, crash and restart servers
  *       dma                     # may allocate memory for DMA and learn its
  *                               # physical address (R_DMA on its pool)
  *
- * Blank lines and text after '#' are ignored. Repeated irq, ports and
- * devmem lines add up; no two servers may share a port, a byte of device
- * memory, an interrupt line or a service name (the later block is refused).
+ * Blank lines and text after '#' are ignored. Repeated irq, ports, devmem
+ * and devrange lines add up; no two servers may share a port, a byte of
+ * device memory (devmem and devrange alike), an interrupt line or a service
+ * name (the later block is refused). An irq line from IRQ_MSI_FIRST (24) on
+ * is an MSI vector. One pci line a block; two blocks may name the same
+ * device (two identical disks): the PCI server gives each its own.
  *
  * An error refuses its server's block, not the manifest: the parser goes
  * on, lists every error (line and text) in m_errors, and marks the server
@@ -39,7 +46,7 @@
 #define MANIFEST_MAX_SERVERS    64
 #define MANIFEST_MAX_USES       16
 #define MANIFEST_MAX_PROVIDES   4
-#define MANIFEST_MAX_RESOURCES  16 /* irq, ports and devmem lines of one server together */
+#define MANIFEST_MAX_RESOURCES  16 /* irq, ports, devmem and devrange lines of one server together */
 #define MANIFEST_MAX_VAULT      16 /* vault pages */
 #define MANIFEST_MAX_ERRORS     16 /* kept; m_nerrors counts them all */
 #define MANIFEST_NAME_LEN       24
@@ -52,10 +59,11 @@
 
 enum restart_policy { RESTART_ALWAYS, RESTART_BACKOFF, RESTART_NEVER };
 
-enum manifest_resource_kind { MANIFEST_PORTS, MANIFEST_IRQ, MANIFEST_DEVMEM };
+enum manifest_resource_kind { MANIFEST_PORTS, MANIFEST_IRQ, MANIFEST_DEVMEM, MANIFEST_DEVRANGE };
 
-/* One irq, ports or devmem line: irq: mr_first the line, mr_count 1;
- * ports: first port and count; devmem: physical address and bytes. */
+/* One irq, ports, devmem or devrange line: irq: mr_first the line,
+ * mr_count 1; ports: first port and count; devmem, devrange: physical
+ * address and bytes. */
 struct manifest_resource {
 	enum manifest_resource_kind mr_kind;
 	uint64_t mr_first, mr_count;
@@ -77,8 +85,10 @@ struct manifest_server {
 	unsigned ms_vault_pages;
 	struct manifest_resource ms_res[MANIFEST_MAX_RESOURCES];
 	unsigned ms_nres;
-	bool ms_control;  /* may use the supervisor's control calls */
-	bool ms_dma;      /* its pool carries R_DMA */
+	bool ms_control; /* may use the supervisor's control calls */
+	bool ms_dma;     /* its pool carries R_DMA */
+	bool ms_pci;     /* a pci line: ms_pci_vendor:ms_pci_device */
+	uint16_t ms_pci_vendor, ms_pci_device;
 	unsigned ms_line; /* its server line */
 	bool ms_refused;  /* an error in its block (m_errors says which): not started */
 };

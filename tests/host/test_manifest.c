@@ -392,7 +392,7 @@ static void seventeenth_resource_line_fails(void **state)
 	assert_int_equal(parse(text), 0);
 	assert_int_equal(m.m_servers[0].ms_nres, MANIFEST_MAX_RESOURCES);
 	snprintf(text + n, sizeof(text) - n, "irq 3\n");
-	fails_at(text, 19, "too many irq, ports and devmem lines");
+	fails_at(text, 19, "too many irq, ports, devmem and devrange lines");
 }
 
 static void several_provides_lines(void **state)
@@ -491,6 +491,67 @@ static void overlapping_devmem_refuses_the_later_server_naming_both(void **state
 	        parse("server a\nbinary a.elf\ndevmem 0xfed00000 0x1000\n"
 	              "server b\nbinary b.elf\ndevmem 0xfed01000 0x1000\ndevmem 0xfecff000 0x1000\n"),
 	        0);
+}
+
+static void pci_line_names_the_device(void **state)
+{
+	const struct manifest_server *s;
+
+	(void)state;
+	assert_int_equal(parse("server blk\nbinary b.elf\npci 1af4:1042\nserver plain\nbinary p.elf\n"), 0);
+	s = find("blk");
+	assert_true(s->ms_pci);
+	assert_int_equal(s->ms_pci_vendor, 0x1af4);
+	assert_int_equal(s->ms_pci_device, 0x1042);
+	assert_false(find("plain")->ms_pci);
+	assert_int_equal(parse("server e\nbinary e.elf\npci 0:FFFF\n"), 0);
+	assert_int_equal(find("e")->ms_pci_vendor, 0);
+	assert_int_equal(find("e")->ms_pci_device, 0xffff);
+	/* Two identical disks, one driver each: not a conflict. */
+	assert_int_equal(parse("server a\nbinary a.elf\npci 1af4:1042\n"
+	                       "server b\nbinary a.elf\npci 1af4:1042\n"),
+	                 0);
+}
+
+static void bad_pci_lines_fail(void **state)
+{
+	(void)state;
+	fails_at("server a\nbinary a.elf\npci 1af4\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci 1af4:\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci :1042\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci 1af40:1042\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci 0x1af4:1042\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci 1af4:10g2\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci 1af4:1042:1\n", 3, "VENDOR:DEVICE");
+	fails_at("server a\nbinary a.elf\npci\n", 3, "unknown key");
+	fails_at("server a\nbinary a.elf\npci 1af4:1042\npci 1af4:1041\n", 4, "second pci line");
+}
+
+static void devrange_gives_a_range_and_conflicts_with_devmem(void **state)
+{
+	const struct manifest_server *s;
+
+	(void)state;
+	assert_int_equal(parse("server pci\nbinary p.elf\ndevrange 0xb0000000 0x10000000\n"
+	                       "devrange 0x100000000 0x100000000\nirq 24\n"),
+	                 0);
+	s = find("pci");
+	assert_res(s, 0, MANIFEST_DEVRANGE, 0xb0000000, 0x10000000);
+	assert_res(s, 1, MANIFEST_DEVRANGE, 0x100000000, 0x100000000);
+	assert_res(s, 2, MANIFEST_IRQ, 24, 1); /* an MSI vector */
+	fails_at("server a\nbinary a.elf\ndevrange 0xb0000800 4096\n", 3, "devrange wants");
+	fails_at("server a\nbinary a.elf\ndevrange 0xb0000000 0\n", 3, "devrange wants");
+	/* A devmem line inside another server's range is the same bytes. */
+	parse("server pci\nbinary p.elf\ndevrange 0xc0000000 0x3ec00000\n"
+	      "server rogue\nbinary r.elf\ndevmem 0xfea00000 0x1000\n");
+	assert_int_equal(m.m_nerrors, 1);
+	error_says(0, 6, "devmem 0xfea00000 0x1000 of rogue overlaps devrange 0xc0000000 0x3ec00000 of pci",
+	           "(line 3)", "rogue refused");
+	parse("server hpet\nbinary h.elf\ndevmem 0xfed00000 0x1000\n"
+	      "server wide\nbinary w.elf\ndevrange 0xfe000000 0x2000000\n");
+	error_says(0, 6, "devrange 0xfe000000 0x2000000 of wide overlaps devmem 0xfed00000 0x1000 of hpet",
+	           "", "");
+	assert_true(find("wide")->ms_refused);
 }
 
 static void shared_irq_or_service_refuses_the_later_server(void **state)
@@ -718,6 +779,9 @@ int main(void)
 		cmocka_unit_test(vault_gives_pages),
 		cmocka_unit_test(overlapping_ports_refuse_the_later_server_naming_both),
 		cmocka_unit_test(overlapping_devmem_refuses_the_later_server_naming_both),
+		cmocka_unit_test(pci_line_names_the_device),
+		cmocka_unit_test(bad_pci_lines_fail),
+		cmocka_unit_test(devrange_gives_a_range_and_conflicts_with_devmem),
 		cmocka_unit_test(shared_irq_or_service_refuses_the_later_server),
 		cmocka_unit_test(bad_block_is_refused_and_the_rest_kept),
 		cmocka_unit_test(every_error_is_listed_with_its_line),

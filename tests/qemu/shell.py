@@ -16,7 +16,7 @@ import time
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
-COMMANDS = ["help", "echo", "hello", "kv", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench"]
+COMMANDS = ["help", "echo", "hello", "kv", "lspci", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench"]
 PROMPT = r"kestrel> "
 SUP = r"\[supervisor \d+ ms\] "  # the supervisor's log lines on the kernel console
 
@@ -93,6 +93,25 @@ def main():
         cmd("kv get question", r"\nkv: question: no such key\n"),
         cmd("kv get", r"\nusage: kv put KEY N \| kv get KEY"),
     )
+    def lspci_lists_what_qemu_has():
+        if not g.command("lspci", r"\n00:00\.0 "):
+            return "lspci printed no bus 0"
+        listing = g.expect(r"(?s)(.*?)" + PROMPT)
+        text = "00:00.0 " + (listing.group(1) if listing else "")
+        want = [
+            r"00:00\.0 8086:29c0 host bridge \[060000\]",
+            r"00:01\.0 1234:1111 VGA \[030000\].*\n  bar 0: mem 0x[0-9a-f]+000, 16M, prefetchable\n",
+            r"00:0\d\.0 1234:11e8 unclassified \[00ff00\] rev 16\n  bar 0: mem 0x[0-9a-f]+00000, 1M\n"
+            r"  interrupt: INTA line \d+ MSI at 0x[0-9a-f]+\n",
+            r"00:1f\.0 8086:2918 ISA bridge \[060100\]",
+            r"00:1f\.2 8086:2922 SATA storage \[010601\].*\n  bar 4: io 0xc[0-9a-f]{3}, 32 ports\n"
+            r"  bar 5: mem 0x[0-9a-f]+000, 4K\n  interrupt: INTA line \d+ MSI at 0x",
+            r"00:1f\.3 8086:2930 SMBus \[0c0500\].*\n  bar 4: io 0x700, 64 ports\n",
+        ]
+        missing = [w for w in want if not re.search(w, text)]
+        return f"missing {missing} in {text!r}" if missing else None
+
+    check("lspci_lists_what_qemu_has", lspci_lists_what_qemu_has)
     check("unknown_command_says_so", cmd("frobnicate now", r"\nfrobnicate: unknown command"))
     check(
         "backspace_and_ctrl_u_edit_the_line",
@@ -119,7 +138,7 @@ def main():
         table = g.expect(r"(?s)(.*?)" + PROMPT)
         rows = table.group(1) if table else ""
         # A running server shows its pid, one left down a dash.
-        want = {"console": r"up +\d+", "hello": r"up +\d+", "kv": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
+        want = {"console": r"up +\d+", "hello": r"up +\d+", "kv": r"up +\d+", "pci": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
         bad = [n for n, st in want.items() if not re.search(rf"(?m)^{n} +{st} ", rows)]
         return f"rows wrong for {bad}: {rows!r}" if bad else None
 

@@ -5,7 +5,8 @@
  * it checks, through hello, that lookup, calls, a crash and the restart
  * work, and that its devmem line gave it the HPET's registers; it prints
  * one TAP line a check, and ends QEMU. As "hog" it makes kernel objects
- * until the kernel refuses, while the supervisor goes on restarting. */
+ * until the kernel refuses, while the supervisor goes on restarting. As
+ * "claimer" and "twin" it checks the PCI server's claims (claimer.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include <kestrel/proto/supervisor.h>
 #include <kestrel/qemu_exit.h>
 
+#include "claimer.h"
 #include "io.h"
 #include "ipc.h"
 #include "leasy.h"
@@ -195,6 +197,10 @@ int main(void)
 		return census(&sup);
 	if (strcmp(si->si_name, "leasy") == 0)
 		return leasy_serve();
+	if (strcmp(si->si_name, "claimer") == 0)
+		return claimer_run(tap);
+	if (strcmp(si->si_name, "twin") == 0)
+		return claimer_twin(tap);
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
 	if (strcmp(si->si_name, "hanger") == 0) {
@@ -284,6 +290,7 @@ int main(void)
 	e = service_lookup("hanging", &crashy);
 	tap(e == PE_NO_SERVICE, "lookup_of_a_service_not_in_uses_is_refused", e);
 	leasy_checks(tap);
+	claimer_unclaimed(tap);
 	printf("1..%u\nsuptest: %u passed, %u failed\n", n, n - failed, failed);
 	fflush(stdout);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);

@@ -22,6 +22,7 @@
 
 #include <kestrel/protocols.h>
 
+#define PCI_SERVICE  "pci" /* the service name whose lookup carries the claim */
 #define PCI_MAX_BARS 6
 
 /* The badge bits the supervisor sets for a block's `pci` line: vendor in

@@ -22,15 +22,17 @@
 #define SERVER_INFO_MAX_RES 28
 
 /* What one entry of server_info's table is. */
-#define SERVER_RES_KINDS(X)                                                                           \
-	X(SERVER_RES_EP, 1, "endpoint")    /* slot: the endpoint it serves */                         \
-	X(SERVER_RES_SUP, 2, "supervisor") /* slot: the supervisor's endpoint */                      \
-	X(SERVER_RES_SELF, 3, "task")      /* slot: its own task */                                   \
-	X(SERVER_RES_POOL, 4, "pool")      /* slot: its pool; count: its quota in pages */            \
-	X(SERVER_RES_PORTS, 5, "ports")    /* slot; first: first port; count: ports */                \
-	X(SERVER_RES_IRQ, 6, "irq")        /* slot; first: the line; count: 1 */                      \
-	X(SERVER_RES_DEVMEM, 7, "devmem")  /* slot: a frame; first: physical address; count: bytes */ \
-	X(SERVER_RES_VAULT, 8, "vault")    /* no slot: mapped at first (an address), count pages */
+#define SERVER_RES_KINDS(X)                                                                                 \
+	X(SERVER_RES_EP, 1, "endpoint")       /* slot: the endpoint it serves */                            \
+	X(SERVER_RES_SUP, 2, "supervisor")    /* slot: the supervisor's endpoint */                         \
+	X(SERVER_RES_SELF, 3, "task")         /* slot: its own task */                                      \
+	X(SERVER_RES_POOL, 4, "pool")         /* slot: its pool; count: its quota in pages */               \
+	X(SERVER_RES_PORTS, 5, "ports")       /* slot; first: first port; count: ports */                   \
+	X(SERVER_RES_IRQ, 6, "irq")           /* slot; first: the line; count: 1 */                         \
+	X(SERVER_RES_DEVMEM, 7, "devmem")     /* slot: a frame; first: physical address; count: bytes */    \
+	X(SERVER_RES_VAULT, 8, "vault")       /* no slot: mapped at first (an address), count pages */      \
+	X(SERVER_RES_DEVRANGE, 9, "devrange") /* slot: device-memory range; first: address; count: bytes */ \
+	X(SERVER_RES_MSI, 10, "msi")          /* slot: MSI vector; first: its address; count: its data */
 
 enum server_res_kind {
 #define SERVER_RES_ENUM(name, value, text) name = value,
