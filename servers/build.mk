@@ -12,6 +12,7 @@ $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
 	servers/console/line.c servers/console/uart.c))
 $(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pci_parse.c))
+$(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c servers/virtio_blk/virtio.c servers/virtio_blk/virtq.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
@@ -20,3 +21,4 @@ $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
 	tests/sup/claimer.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/blk/blktest.elf,tests/blk/blktest.c))

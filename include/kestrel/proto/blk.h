@@ -19,8 +19,8 @@
  * restart is on the disk. Errors: E_BAD_ARG for count 0, more than
  * BLK_MAX_SECTORS or past the end; PE_BAD_REQUEST for a lease too small
  * (or read-only, for read); E_NO_RIGHTS for a write to a read-only
- * device; PE_BUSY when BLK_MAX_INFLIGHT requests wait already; E_DEAD
- * (EIO) when the device reports an error. */
+ * device; PE_BUSY when BLK_MAX_INFLIGHT requests wait already; PE_IO
+ * when the device reports an error. */
 #pragma once
 
 #include <stdint.h>

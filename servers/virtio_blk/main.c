@@ -1,0 +1,299 @@
+/* virtio_blk: the driver of a virtio-blk disk over virtio-pci 1.x (PCI
+ * 1af4:1042), serving the block protocol (include/kestrel/proto/blk.h).
+ *
+ * Start-up: claim the device from the PCI server (the manifest's `pci`
+ * line), map its configuration page and the BARs its virtio capabilities
+ * name, reset it, negotiate VERSION_1 and FLUSH, set up queue 0 in DMA
+ * memory (the manifest's `dma` line) with MSI-X entry 0 raising the MSI
+ * vector the manifest's `irq` line gave, and tell the device DRIVER_OK.
+ *
+ * A request takes a slot: a header, a status byte and a bounce buffer of
+ * BLK_MAX_SECTORS sectors, all DMA memory. Writes copy the client's lease
+ * into the bounce buffer before the device sees it, reads copy out after
+ * the device wrote it: one copy, and the device never sees a client's
+ * pages. The call is deferred (a waiter) until the device reports the
+ * chain used; the interrupt handler answers it then, so a write is
+ * acknowledged only once the device has completed it, and a flush only
+ * once the device says the data is stable. */
+#include <stdio.h>
+#include <string.h>
+
+#include <kestrel/proto/blk.h>
+#include <kestrel/proto/pci.h>
+
+#include "ipc.h"
+#include "server.h"
+#include "syscalls.h"
+#include "virtio.h"
+#include "virtq.h"
+#include "vspace.h"
+
+PROTO_CLIENT(PCI_OPS)
+PROTO_SERVER(BLK_OPS)
+
+#define MSI_BADGE (1ULL << 40) /* the queue's interrupt, on our endpoint */
+#define QUEUE_MAX 256          /* descriptors we use, at most */
+
+struct slot {
+	struct proto_waiter *s_waiter; /* NULL: free */
+	uint32_t s_type;
+	uint64_t s_count;
+	uint16_t s_head;
+	volatile struct virtio_blk_req *s_req; /* header, then status at s_status */
+	volatile uint8_t *s_status;
+	uint8_t *s_buf;
+	uint64_t s_req_pa, s_status_pa, s_buf_pa;
+};
+
+static struct {
+	struct virtio_pci v;
+	struct virtq q;
+	volatile uint16_t *notify;
+	uint64_t sectors;
+	bool read_only, flush;
+	uint16_t cylinders;
+	uint8_t heads, sectors_per_track;
+	struct slot slots[BLK_MAX_INFLIGHT];
+	uint16_t head_slot[QUEUE_MAX];
+} d;
+
+/* Physically contiguous pages with their physical address. */
+static void *dma_alloc(uint64_t pages, uint64_t *pa)
+{
+	uint64_t frame = slot_alloc(), va = 0, n;
+
+	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
+	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
+	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
+		return (void *)va;
+	return NULL;
+}
+
+static long setup_slots(void)
+{
+	uint64_t pa;
+	uint8_t *hdr = dma_alloc(1, &pa);
+
+	if (!hdr)
+		return E_NO_MEMORY;
+	for (unsigned i = 0; i < BLK_MAX_INFLIGHT; i++) {
+		struct slot *s = &d.slots[i];
+
+		/* 16-byte header and a status byte: 32 bytes a slot in one page. */
+		s->s_req = (volatile void *)(hdr + 32 * i);
+		s->s_req_pa = pa + 32 * i;
+		s->s_status = hdr + 32 * i + 16;
+		s->s_status_pa = pa + 32 * i + 16;
+		s->s_buf = dma_alloc(BLK_MAX_SECTORS * BLK_SECTOR / 4096, &s->s_buf_pa);
+		if (!s->s_buf)
+			return E_NO_MEMORY;
+	}
+	return E_OK;
+}
+
+static void read_geometry(void)
+{
+	volatile struct virtio_blk_config *c = d.v.vp_device;
+
+	d.sectors = c->capacity;
+	if (d.v.vp_features & VIRTIO_BLK_F_GEOMETRY) {
+		d.cylinders = c->cylinders;
+		d.heads = c->heads;
+		d.sectors_per_track = c->sectors;
+	}
+	d.read_only = d.v.vp_features & VIRTIO_BLK_F_RO;
+	d.flush = d.v.vp_features & VIRTIO_BLK_F_FLUSH;
+}
+
+static long setup(void)
+{
+	const struct server_res *msi = server_resource(SERVER_RES_MSI, 0);
+	struct proto_client pci;
+	struct pci_none none = { 0 };
+	struct pci_info_rep info;
+	struct proto_xfer x = { .px_len = 0 };
+	long e;
+
+	if (!msi)
+		return PE_BAD_REQUEST;
+	if ((e = service_lookup("pci", &pci)) != E_OK || (e = pci_claim_x(&pci, &none, &info, &x)) != E_OK)
+		return e;
+	if ((e = virtio_pci_attach(&d.v, &pci, &info, x.px_caps[0])) != E_OK)
+		return e;
+	/* The interrupt first: bound before the device may raise it. */
+	if ((e = sys_irq_bind(msi->sr_slot, server_self()->si_ep, MSI_BADGE)) != E_OK)
+		return e;
+	if ((e = virtio_pci_start(&d.v, VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_GEOMETRY)) !=
+	    E_OK)
+		return e;
+	if ((e = virtio_pci_msix(&d.v, msi->sr_first, msi->sr_count)) != E_OK)
+		return e;
+	if ((e = setup_slots()) != E_OK)
+		return e;
+	{
+		uint16_t size = virtio_pci_queue_size(&d.v, 0);
+		uint64_t pa;
+		void *mem;
+
+		if (size > QUEUE_MAX)
+			size = QUEUE_MAX;
+		if (size < 4 || (size & (size - 1)))
+			return PE_BAD_REQUEST;
+		mem = dma_alloc((virtq_bytes(size) + 4095) / 4096, &pa);
+		if (!mem)
+			return E_NO_MEMORY;
+		virtq_init(&d.q, size, mem, pa);
+		if ((e = virtio_pci_queue(&d.v, 0, &d.q, 0, &d.notify)) != E_OK)
+			return e;
+	}
+	read_geometry();
+	virtio_pci_ready(&d.v);
+	return E_OK;
+}
+
+static struct slot *free_slot(void)
+{
+	for (unsigned i = 0; i < BLK_MAX_INFLIGHT; i++)
+		if (!d.slots[i].s_waiter)
+			return &d.slots[i];
+	return NULL;
+}
+
+/* Offers slot s's request (type, count sectors at sector) to the device
+ * and defers the call until it is used. */
+static long submit(struct proto_ctx *ctx, struct slot *s, uint32_t type, uint64_t sector, uint64_t count)
+{
+	struct virtq_buf b[3];
+	unsigned n = 0;
+	int head;
+
+	s->s_req->type = type;
+	s->s_req->reserved = 0;
+	s->s_req->sector = sector;
+	*s->s_status = 0xFF;
+	b[n++] = (struct virtq_buf){ s->s_req_pa, 16, false };
+	if (count)
+		b[n++] = (struct virtq_buf){ s->s_buf_pa, (uint32_t)(count * BLK_SECTOR),
+			                     type == VIRTIO_BLK_T_IN };
+	b[n++] = (struct virtq_buf){ s->s_status_pa, 1, true };
+	s->s_waiter = proto_defer(ctx, 0);
+	if (!s->s_waiter)
+		return PE_BUSY;
+	head = virtq_add(&d.q, b, n);
+	if (head < 0) { /* cannot be: a slot's 3 descriptors are always there */
+		proto_answer(s->s_waiter, PE_BUSY, NULL);
+		s->s_waiter = NULL;
+		return PROTO_DEFERRED;
+	}
+	s->s_type = type;
+	s->s_count = count;
+	s->s_head = (uint16_t)head;
+	d.head_slot[head] = (uint16_t)(s - d.slots);
+	*d.notify = 0; /* queue 0 */
+	return PROTO_DEFERRED;
+}
+
+/* The checks a read or write passes before it touches anything. */
+static long check_io(const struct proto_ctx *ctx, const struct blk_io_req *q)
+{
+	if (q->count == 0 || q->count > BLK_MAX_SECTORS || q->sector >= d.sectors ||
+	    q->count > d.sectors - q->sector)
+		return E_BAD_ARG;
+	if (!ctx->pc_lease || ctx->pc_lease_len < q->count * BLK_SECTOR)
+		return PE_BAD_REQUEST;
+	return E_OK;
+}
+
+long blk_info_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_info_rep *r)
+{
+	(void)ctx, (void)q;
+	*r =
+	        (struct blk_info_rep){ d.sectors, d.read_only,         d.cylinders,
+		                       d.heads,   d.sectors_per_track, d.flush };
+	return 0;
+}
+
+long blk_read_srv(struct proto_ctx *ctx, const struct blk_io_req *q, struct blk_io_rep *r)
+{
+	struct slot *s;
+	long e = check_io(ctx, q);
+
+	(void)r;
+	if (e != E_OK)
+		return e;
+	if (!(s = free_slot()))
+		return PE_BUSY;
+	return submit(ctx, s, VIRTIO_BLK_T_IN, q->sector, q->count);
+}
+
+long blk_write_srv(struct proto_ctx *ctx, const struct blk_io_req *q, struct blk_io_rep *r)
+{
+	struct slot *s;
+	long e = check_io(ctx, q);
+
+	(void)r;
+	if (e != E_OK)
+		return e;
+	if (d.read_only)
+		return E_NO_RIGHTS;
+	if (!(s = free_slot()))
+		return PE_BUSY;
+	memcpy(s->s_buf, ctx->pc_lease, q->count * BLK_SECTOR);
+	return submit(ctx, s, VIRTIO_BLK_T_OUT, q->sector, q->count);
+}
+
+long blk_flush_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_none *r)
+{
+	struct slot *s;
+
+	(void)q, (void)r;
+	if (!d.flush)
+		return 0; /* no volatile cache: every completed write is stable */
+	if (!(s = free_slot()))
+		return PE_BUSY;
+	return submit(ctx, s, VIRTIO_BLK_T_FLUSH, 0, 0);
+}
+
+/* The device used some chains: answer their callers. */
+static void completed(void *state, uint64_t bits)
+{
+	uint16_t head;
+	uint32_t len;
+
+	(void)state, (void)bits;
+	while (virtq_next_used(&d.q, &head, &len)) {
+		struct slot *s;
+		struct blk_io_rep r;
+		long status;
+
+		if (head == VIRTQ_NO_HEAD || head >= d.q.vq_size)
+			continue;
+		s = &d.slots[d.head_slot[head]];
+		if (!s->s_waiter || s->s_head != head)
+			continue;
+		status = *s->s_status == VIRTIO_BLK_S_OK       ? 0
+		         : *s->s_status == VIRTIO_BLK_S_UNSUPP ? PE_BAD_REQUEST
+		                                               : PE_IO;
+		if (status == 0 && s->s_type == VIRTIO_BLK_T_IN)
+			memcpy(s->s_waiter->pw_lease, s->s_buf, s->s_count * BLK_SECTOR);
+		r.done = status == 0 ? s->s_count : 0;
+		proto_answer(s->s_waiter, status, &r);
+		s->s_waiter = NULL;
+	}
+}
+
+int main(void)
+{
+	static const struct proto_op ops[] = PROTO_TABLE(BLK_OPS);
+	static const struct server_notify irqs[] = { { MSI_BADGE, completed } };
+	struct server_def def = { ops, sizeof(ops) / sizeof(ops[0]), NULL, irqs, 1, 0 };
+	long e = setup();
+
+	if (e != E_OK) {
+		printf("virtio_blk: cannot set up the disk: %s\n", proto_error_text(e));
+		return (int)e;
+	}
+	printf("virtio_blk: %lu sectors (%lu MiB)%s%s\n", d.sectors, d.sectors / 2048,
+	       d.read_only ? ", read-only" : "", d.flush ? ", write cache flushed on request" : "");
+	return (int)server_loop(&def);
+}

@@ -1,0 +1,116 @@
+/* The virtio-pci 1.x transport (virtio 1.x, 4.1): a device's structures
+ * found through its PCI vendor capabilities, feature negotiation, MSI-X,
+ * and queues. What each device type adds (virtio-blk's requests and
+ * configuration) is below the transport. Constants are the specification's. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kestrel/proto/pci.h>
+
+#include "proto.h"
+#include "virtq.h"
+
+/* Device status bits. */
+#define VIRTIO_S_ACKNOWLEDGE 1
+#define VIRTIO_S_DRIVER      2
+#define VIRTIO_S_DRIVER_OK   4
+#define VIRTIO_S_FEATURES_OK 8
+#define VIRTIO_S_FAILED      128
+
+#define VIRTIO_F_VERSION_1 (1ULL << 32)
+
+/* The vendor-specific PCI capability (cap id 9) that locates a structure. */
+#define PCI_CAP_VENDOR        0x09
+#define PCI_CAP_MSIX          0x11
+#define VIRTIO_PCI_CAP_COMMON 1
+#define VIRTIO_PCI_CAP_NOTIFY 2
+#define VIRTIO_PCI_CAP_ISR    3
+#define VIRTIO_PCI_CAP_DEVICE 4
+
+struct virtio_pci_common {
+	uint32_t device_feature_select;
+	uint32_t device_feature;
+	uint32_t driver_feature_select;
+	uint32_t driver_feature;
+	uint16_t msix_config;
+	uint16_t num_queues;
+	uint8_t device_status;
+	uint8_t config_generation;
+	uint16_t queue_select;
+	uint16_t queue_size;
+	uint16_t queue_msix_vector;
+	uint16_t queue_enable;
+	uint16_t queue_notify_off;
+	uint64_t queue_desc;
+	uint64_t queue_driver;
+	uint64_t queue_device;
+};
+
+#define VIRTIO_NO_VECTOR 0xFFFF
+
+/* virtio-blk (5.2). */
+#define VIRTIO_BLK_F_RO       (1ULL << 5)
+#define VIRTIO_BLK_F_GEOMETRY (1ULL << 4)
+#define VIRTIO_BLK_F_FLUSH    (1ULL << 9)
+#define VIRTIO_BLK_T_IN       0
+#define VIRTIO_BLK_T_OUT      1
+#define VIRTIO_BLK_T_FLUSH    4
+#define VIRTIO_BLK_S_OK       0
+#define VIRTIO_BLK_S_IOERR    1
+#define VIRTIO_BLK_S_UNSUPP   2
+
+struct virtio_blk_config {
+	uint64_t capacity; /* 512-byte sectors */
+	uint32_t size_max;
+	uint32_t seg_max;
+	uint16_t cylinders;
+	uint8_t heads;
+	uint8_t sectors;
+	uint32_t blk_size;
+} __attribute__((packed));
+
+struct virtio_blk_req {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
+/* A device as the driver reaches it. */
+struct virtio_pci {
+	volatile uint8_t *vp_config; /* its PCI configuration page */
+	volatile struct virtio_pci_common *vp_common;
+	volatile uint8_t *vp_notify_base;
+	uint32_t vp_notify_mult;
+	volatile void *vp_device; /* the device type's configuration */
+	volatile uint32_t *vp_msix_table;
+	uint8_t vp_msix_cap;
+	uint64_t vp_features; /* what was agreed */
+};
+
+/* Maps what the device's virtio capabilities name (asking the PCI server
+ * for the BARs they live in) and its MSI-X table. config: the frame of its
+ * configuration page from pci_claim. */
+long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const struct pci_info_rep *info,
+                       uint64_t config);
+
+/* Resets the device and agrees on VERSION_1 and those of wanted it
+ * offers. */
+long virtio_pci_start(struct virtio_pci *v, uint64_t wanted);
+
+/* Points MSI-X entry 0 at the MSI address and data, and enables MSI-X;
+ * configuration changes raise nothing. */
+long virtio_pci_msix(struct virtio_pci *v, uint64_t address, uint64_t data);
+
+/* The most entries queue n may have (0: no such queue). */
+uint16_t virtio_pci_queue_size(struct virtio_pci *v, uint16_t n);
+
+/* Gives queue n the rings of q, raising MSI-X entry vector when it uses
+ * buffers, and enables it; *notify is where to write n to tell it of new
+ * buffers. */
+long virtio_pci_queue(struct virtio_pci *v, uint16_t n, struct virtq *q, uint16_t vector,
+                      volatile uint16_t **notify);
+
+/* DRIVER_OK: the device may use the queues now. */
+void virtio_pci_ready(struct virtio_pci *v);
