@@ -54,7 +54,8 @@ $(BUILD)/.deps: scripts/install-deps.sh
 # The supervisor as the first task, its manifest and the servers the
 # manifest's binary lines name.
 run: all
-	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt -- $(KERNEL_BIN)
+	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
+		-- $(KERNEL_BIN)
 
 # The in-system test suite on the terminal: user space at work.
 run-ktest: all
