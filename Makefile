@@ -39,6 +39,7 @@ include libc-glue/build.mk
 include tests/ktest/build.mk
 include tests/libc/build.mk
 include bench/kestrel/build.mk
+include bench/disk/build.mk
 include servers/build.mk
 include tests/host/build.mk
 include tests/servers/build.mk

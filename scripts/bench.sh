@@ -75,6 +75,9 @@ for s in $servers; do
 		{ echo "bench: no recovery figure for $s in $out/recovery.txt (transcript: $out/recovery.log)" >&2; exit 1; }
 done
 
+# --- The disk: requests through Kestrel's virtio-blk driver ----------------
+scripts/bench-disk.sh >"$out/blkbench.txt"
+
 # --- Linux on the same machine --------------------------------------------
 linux_out=$out/linux/bench.txt
 mkdir -p "${linux_out%/*}"
@@ -82,6 +85,7 @@ scripts/bench-linux.sh >"$linux_out"
 linux_kernel=$(sed -n 's/^linuxbench kernel \([^ ]*\) .*/\1/p' "$linux_out")
 
 # --- The table --------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 json_rows=()
 row() { # row TEXT KEY "MEDIAN P99 MIN" [SLOW_MEDIAN]
 	local med p99 min
@@ -134,6 +138,43 @@ echo "bulk data through a pipe, $unit_text per KiB: $(linux_per_kib pipe_4k 4) (
 	"$(linux_per_kib pipe_64k 64) (64 KiB a write)"
 
 echo
+echo "Disk: one request at a time, a virtio-blk disk ($unit_text a request)"
+echo "Kestrel from a client task through virtio_blk; Linux $linux_kernel on /dev/vda with O_DIRECT"
+printf '%-46s %8s %8s %8s %8s\n' "" median p99 min "per KiB"
+disk_row() { # disk_row TEXT KEY "MEDIAN P99 MIN" KIB
+	local med p99 min
+	read -r med p99 min <<<"$3"
+	printf '%-46s %8s %8s %8s %8s\n' "$1" "$med" "$p99" "$min" $((med / $4))
+	json_rows+=("\"$2\": {\"median\": $med, \"p99\": $p99, \"min\": $min, \"median_per_kib\": $((med / $4))}")
+}
+disk_ops="read_4k write_4k read_64k write_64k"
+disk_kib() { local k=${1#*_}; echo "${k%k}"; } # disk_kib read_4k: 4
+disk_name() { echo "$(disk_kib "$1") KiB ${1%_*}"; } # disk_name read_4k: 4 KiB read
+for op in $disk_ops; do
+	disk_row "Kestrel, $(disk_name "$op")" "disk_$op" "$(fig "$out/blkbench.txt" blkbench "$op")" "$(disk_kib "$op")"
+done
+for op in $disk_ops; do
+	disk_row "Linux, $(disk_name "$op")" "linux_disk_$op" "$(fig "$linux_out" linuxbench "disk_$op")" \
+		"$(disk_kib "$op")"
+done
+disk_ratios=""
+disk_medians=""
+json_ratios=()
+disk_goal=""
+for op in $disk_ops; do
+	k=$(fig "$out/blkbench.txt" blkbench "$op" | cut -d' ' -f1)
+	l=$(fig "$linux_out" linuxbench "disk_$op" | cut -d' ' -f1)
+	disk_ratios+="${disk_ratios:+, }$(disk_name "$op") $(ratio "$l" "$k")x"
+	json_ratios+=("\"$op\": $(ratio "$l" "$k")")
+	disk_goal+="${disk_goal:+, }$(disk_name "$op") $([[ $k -lt $l ]] && echo met || echo missed)"
+	disk_medians+="disk_${op}_${unit}=$k linux_disk_${op}_${unit}=$l "
+done
+echo "Ratios (medians): Linux / Kestrel = $disk_ratios"
+echo "Goal: fewer $unit_text per KiB than Linux: $disk_goal"
+joined=$(printf '%s, ' "${json_ratios[@]}")
+json_rows+=("\"disk_ratio_linux_to_kestrel\": {${joined%, }}")
+
+echo
 echo "Recovery of a crashed server (restart always; $unit_text)"
 echo "hello, crashed by tests/sup's client:"
 printf '  %-44s %8s\n' "crash request until the new instance answers" "$recovery"
@@ -158,7 +199,6 @@ null=$(fig "$out/kbench-on.txt" kbench null_syscall | cut -d' ' -f1)
 l_null=$(fig "$linux_out" linuxbench null_syscall | cut -d' ' -f1)
 l_pipe=$(fig "$linux_out" linuxbench pipe_rt | cut -d' ' -f1)
 l_futex=$(fig "$linux_out" linuxbench futex_rt | cut -d' ' -f1)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 echo
 echo "Ratios (medians): Linux pipe round trip / Kestrel IPC round trip = $(ratio "$l_pipe" "$rt")x," \
 	"futex = $(ratio "$l_futex" "$rt")x, null system call = $(ratio "$l_null" "$null")x"
@@ -205,5 +245,5 @@ else
 	echo "chart: gnuplot is missing (scripts/install-deps.sh bench); figures: $out/results.json"
 fi
 echo "ipc_rt_${unit}=$rt ipc_rt_slow_${unit}=$rt_slow null_syscall_${unit}=$null linux_null_syscall_${unit}=$l_null" \
-	"linux_pipe_rt_${unit}=$l_pipe linux_futex_rt_${unit}=$l_futex recovery_${unit}=$recovery" \
+	"linux_pipe_rt_${unit}=$l_pipe linux_futex_rt_${unit}=$l_futex $disk_medians""recovery_${unit}=$recovery" \
 	"$(for s in $servers; do printf 'recovery_%s_%s=%s ' "$s" "$unit" "${fault_to_ready[$s]}"; done)accel=$label"

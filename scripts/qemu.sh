@@ -31,14 +31,15 @@ modules=()
 disk=""
 
 # A binary named in a manifest is looked for where the build's SERVER and
-# LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/.
+# LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/
+# and build/bench/*/.
 manifest_modules() {
 	local binary found d
 	[[ -f $1 ]] || { echo "qemu.sh: no manifest $1" >&2; exit 2; }
 	modules+=(build/servers/supervisor.elf "$1")
 	for binary in $(sed -nE 's/^[[:space:]]+binary[[:space:]]+([^[:space:]#]+).*/\1/p' "$1" | sort -u); do
 		found=""
-		for d in build/servers build/tests/*; do
+		for d in build/servers build/tests/* build/bench/*; do
 			[[ -f $d/$binary ]] && { found=$d/$binary; break; }
 		done
 		[[ -n $found ]] || { echo "qemu.sh: $1 names $binary, which is not built (make all)" >&2; exit 2; }

@@ -1,9 +1,10 @@
 /* linuxbench: the /init of an initramfs that measures Linux on the machine
  * `make bench` boots Kestrel on, so the two can be compared: a null system
- * call and same-core round trips between two processes through a pipe pair
- * and through futexes. Prints one line per figure, then ends QEMU through
- * isa-debug-exit (include/kestrel/qemu_exit.h). Run as any other process
- * (not PID 1), it measures the host and just exits.
+ * call, same-core round trips between two processes through a pipe pair
+ * and through futexes, and (as init only) 4 KiB and 64 KiB reads and
+ * writes of the virtio disk with O_DIRECT. Prints one line per figure,
+ * then ends QEMU through isa-debug-exit (include/kestrel/qemu_exit.h). Run
+ * as any other process (not PID 1), it measures the host and just exits.
  *
  * Timing: every iteration is timed alone, between two reads of
  * `lfence; rdtsc` (the same sequence at both ends; lfence keeps rdtsc from
@@ -17,10 +18,12 @@
  * percentile (nearest rank: the ceil(0.99 * ITERS)-th smallest, from 1)
  * and minimum. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -37,8 +41,11 @@
 
 #include "kestrel/qemu_exit.h"
 
-#define WARMUP_ITERS 1000
-#define ITERS        10000
+#define WARMUP_ITERS      1000
+#define ITERS             10000
+/* As many disk requests as bench/disk/blkbench.c makes. */
+#define DISK_WARMUP_ITERS 100
+#define DISK_ITERS        1000
 
 static uint64_t samples[ITERS];
 
@@ -89,12 +96,18 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts the first iters samples and prints their figures. */
+static void report_n(const char *name, int iters)
+{
+	qsort(samples, iters, sizeof(samples[0]), cmp_u64);
+	printf("linuxbench %s median=%lu p99=%lu min=%lu iters=%d\n", name, (unsigned long)samples[iters / 2],
+	       (unsigned long)samples[(iters * 99 + 99) / 100 - 1], (unsigned long)samples[0], iters);
+	fflush(stdout);
+}
+
 static void report(const char *name)
 {
-	qsort(samples, ITERS, sizeof(samples[0]), cmp_u64);
-	printf("linuxbench %s median=%lu p99=%lu min=%lu iters=%d\n", name, (unsigned long)samples[ITERS / 2],
-	       (unsigned long)samples[(ITERS * 99 + 99) / 100 - 1], (unsigned long)samples[0], ITERS);
-	fflush(stdout);
+	report_n(name, ITERS);
 }
 
 static void bench_rdtsc_overhead(void)
@@ -243,6 +256,109 @@ static void bench_futex_rt(void)
 	report("futex_rt");
 }
 
+/* The disk. Debian builds virtio-blk and virtio-pci as modules; the
+ * initramfs holds them as /modules/NN-NAME.ko, numbered in dependency
+ * order (bench/linux/build-initramfs.sh). Loads them, then mounts devtmpfs
+ * on /dev, where the disk appears as vda. Returns its descriptor, opened
+ * O_DIRECT: no page cache, each request goes to the device. */
+static int disk_open(void)
+{
+	static const char dir[] = "/modules";
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), fd = -1;
+
+	if (n < 0)
+		fail("scandir %s", dir);
+	for (int i = 0; i < n; i++) {
+		char path[300];
+
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+			int m = open(path, O_RDONLY | O_CLOEXEC);
+			if (m < 0 || (syscall(SYS_finit_module, m, "", 0) != 0 && errno != EEXIST))
+				fail("loading %s", path);
+			close(m);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) != 0)
+		fail("mount devtmpfs");
+	/* The disk's node comes once the driver has probed it. */
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		fd = open("/dev/vda", O_RDWR | O_DIRECT | O_CLOEXEC);
+		if (fd < 0)
+			usleep(10000);
+	}
+	if (fd < 0)
+		fail("open /dev/vda");
+	return fd;
+}
+
+/* The wait for the device: QEMU completes a request on a host thread
+ * while the guest runs on, and a guest that halts meanwhile has its clock
+ * moved on to its next timer interrupt under -icount with sleep=off, so
+ * the figure would measure the timer. A SCHED_IDLE process spins instead,
+ * counting its iterations in shared memory, two instructions each; they
+ * are subtracted. bench/disk/blkbench.c does the same with a thread of the
+ * lowest priority. */
+static volatile uint64_t *spins;
+
+static pid_t spinner_start(void)
+{
+	struct sched_param none = { 0 };
+
+	spins = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (spins == MAP_FAILED)
+		fail("mmap");
+	pid_t child = fork();
+	if (child < 0)
+		fail("fork");
+	if (child == 0) {
+		if (sched_setscheduler(0, SCHED_IDLE, &none) != 0)
+			_exit(1);
+		for (;;)
+			__asm__ volatile("1: incq %0; jmp 1b" : "+m"(*spins));
+	}
+	return child;
+}
+
+/* Times single requests of size bytes at offset, read or written (with
+ * O_DIRECT and without O_SYNC: a write returns once the device has
+ * completed it, as Kestrel's driver answers one, with no flush). */
+static void bench_disk(int fd, const char *name, int write, off_t offset, size_t size, void *buf)
+{
+	for (int i = -DISK_WARMUP_ITERS; i < DISK_ITERS; i++) {
+		uint64_t t0 = tsc_read(), s0 = *spins;
+		ssize_t n = write ? pwrite(fd, buf, size, offset) : pread(fd, buf, size, offset);
+		uint64_t s1 = *spins, t1 = tsc_read();
+
+		if (n != (ssize_t)size)
+			fail("%s request %d", name, i);
+		if (i >= 0)
+			samples[i] = t1 - t0 - 2 * (s1 - s0);
+	}
+	report_n(name, DISK_ITERS);
+}
+
+static void bench_disks(void)
+{
+	int fd = disk_open();
+	void *buf = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		fail("mmap");
+	memset(buf, 0x5a, 65536);
+	pid_t spinner = spinner_start();
+	bench_disk(fd, "disk_read_4k", 0, 0, 4096, buf);
+	bench_disk(fd, "disk_write_4k", 1, 4 << 20, 4096, buf);
+	bench_disk(fd, "disk_read_64k", 0, 0, 65536, buf);
+	bench_disk(fd, "disk_write_64k", 1, 4 << 20, 65536, buf);
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	close(fd);
+}
+
 /* Which mitigations the kernel chose shapes every figure (page-table
  * isolation alone doubles a system call), so say them. */
 static void print_context(void)
@@ -284,6 +400,8 @@ int main(void)
 	bench_pipe("pipe_4k", 4096);
 	bench_pipe("pipe_64k", 65536);
 	bench_futex_rt();
+	if (getpid() == 1)
+		bench_disks();
 	printf("linuxbench done\n");
 	finish(QEMU_EXIT_PASS);
 }

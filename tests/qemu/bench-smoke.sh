@@ -3,7 +3,9 @@
 # that every figure make bench reads is there, positive, consistent
 # (min <= median <= p99) and sensibly ordered; then the recovery run
 # (scripts/bench-recovery.sh): a figure for each server of the default
-# image. No thresholds: figures are make bench's business, never a test's.
+# image; then the disk benchmark (scripts/bench-disk.sh, the whole of it:
+# a few seconds), Kestrel's half only (Linux's boot is make bench's). No
+# thresholds: figures are make bench's business, never a test's.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/qemu/lib.sh
@@ -47,6 +49,27 @@ order ipc_rt_inter_64w page_copy_inter
 order share_4k page_copy_inter
 order share_4k share_64k
 result "figures_are_ordered_sensibly"
+
+# The disk rows: 4 KiB and 64 KiB requests through the virtio-blk driver.
+OUT=build/test-logs/qemu/bench-smoke-disk.txt
+ACCEL=$ACCEL scripts/bench-disk.sh >"$OUT" 2>&1
+status=$?
+[[ $status -eq 0 ]] || why+=" scripts/bench-disk.sh failed with status $status;"
+result "disk_benchmark_runs_to_the_end"
+
+for n in read_4k write_4k read_64k write_64k; do
+	line=$(grep -E "^blkbench $n median=[0-9]+ p99=[0-9]+ min=[0-9]+ iters=[0-9]+$" "$OUT")
+	if [[ -z $line ]]; then
+		why+=" no well-formed line for $n;"
+		continue
+	fi
+	read -r m p mn <<<"$(sed 's/.* median=\([0-9]*\) p99=\([0-9]*\) min=\([0-9]*\) .*/\1 \2 \3/' <<<"$line")"
+	[[ $mn -gt 0 && $mn -le $m && $m -le $p ]] || why+=" $n: min $mn, median $m, p99 $p are not 0 < min <= median <= p99;"
+	med[$n]=$m
+done
+order read_4k read_64k
+order write_4k write_64k
+result "disk_figures_are_present_and_ordered"
 
 # The recovery rows: each server of the default image crashed at its shell.
 OUT=build/test-logs/qemu/bench-smoke-recovery.txt
