@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh bench    that, and what make bench adds (gnuplot)
 set -euo pipefail
 
-# package:command-or-file that proves it is there
+# package:command-or-file that proves it is there (a file for tools in
+# /sbin, which is not on every user's PATH)
 needs=(
 	"gcc:gcc"
 	"make:make"
@@ -22,6 +23,7 @@ needs=(
 	"coreutils:timeout"
 	"libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
 	"python3:python3"
+	"e2fsprogs:/sbin/mke2fs"
 )
 [[ ${1:-} == bench ]] && needs+=("gnuplot-nox:gnuplot")
 

@@ -77,3 +77,9 @@ $(eval $(call HOST_TEST,host/test_proto,ipc,libipc/proto.c tests/host/shim/shim.
 # with it (built by tests/ktest/build.mk).
 host-tests: $(BUILD)/tests/ktest/ktest-helper.elf
 $(eval $(call HOST_TEST,host/test_elf,core,libipc/elf.c tests/host/test_elf.c,$(BUILD)/tests/ktest/ktest-helper.elf))
+
+# The filesystem server's ext2 library over images the host's mke2fs -d
+# builds in $(BUILD)/tests/ext2 (e2fsprogs: scripts/install-deps.sh).
+EXT2_SRCS := servers/fs/ext2.c servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c \
+	servers/fs/ext2_path.c servers/fs/ext2_file.c servers/fs/ext2_names.c
+$(eval $(call HOST_TEST,host/test_ext2,core,$(EXT2_SRCS) tests/host/test_ext2.c,$(BUILD)/tests/ext2))

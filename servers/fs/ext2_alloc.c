@@ -1,0 +1,196 @@
+/* ext2 allocation: blocks and inodes from the groups' bitmaps, with the
+ * group descriptors' and the superblock's free counts kept in step (they
+ * reach the disk at ext2_sync; the bitmaps are written at once, so a
+ * crash leaves at worst counts e2fsck corrects). */
+#include "ext2_impl.h"
+
+static bool bit_get(const uint8_t *map, uint32_t i)
+{
+	return (map[i / 8] >> (i % 8)) & 1;
+}
+
+static void bit_flip(uint8_t *map, uint32_t i)
+{
+	map[i / 8] ^= (uint8_t)(1u << (i % 8));
+}
+
+/* The first clear bit below n at or after from, or n. */
+static uint32_t bit_find_clear(const uint8_t *map, uint32_t from, uint32_t n)
+{
+	for (uint32_t i = from; i < n; i++) {
+		if (i % 8 == 0 && map[i / 8] == 0xFF && i + 8 <= n) {
+			i += 7;
+			continue;
+		}
+		if (!bit_get(map, i))
+			return i;
+	}
+	return n;
+}
+
+static uint32_t blocks_in_group(const struct ext2_fs *fs, uint32_t g)
+{
+	const struct ext2_super *sb = &fs->fs_sb;
+	uint32_t first = sb->s_first_data_block + g * sb->s_blocks_per_group;
+	uint32_t n = sb->s_blocks_count - first;
+
+	return n < sb->s_blocks_per_group ? n : sb->s_blocks_per_group;
+}
+
+/* Counts move by one and never wrap: a count a corrupt image got wrong
+ * stays wrong for e2fsck to fix, it does not become huge. */
+static void count_dec(uint16_t *c16, uint32_t *c32)
+{
+	if (c16 && *c16)
+		(*c16)--;
+	if (c32 && *c32)
+		(*c32)--;
+}
+
+static void count_inc(uint16_t *c16, uint32_t *c32, uint32_t max)
+{
+	if (c16 && *c16 < max)
+		(*c16)++;
+	if (c32)
+		(*c32)++;
+}
+
+int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *b)
+{
+	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
+
+	if (fs->fs_readonly)
+		return -EROFS;
+	for (uint32_t k = 0; k < fs->fs_groups; k++) {
+		uint32_t g = (goal_group + k) % fs->fs_groups;
+		struct ext2_group_desc *gd = &fs->fs_gd[g];
+		uint32_t n = blocks_in_group(fs, g), i = 0;
+
+		if (gd->bg_free_blocks_count == 0)
+			continue;
+		if (ext2_bread(fs, gd->bg_block_bitmap, map) < 0)
+			return -EIO;
+		/* A bitmap that calls metadata free is corrupt: skip such
+		 * bits rather than hand out the inode table. */
+		while ((i = bit_find_clear(map, i, n)) < n &&
+		       !ext2_block_is_data(fs, fs->fs_sb.s_first_data_block +
+		                                       g * fs->fs_sb.s_blocks_per_group + i))
+			i++;
+		if (i == n)
+			continue;
+		bit_flip(map, i);
+		if (ext2_bwrite(fs, gd->bg_block_bitmap, map) < 0)
+			return -EIO;
+		count_dec(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count);
+		fs->fs_meta_dirty = true;
+		*b = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group + i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+int ext2_block_free(struct ext2_fs *fs, uint32_t b)
+{
+	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
+
+	if (!ext2_block_is_data(fs, b))
+		return -EIO;
+	uint32_t rel = b - fs->fs_sb.s_first_data_block;
+	struct ext2_group_desc *gd = &fs->fs_gd[rel / fs->fs_sb.s_blocks_per_group];
+	uint32_t i = rel % fs->fs_sb.s_blocks_per_group;
+
+	if (ext2_bread(fs, gd->bg_block_bitmap, map) < 0)
+		return -EIO;
+	if (!bit_get(map, i))
+		return -EIO; /* freed twice: two owners, the image is corrupt */
+	bit_flip(map, i);
+	if (ext2_bwrite(fs, gd->bg_block_bitmap, map) < 0)
+		return -EIO;
+	count_inc(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count, fs->fs_sb.s_blocks_per_group);
+	fs->fs_meta_dirty = true;
+	return 0;
+}
+
+/* Directories spread over the groups (the fullest first would crowd
+ * them), files stay with their directory: both start the search at the
+ * goal group, a directory skips groups with fewer free inodes than
+ * average when there is a choice. */
+static bool group_suits(const struct ext2_fs *fs, uint32_t g, bool dir, bool picky)
+{
+	const struct ext2_group_desc *gd = &fs->fs_gd[g];
+
+	if (gd->bg_free_inodes_count == 0)
+		return false;
+	if (!dir || !picky)
+		return true;
+	return gd->bg_free_inodes_count >= fs->fs_sb.s_free_inodes_count / fs->fs_groups &&
+	       gd->bg_free_blocks_count > 0;
+}
+
+static int inode_take(struct ext2_fs *fs, uint32_t g, bool dir, uint32_t *ino)
+{
+	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
+	struct ext2_group_desc *gd = &fs->fs_gd[g];
+	uint32_t ipg = fs->fs_sb.s_inodes_per_group, i = 0;
+
+	if (ext2_bread(fs, gd->bg_inode_bitmap, map) < 0)
+		return -EIO;
+	/* The format's own inodes are never handed out, whatever the bitmap says. */
+	if (g == 0)
+		i = fs->fs_sb.s_first_ino - 1;
+	i = bit_find_clear(map, i, ipg);
+	if (i == ipg)
+		return -ENOSPC;
+	bit_flip(map, i);
+	if (ext2_bwrite(fs, gd->bg_inode_bitmap, map) < 0)
+		return -EIO;
+	count_dec(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count);
+	if (dir)
+		count_inc(&gd->bg_used_dirs_count, NULL, ipg);
+	fs->fs_meta_dirty = true;
+	*ino = g * ipg + i + 1;
+	return 0;
+}
+
+int ext2_inode_alloc(struct ext2_fs *fs, uint32_t goal_group, bool dir, uint32_t *ino)
+{
+	if (fs->fs_readonly)
+		return -EROFS;
+	for (int picky = 1; picky >= 0; picky--) {
+		for (uint32_t k = 0; k < fs->fs_groups; k++) {
+			uint32_t g = (goal_group + k) % fs->fs_groups;
+
+			if (!group_suits(fs, g, dir, picky))
+				continue;
+			int err = inode_take(fs, g, dir, ino);
+
+			if (err != -ENOSPC)
+				return err;
+		}
+	}
+	return -ENOSPC;
+}
+
+int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool dir)
+{
+	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
+	uint32_t ipg = fs->fs_sb.s_inodes_per_group;
+
+	if (ino < fs->fs_sb.s_first_ino || ino > fs->fs_sb.s_inodes_count)
+		return -EIO;
+	struct ext2_group_desc *gd = &fs->fs_gd[(ino - 1) / ipg];
+	uint32_t i = (ino - 1) % ipg;
+
+	if (ext2_bread(fs, gd->bg_inode_bitmap, map) < 0)
+		return -EIO;
+	if (!bit_get(map, i))
+		return -EIO;
+	bit_flip(map, i);
+	if (ext2_bwrite(fs, gd->bg_inode_bitmap, map) < 0)
+		return -EIO;
+	count_inc(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count, ipg);
+	if (dir)
+		count_dec(&gd->bg_used_dirs_count, NULL);
+	fs->fs_meta_dirty = true;
+	return 0;
+}
