@@ -153,6 +153,9 @@ disk_name() { echo "$(disk_kib "$1") KiB ${1%_*}"; } # disk_name read_4k: 4 KiB 
 for op in $disk_ops; do
 	disk_row "Kestrel, $(disk_name "$op")" "disk_$op" "$(fig "$out/blkbench.txt" blkbench "$op")" "$(disk_kib "$op")"
 done
+for op in read_64k_dma write_64k_dma; do
+	disk_row "Kestrel, 64 KiB ${op%%_*}, DMA frame (no copy)" "disk_$op" "$(fig "$out/blkbench.txt" blkbench "$op")" 64
+done
 for op in $disk_ops; do
 	disk_row "Linux, $(disk_name "$op")" "linux_disk_$op" "$(fig "$linux_out" linuxbench "disk_$op")" \
 		"$(disk_kib "$op")"

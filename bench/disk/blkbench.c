@@ -30,6 +30,7 @@
 #include "io.h"
 #include "ipc.h"
 #include "server.h"
+#include "syscalls.h"
 #include "uthread.h"
 
 PROTO_CLIENT(BLK_OPS)
@@ -99,6 +100,31 @@ static long time_io(struct proto_client *blk, const char *name, bool write, uint
 	return E_OK;
 }
 
+/* The same with the data in a DMA frame of ours (blk_read_frame,
+ * blk_write_frame): the device reads and writes it, no copy. */
+static long time_frame(struct proto_client *blk, const char *name, bool write, uint64_t sector,
+                       uint64_t frame, size_t bytes)
+{
+	struct blk_frame_req q = { sector, bytes / BLK_SECTOR, 0 };
+	struct blk_io_rep r;
+	struct proto_xfer x = { .px_caps = { frame } };
+
+	for (int i = -WARMUP; i < ITERS; i++) {
+		uint64_t t0 = tsc(), s0 = spins;
+		long e = write ? blk_write_frame_x(blk, &q, &r, &x) : blk_read_frame_x(blk, &q, &r, &x);
+		uint64_t s1 = spins, t1 = tsc();
+
+		if (e != E_OK || r.done != q.count) {
+			printf("blkbench error: %s request %d: %ld (%lu sectors done)\n", name, i, e, r.done);
+			return e != E_OK ? e : PE_BAD_SIZE;
+		}
+		if (i >= 0)
+			samples[i] = t1 - t0 - 2 * (s1 - s0);
+	}
+	report(name);
+	return E_OK;
+}
+
 int main(void)
 {
 	const struct server_info *si = server_self();
@@ -119,6 +145,16 @@ int main(void)
 		e = time_io(&blk, "read_64k", false, READ_SECTOR, buf, 65536);
 	if (e == E_OK)
 		e = time_io(&blk, "write_64k", true, WRITE_SECTOR, buf, 65536);
+	{
+		uint64_t frame = slot_alloc();
+
+		if (e == E_OK)
+			e = sys_mem_alloc(si->si_pool, frame, BLK_MAX_SECTORS * BLK_SECTOR / 4096, MEM_DMA);
+		if (e == E_OK)
+			e = time_frame(&blk, "read_64k_dma", false, READ_SECTOR, frame, 65536);
+		if (e == E_OK)
+			e = time_frame(&blk, "write_64k_dma", true, WRITE_SECTOR, frame, 65536);
+	}
 	if (e == E_OK)
 		printf("blkbench done\n");
 	else

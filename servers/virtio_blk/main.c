@@ -36,6 +36,7 @@ PROTO_SERVER(BLK_OPS)
 
 struct slot {
 	struct proto_waiter *s_waiter; /* NULL: free */
+	uint64_t s_frame;              /* a client's DMA frame the request uses, or CAP_NULL */
 	uint32_t s_type;
 	uint64_t s_count;
 	uint16_t s_head;
@@ -170,7 +171,8 @@ static struct slot *free_slot(void)
 
 /* Offers slot s's request (type, count sectors at sector) to the device
  * and defers the call until it is used. */
-static long submit(struct proto_ctx *ctx, struct slot *s, uint32_t type, uint64_t sector, uint64_t count)
+static long submit(struct proto_ctx *ctx, struct slot *s, uint32_t type, uint64_t sector, uint64_t count,
+                   uint64_t data_pa)
 {
 	struct virtq_buf b[3];
 	unsigned n = 0;
@@ -182,7 +184,7 @@ static long submit(struct proto_ctx *ctx, struct slot *s, uint32_t type, uint64_
 	*s->s_status = 0xFF;
 	b[n++] = (struct virtq_buf){ s->s_req_pa, 16, false };
 	if (count)
-		b[n++] = (struct virtq_buf){ s->s_buf_pa, (uint32_t)(count * BLK_SECTOR),
+		b[n++] = (struct virtq_buf){ data_pa, (uint32_t)(count * BLK_SECTOR),
 			                     type == VIRTIO_BLK_T_IN };
 	b[n++] = (struct virtq_buf){ s->s_status_pa, 1, true };
 	s->s_waiter = proto_defer(ctx, 0);
@@ -232,7 +234,7 @@ long blk_read_srv(struct proto_ctx *ctx, const struct blk_io_req *q, struct blk_
 		return e;
 	if (!(s = free_slot()))
 		return PE_BUSY;
-	return submit(ctx, s, VIRTIO_BLK_T_IN, q->sector, q->count);
+	return submit(ctx, s, VIRTIO_BLK_T_IN, q->sector, q->count, s->s_buf_pa);
 }
 
 long blk_write_srv(struct proto_ctx *ctx, const struct blk_io_req *q, struct blk_io_rep *r)
@@ -248,7 +250,46 @@ long blk_write_srv(struct proto_ctx *ctx, const struct blk_io_req *q, struct blk
 	if (!(s = free_slot()))
 		return PE_BUSY;
 	copy_sectors(s->s_buf, ctx->pc_lease, q->count * BLK_SECTOR);
-	return submit(ctx, s, VIRTIO_BLK_T_OUT, q->sector, q->count);
+	return submit(ctx, s, VIRTIO_BLK_T_OUT, q->sector, q->count, s->s_buf_pa);
+}
+
+/* A request on a client's own DMA frame: the device reads or writes it
+ * directly. The frame is kept until the device is done with it. */
+static long frame_io(struct proto_ctx *ctx, const struct blk_frame_req *q, uint32_t type)
+{
+	uint64_t pa, pages;
+	struct slot *s;
+	long e;
+
+	if (q->count == 0 || q->count > BLK_MAX_SECTORS || q->sector >= d.sectors ||
+	    q->count > d.sectors - q->sector || q->offset % BLK_SECTOR)
+		return E_BAD_ARG;
+	if (type == VIRTIO_BLK_T_OUT && d.read_only)
+		return E_NO_RIGHTS;
+	if ((e = sys_mem_phys_out(ctx->pc_caps[0], &pa, &pages)) != E_OK)
+		return e == E_WRONG_TYPE ? PE_BAD_REQUEST : E_NO_RIGHTS;
+	if (q->offset >= pages * 4096 || q->count * BLK_SECTOR > pages * 4096 - q->offset)
+		return E_BAD_ARG;
+	if (!(s = free_slot()))
+		return PE_BUSY;
+	e = submit(ctx, s, type, q->sector, q->count, pa + q->offset);
+	if (e == PROTO_DEFERRED && s->s_waiter) {
+		s->s_frame = ctx->pc_caps[0]; /* ours until the device is done */
+		ctx->pc_caps[0] = CAP_NULL;
+	}
+	return e;
+}
+
+long blk_read_frame_srv(struct proto_ctx *ctx, const struct blk_frame_req *q, struct blk_io_rep *r)
+{
+	(void)r;
+	return frame_io(ctx, q, VIRTIO_BLK_T_IN);
+}
+
+long blk_write_frame_srv(struct proto_ctx *ctx, const struct blk_frame_req *q, struct blk_io_rep *r)
+{
+	(void)r;
+	return frame_io(ctx, q, VIRTIO_BLK_T_OUT);
 }
 
 long blk_flush_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_none *r)
@@ -260,7 +301,7 @@ long blk_flush_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_n
 		return 0; /* no volatile cache: every completed write is stable */
 	if (!(s = free_slot()))
 		return PE_BUSY;
-	return submit(ctx, s, VIRTIO_BLK_T_FLUSH, 0, 0);
+	return submit(ctx, s, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
 }
 
 /* The device used some chains: answer their callers. */
@@ -283,8 +324,13 @@ static void completed(void *state, uint64_t bits)
 		status = *s->s_status == VIRTIO_BLK_S_OK       ? 0
 		         : *s->s_status == VIRTIO_BLK_S_UNSUPP ? PE_BAD_REQUEST
 		                                               : PE_IO;
-		if (status == 0 && s->s_type == VIRTIO_BLK_T_IN)
+		if (status == 0 && s->s_type == VIRTIO_BLK_T_IN && s->s_frame == CAP_NULL)
 			copy_sectors(s->s_waiter->pw_lease, s->s_buf, s->s_count * BLK_SECTOR);
+		if (s->s_frame != CAP_NULL) {
+			sys_cap_delete(s->s_frame);
+			slot_free(s->s_frame);
+			s->s_frame = CAP_NULL;
+		}
 		r.done = status == 0 ? s->s_count : 0;
 		proto_answer(s->s_waiter, status, &r);
 		s->s_waiter = NULL;

@@ -138,6 +138,45 @@ int main(void)
 		tap(e == E_OK && done == STREAM_WRITES, "the_stream_completes_after_the_restart",
 		    e ? e : (long)done);
 	}
+	/* Zero copy: the device reads and writes a DMA frame of ours. */
+	{
+		uint64_t dma = slot_alloc(), plain = slot_alloc(), va = 0;
+		struct blk_frame_req q = { 9000, 16, 4096 };
+		struct blk_io_rep r = { 0 };
+		struct proto_xfer x = { .px_caps = { dma } };
+		long w, rd = -1, cmp = -1, nodma, odd, big;
+
+		e = sys_mem_alloc(si->si_pool, dma, 4, MEM_DMA);
+		if (e == E_OK)
+			e = vspace_map(dma, 4, R_READ | R_WRITE, 0, &va);
+		if (e == E_OK) {
+			pattern((uint8_t *)va + 4096, 9000, 16, "zero");
+			w = blk_write_frame_x(&blk, &q, &r, &x);
+			rd = io(&blk, false, 9000, 16); /* read back the ordinary way */
+			pattern(want, 9000, 16, "zero");
+			cmp = memcmp(buf, want, 16 * BLK_SECTOR);
+			memset((void *)va, 0, 4 * 4096);
+			q = (struct blk_frame_req){ HOST_SECTOR, 8, 0 };
+			rd = rd ? rd : blk_read_frame_x(&blk, &q, &r, &x);
+			pattern(want, HOST_SECTOR, 8, "host");
+			cmp = cmp ? cmp : memcmp((void *)va, want, 8 * BLK_SECTOR);
+			e = w ? w : rd ? rd : cmp ? -1000 : E_OK;
+		}
+		tap(e == E_OK, "reads_and_writes_a_dma_frame_without_a_copy", e);
+		/* A frame whose address we may not learn, an offset between sectors,
+		 * sectors past the frame's end. */
+		sys_mem_alloc(si->si_pool, plain, 1, 0);
+		x.px_caps[0] = plain;
+		q = (struct blk_frame_req){ 0, 1, 0 };
+		nodma = blk_read_frame_x(&blk, &q, &r, &x);
+		x.px_caps[0] = dma;
+		q = (struct blk_frame_req){ 0, 1, 100 };
+		odd = blk_read_frame_x(&blk, &q, &r, &x);
+		q = (struct blk_frame_req){ 0, 16, 4096 * 3 };
+		big = blk_read_frame_x(&blk, &q, &r, &x);
+		tap(nodma == E_NO_RIGHTS && odd == E_BAD_ARG && big == E_BAD_ARG,
+		    "frame_requests_are_checked", nodma ? (odd ? big : odd) : nodma);
+	}
 	e = blk_flush(&blk, &none, &none);
 	tap(e == E_OK, "flush_is_answered_by_the_device", e);
 	/* Read back what we wrote, the crashed write too. */
