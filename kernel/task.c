@@ -43,6 +43,7 @@ int task_create(uint32_t pool, struct task **out)
 		invpcid(INVPCID_CONTEXT, task_index(t) + 1, 0); /* what its last user left */
 	}
 	t->t_pool = pool;
+	t->t_walk_key = 0;
 	t->t_iomap = NULL;
 	t->t_io_lo = t->t_io_hi = 0;
 	*out = t;
@@ -98,6 +99,8 @@ static pte_t *walk(struct task *t, uint64_t va, bool create, int *err)
 {
 	pte_t *table = pa_to_va(t->t_root);
 
+	if ((va >> 21) + 1 == t->t_walk_key)
+		return &t->t_walk_leaf[(va >> 12) & (PT_ENTRIES - 1)];
 	for (int level = PT_LEVELS; level > 1; level--) {
 		pte_t *e = &table[(va >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1)];
 
@@ -113,6 +116,8 @@ static pte_t *walk(struct task *t, uint64_t va, bool create, int *err)
 		}
 		table = pa_to_va(*e & PTE_ADDR);
 	}
+	t->t_walk_key = (va >> 21) + 1;
+	t->t_walk_leaf = table;
 	return &table[(va >> 12) & (PT_ENTRIES - 1)];
 }
 

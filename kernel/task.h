@@ -29,6 +29,11 @@ struct task {
 	 * only loads t_cr3: the root, the PCID and the no-flush bit (just the
 	 * root without PCIDs). */
 	uint64_t t_cr3;
+	/* The leaf table of the last 2 MiB walked (key: va >> 21, plus one;
+	 * 0: none): runs of pages share it, and tables live as long as the
+	 * task. */
+	uint64_t t_walk_key;
+	uint64_t *t_walk_leaf; /* pte_t * */
 	struct cap t_caps[CAP_SLOTS];
 };
 
