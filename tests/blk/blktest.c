@@ -125,10 +125,17 @@ int main(void)
 				blk_write_pending(&p, &blk, &q, &r, &x, notify);
 				if (e == E_OK)
 					e = proto_start(&p);
+				uint64_t t0 = sys_clock_tsc(), t1;
+
 				if (e == E_OK)
 					e = sup_crash(&sup, &driver, &gen);
 				if (e == E_OK)
 					e = proto_finish(&p, wait);
+				t1 = sys_clock_tsc();
+				printf("blktest: from the crash request to the in-flight write done by the "
+				       "new driver: %lu "
+				       "TSC\n",
+				       t1 - t0);
 				tap(e == E_OK && r.done == 8, "a_write_in_flight_survives_the_drivers_crash",
 				    e);
 				continue;
