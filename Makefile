@@ -2,6 +2,7 @@
 # its own fragment (*.mk); everything is built into build/.
 #
 #   make run     build and boot on the terminal (Ctrl-A x leaves QEMU)
+#   make disk-reset  make the disk of make run again from disk/
 #   make test    host unit tests and QEMU tests: "N passed, N failed"
 #   make debug   boot with QEMU waiting for gdb (see scripts/gdbinit)
 #   make bench   the system's figures as a table
@@ -29,7 +30,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Icommon -Ikern
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run run-ktest run-libc test debug bench fuzz clean
+.PHONY: all deps run disk-reset run-ktest run-libc test debug bench fuzz clean
 all: deps kernel user
 
 include boot/build.mk
@@ -57,6 +58,10 @@ $(BUILD)/.deps: scripts/install-deps.sh
 run: all
 	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
 		-- $(KERNEL_BIN)
+
+# The disk of make run made again from disk/, losing what the system wrote.
+disk-reset:
+	scripts/disk-image.sh --reset
 
 # The in-system test suite on the terminal: user space at work.
 run-ktest: all

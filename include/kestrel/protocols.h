@@ -15,6 +15,7 @@
 	X(KV, 3, "the documented example server: a key-value store")       \
 	X(PCI, 4, "the PCI bus server: the functions found, claims, BARs") \
 	X(BLK, 5, "block devices: read, write, flush, geometry")           \
+	X(FS, 6, "the filesystem")                                         \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 
 enum protocol_base {

@@ -1,0 +1,358 @@
+/* The filesystem protocol (include/kestrel/proto/fs.h) over the ext2
+ * library: paths split and resolved from the root, handles checked against
+ * the inode's generation, and every change synced (ext2_sync: metadata,
+ * then the driver's flush) before it is answered. */
+#include <errno.h>
+#include <string.h>
+
+#include <kestrel/proto/fs.h>
+
+#include "fs_srv.h"
+#include "server.h"
+
+PROTO_SERVER(FS_OPS)
+
+struct ext2_fs *fs_mounted;
+
+/* Every handler starts with this: the filesystem, or ENODEV. */
+#define MOUNTED(fs)                      \
+	struct ext2_fs *fs = fs_mounted; \
+	if (!fs)                         \
+		return FS_ERROR(ENODEV); \
+	(void)ctx
+
+static long fs_result(int err)
+{
+	return err < 0 ? FS_ERROR(-err) : 0;
+}
+
+/* The answer to a change: err, or ext2_sync's failure. Synced even after a
+ * failed change, which may have allocated before it failed. */
+static long fs_synced(struct ext2_fs *fs, int err)
+{
+	int s = ext2_sync(fs);
+
+	return fs_result(err < 0 ? err : s);
+}
+
+static int path_check(const char *path)
+{
+	if (!memchr(path, 0, FS_PATH_MAX))
+		return -ENAMETOOLONG;
+	return path[0] ? 0 : -ENOENT;
+}
+
+/* Splits path into its directory, resolved into *dir, and its last name,
+ * copied to name (trailing slashes dropped). "/" has no name: EEXIST. */
+static int path_parent(struct ext2_fs *fs, const char *path, uint32_t *dir, char *name)
+{
+	char buf[FS_PATH_MAX];
+	char *slash;
+	size_t len;
+	int err = path_check(path);
+
+	if (err < 0)
+		return err;
+	strcpy(buf, path);
+	for (len = strlen(buf); len > 1 && buf[len - 1] == '/'; len--)
+		buf[len - 1] = 0;
+	slash = strrchr(buf, '/');
+	strcpy(name, slash ? slash + 1 : buf);
+	if (!name[0])
+		return -EEXIST;
+	if (slash == buf)
+		strcpy(buf, "/");
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(buf, "/");
+	return ext2_resolve(fs, EXT2_ROOT_INO, buf, true, dir);
+}
+
+/* The inode a handle names, if it is still that file: ESTALE once it was
+ * removed (or its number reused: the generation differs). */
+static int handle_get(struct ext2_fs *fs, const struct fs_handle *h, struct ext2_stat *st)
+{
+	int err;
+
+	if (h->fh_ino == 0 || h->fh_ino > fs->fs_sb.s_inodes_count)
+		return -ESTALE;
+	err = ext2_stat(fs, (uint32_t)h->fh_ino, st);
+	if (err < 0)
+		return err == -EIO ? err : -ESTALE;
+	if (st->st_generation != h->fh_generation || st->st_nlink == 0 || st->st_mode == 0)
+		return -ESTALE;
+	return 0;
+}
+
+static long attr(struct ext2_fs *fs, uint32_t ino, struct fs_attr_rep *r)
+{
+	struct ext2_stat st;
+	int err = ext2_stat(fs, ino, &st);
+
+	if (err < 0)
+		return fs_result(err);
+	*r = (struct fs_attr_rep){
+		.h = { st.st_ino, st.st_generation },
+		.mode = st.st_mode,
+		.nlink = st.st_nlink,
+		.size = st.st_size,
+		.blocks = st.st_blocks,
+		.uid = st.st_uid,
+		.gid = st.st_gid,
+		.atime = st.st_access_time,
+		.mtime = st.st_modify_time,
+		.ctime = st.st_change_time,
+	};
+	return 0;
+}
+
+long fs_lookup_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	uint32_t ino;
+	int err = path_check(q->path);
+
+	if (err == 0)
+		err = ext2_resolve(fs, EXT2_ROOT_INO, q->path, false, &ino);
+	return err < 0 ? fs_result(err) : attr(fs, ino, r);
+}
+
+long fs_open_srv(struct proto_ctx *ctx, const struct fs_open_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	char name[FS_PATH_MAX];
+	uint32_t ino = 0, dir;
+	bool creat = q->flags & FS_O_CREAT;
+	long e = 0;
+	int err = path_check(q->path);
+
+	if (err == 0)
+		err = ext2_resolve(fs, EXT2_ROOT_INO, q->path, true, &ino);
+	if (err == 0 && creat && (q->flags & FS_O_EXCL))
+		return FS_ERROR(EEXIST);
+	if (err == -ENOENT && creat) {
+		err = path_parent(fs, q->path, &dir, name);
+		if (err == 0)
+			e = fs_synced(fs, ext2_create(fs, dir, name, q->mode & 07777, &ino));
+	} else if (err == 0 && (q->flags & FS_O_TRUNC)) {
+		struct ext2_stat st;
+
+		err = ext2_stat(fs, ino, &st);
+		if (err == 0 && (st.st_mode & FS_S_IFMT) == FS_S_IFDIR)
+			err = -EISDIR;
+		if (err == 0)
+			e = fs_synced(fs, ext2_truncate(fs, ino, 0));
+	}
+	if (err < 0)
+		return fs_result(err);
+	return e < 0 ? e : attr(fs, ino, r);
+}
+
+/* A handle's regular file for read and write: EISDIR for a directory,
+ * EINVAL for anything else. */
+static int regular(struct ext2_fs *fs, const struct fs_handle *h)
+{
+	struct ext2_stat st;
+	int err = handle_get(fs, h, &st);
+
+	if (err < 0)
+		return err;
+	if ((st.st_mode & FS_S_IFMT) == FS_S_IFDIR)
+		return -EISDIR;
+	return (st.st_mode & FS_S_IFMT) == FS_S_IFREG ? 0 : -EINVAL;
+}
+
+long fs_read_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	int64_t n;
+	int err;
+
+	if (q->count > FS_IO_MAX || q->count > ctx->pc_lease_len)
+		return PE_BAD_REQUEST;
+	if ((err = regular(fs, &q->h)) < 0)
+		return fs_result(err);
+	n = ext2_read(fs, (uint32_t)q->h.fh_ino, q->offset, ctx->pc_lease, q->count);
+	if (n < 0)
+		return fs_result((int)n);
+	r->done = (uint64_t)n;
+	return 0;
+}
+
+long fs_write_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	int64_t n;
+	long e;
+	int err;
+
+	if (q->count > FS_IO_MAX || q->count > ctx->pc_lease_len)
+		return PE_BAD_REQUEST;
+	if ((err = regular(fs, &q->h)) < 0)
+		return fs_result(err);
+	n = ext2_write(fs, (uint32_t)q->h.fh_ino, q->offset, ctx->pc_lease, q->count);
+	if ((e = fs_synced(fs, n < 0 ? (int)n : 0)) < 0)
+		return e;
+	r->done = (uint64_t)n;
+	return 0;
+}
+
+long fs_stat_srv(struct proto_ctx *ctx, const struct fs_handle_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	struct ext2_stat st;
+	int err = handle_get(fs, &q->h, &st);
+
+	return err < 0 ? fs_result(err) : attr(fs, st.st_ino, r);
+}
+
+long fs_truncate_srv(struct proto_ctx *ctx, const struct fs_truncate_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	long e;
+	int err = regular(fs, &q->h);
+
+	if (err < 0)
+		return fs_result(err);
+	e = fs_synced(fs, ext2_truncate(fs, (uint32_t)q->h.fh_ino, q->size));
+	return e < 0 ? e : attr(fs, (uint32_t)q->h.fh_ino, r);
+}
+
+long fs_unlink_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_none *r)
+{
+	MOUNTED(fs);
+	char name[FS_PATH_MAX];
+	uint32_t dir;
+	int err = path_parent(fs, q->path, &dir, name);
+
+	(void)r;
+	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_unlink(fs, dir, name));
+}
+
+long fs_mkdir_srv(struct proto_ctx *ctx, const struct fs_mkdir_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	char name[FS_PATH_MAX];
+	uint32_t dir, ino;
+	long e;
+	int err = path_parent(fs, q->path, &dir, name);
+
+	if (err < 0)
+		return fs_result(err);
+	e = fs_synced(fs, ext2_mkdir(fs, dir, name, q->mode & 07777, &ino));
+	return e < 0 ? e : attr(fs, ino, r);
+}
+
+long fs_rmdir_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_none *r)
+{
+	MOUNTED(fs);
+	char name[FS_PATH_MAX];
+	uint32_t dir;
+	int err = path_parent(fs, q->path, &dir, name);
+
+	(void)r;
+	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rmdir(fs, dir, name));
+}
+
+long fs_rename_srv(struct proto_ctx *ctx, const struct fs_two_paths_req *q, struct fs_none *r)
+{
+	MOUNTED(fs);
+	char oname[FS_PATH_MAX], nname[FS_PATH_MAX];
+	uint32_t odir, ndir;
+	int err = path_parent(fs, q->from, &odir, oname);
+
+	(void)r;
+	if (err == 0)
+		err = path_parent(fs, q->to, &ndir, nname);
+	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rename(fs, odir, oname, ndir, nname));
+}
+
+/* from: the new link's path; to: its target, stored as given. */
+long fs_symlink_srv(struct proto_ctx *ctx, const struct fs_two_paths_req *q, struct fs_attr_rep *r)
+{
+	MOUNTED(fs);
+	char name[FS_PATH_MAX];
+	uint32_t dir, ino;
+	long e;
+	int err = path_parent(fs, q->from, &dir, name);
+
+	if (err == 0)
+		err = path_check(q->to);
+	if (err < 0)
+		return fs_result(err);
+	e = fs_synced(fs, ext2_symlink(fs, dir, name, q->to, &ino));
+	return e < 0 ? e : attr(fs, ino, r);
+}
+
+static uint16_t dirent_type(uint8_t ft)
+{
+	static const uint16_t type[] = {
+		[EXT2_FT_REG_FILE] = 010, [EXT2_FT_DIR] = 004,  [EXT2_FT_CHRDEV] = 002,
+		[EXT2_FT_BLKDEV] = 006,   [EXT2_FT_FIFO] = 001, [EXT2_FT_SOCK] = 014,
+		[EXT2_FT_SYMLINK] = 012,
+	};
+
+	return ft < sizeof(type) / sizeof(type[0]) ? type[ft] : 0;
+}
+
+long fs_readdir_srv(struct proto_ctx *ctx, const struct fs_readdir_req *q, struct fs_readdir_rep *r)
+{
+	MOUNTED(fs);
+	struct fs_dirent *out = (struct fs_dirent *)ctx->pc_lease;
+	size_t max = ctx->pc_lease_len / sizeof(*out);
+	struct ext2_entry e;
+	struct ext2_stat st;
+	uint64_t pos = q->cookie;
+	int err = handle_get(fs, &q->h, &st);
+
+	if (err < 0)
+		return fs_result(err);
+	if ((st.st_mode & FS_S_IFMT) != FS_S_IFDIR)
+		return FS_ERROR(ENOTDIR);
+	for (r->count = 0; r->count < max; r->count++) {
+		uint64_t at = pos;
+
+		if ((err = ext2_readdir(fs, (uint32_t)q->h.fh_ino, &pos, &e)) <= 0) {
+			pos = at;
+			break;
+		}
+		out[r->count] = (struct fs_dirent){ e.e_ino, dirent_type(e.e_type), e.e_name_len, { 0 } };
+		memcpy(out[r->count].d_name, e.e_name, e.e_name_len + 1u);
+	}
+	r->cookie = pos;
+	return err < 0 ? fs_result(err) : 0;
+}
+
+long fs_readlink_srv(struct proto_ctx *ctx, const struct fs_handle_req *q, struct fs_readlink_rep *r)
+{
+	MOUNTED(fs);
+	struct ext2_stat st;
+	int n = handle_get(fs, &q->h, &st);
+
+	if (n == 0 && (st.st_mode & FS_S_IFMT) != FS_S_IFLNK)
+		n = -EINVAL;
+	if (n == 0)
+		n = ext2_readlink(fs, st.st_ino, r->target, FS_PATH_MAX);
+	if (n < 0)
+		return fs_result(n);
+	r->len = (uint64_t)n;
+	return 0;
+}
+
+long fs_statfs_srv(struct proto_ctx *ctx, const struct fs_none *q, struct fs_statfs_rep *r)
+{
+	MOUNTED(fs);
+	struct ext2_statfs sf;
+	int err = ext2_statfs(fs, &sf);
+
+	(void)q;
+	if (err < 0)
+		return fs_result(err);
+	*r = (struct fs_statfs_rep){ sf.f_bsize, sf.f_blocks, sf.f_bfree,  sf.f_bavail,
+		                     sf.f_files, sf.f_ffree,  sf.f_namemax };
+	return 0;
+}
+
+const struct proto_op fs_ops[] = PROTO_TABLE(FS_OPS);
+const unsigned fs_nops = sizeof(fs_ops) / sizeof(fs_ops[0]);

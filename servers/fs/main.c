@@ -1,0 +1,78 @@
+/* fs: the filesystem server. Finds the disk (the blk service), puts a
+ * block cache sized by its memory quota in front of it, mounts the ext2
+ * filesystem there read-write, and serves the filesystem protocol
+ * (fs_srv.c) with one thread, since ext2 takes one caller at a time. A
+ * disk it cannot mount is logged with the reason, and the server stays up
+ * answering ENODEV rather than dying and being restarted in a loop. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <kestrel/error.h>
+#include <kestrel/proto/blk.h>
+#include <kestrel/proto/supervisor.h>
+
+#include "cache.h"
+#include "fs_srv.h"
+#include "server.h"
+
+PROTO_CLIENT(BLK_OPS)
+
+#define CACHE_SHARE 2    /* a 1/CACHE_SHARE of the quota for the cache */
+#define CACHE_MAX   4096 /* pages: 16 MiB */
+
+static struct proto_client blk;
+static struct bcache cache;
+static struct ext2_fs fs;
+
+/* The cache's size from the manifest's memory line: a share of the quota,
+ * the rest for the heap (ext2's group descriptors and scratch blocks). */
+static unsigned cache_pages(void)
+{
+	const struct server_res *pool = server_resource(SERVER_RES_POOL, 0);
+	uint64_t pages = pool ? pool->sr_count / CACHE_SHARE : 64;
+
+	return (unsigned)(pages > CACHE_MAX ? CACHE_MAX : pages);
+}
+
+static int fs_start(void)
+{
+	const struct server_info *si = server_self();
+	struct blk_none none = { 0 };
+	struct blk_info_rep info;
+	struct ext2_dev dev;
+	long e;
+	int err;
+
+	if ((e = service_lookup("blk", &blk)) != E_OK || (e = blk_info(&blk, &none, &info)) != E_OK) {
+		printf("fs: no disk: %s\n", proto_error_text(e));
+		return -ENODEV;
+	}
+	if ((e = bcache_init(&cache, &blk, si->si_pool, info.sectors, cache_pages())) != E_OK) {
+		printf("fs: no memory for the block cache: %s\n", proto_error_text(e));
+		return -ENOMEM;
+	}
+	dev = (struct ext2_dev){ &cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush,
+		                 NULL };
+	err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
+	if (err == -EROFS) {
+		printf("fs: mounting read-only: %s\n", fs.fs_message);
+		err = ext2_mount(&fs, &dev, EXT2_MOUNT_RDONLY);
+	}
+	if (err < 0) {
+		printf("fs: cannot mount the disk: %s (%s)\n", fs.fs_message ? fs.fs_message : "",
+		       strerror(-err));
+		return err;
+	}
+	printf("fs: mounted ext2 (generation %lu): %u-byte blocks, %u of %u free, %s, cache %u KiB\n",
+	       si->si_generation, fs.fs_bsize, fs.fs_sb.s_free_blocks_count, fs.fs_sb.s_blocks_count,
+	       fs.fs_readonly ? "read-only" : "read-write", cache.bc_pages * (BCACHE_PAGE / 1024));
+	fs_mounted = &fs;
+	return 0;
+}
+
+int main(void)
+{
+	fs_start();
+	return (int)server_run(fs_ops, fs_nops, NULL);
+}

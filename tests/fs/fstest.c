@@ -1,0 +1,265 @@
+/* The filesystem test (tests/qemu/fs.sh): a client of the filesystem
+ * server. It reads files the host put into the image, creates, writes,
+ * renames and removes files and directories, checks the POSIX errors,
+ * crashes the server once and reads through a handle taken before, and
+ * leaves files that the host checks with debugfs after QEMU exits. One
+ * TAP line a check; ends QEMU. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <kestrel/error.h>
+#include <kestrel/proto/fs.h>
+#include <kestrel/proto/supervisor.h>
+#include <kestrel/qemu_exit.h>
+
+#include "io.h"
+#include "server.h"
+
+PROTO_CLIENT(FS_OPS)
+PROTO_CLIENT(SUP_OPS)
+
+#define BIG_BYTES (300 * 1024) /* /dir/sub/big.bin: byte i is (i * 7 + i / 4096) & 0xff */
+
+static unsigned n, failed;
+static struct proto_client fs;
+static uint8_t *buf;
+
+static void tap(int ok, const char *name, long detail)
+{
+	n++;
+	failed += !ok;
+	printf("%s %u - %s%s", ok ? "ok" : "not ok", n, name, ok ? "\n" : ": ");
+	if (!ok)
+		printf("got %ld (errno %d)\n", detail, fs_errno(detail));
+}
+
+static long open_path(const char *path, unsigned flags, struct fs_attr_rep *a)
+{
+	struct fs_open_req q = { flags, 0644, { 0 } };
+
+	strncpy(q.path, path, FS_PATH_MAX - 1);
+	return fs_open(&fs, &q, a);
+}
+
+static long lookup(const char *path, struct fs_attr_rep *a)
+{
+	struct fs_path_req q = { { 0 } };
+
+	strncpy(q.path, path, FS_PATH_MAX - 1);
+	return fs_lookup(&fs, &q, a);
+}
+
+static long io(bool write, const struct fs_handle *h, uint64_t off, uint64_t count, uint64_t *done)
+{
+	struct fs_io_req q = { *h, off, count };
+	struct fs_io_rep r = { 0 };
+	struct proto_xfer x = { .px_buf = buf, .px_len = FS_IO_MAX };
+	long e = write ? fs_write_x(&fs, &q, &r, &x) : fs_read_x(&fs, &q, &r, &x);
+
+	*done = r.done;
+	return e;
+}
+
+/* Writes text at offset 0 of a new (or emptied) file. */
+static long put(const char *path, const char *text, struct fs_attr_rep *a)
+{
+	uint64_t done;
+	long e = open_path(path, FS_O_CREAT | FS_O_TRUNC, a);
+
+	memcpy(buf, text, strlen(text));
+	if (e == E_OK)
+		e = io(true, &a->h, 0, strlen(text), &done);
+	return e == E_OK && done != strlen(text) ? PE_BAD_SIZE : e;
+}
+
+/* 0 when the file's bytes are text. */
+static long holds(const struct fs_handle *h, const char *text)
+{
+	uint64_t done;
+	long e = io(false, h, 0, FS_IO_MAX, &done);
+
+	return e ? e : done != strlen(text) || memcmp(buf, text, done) ? -1000 - (long)done : 0;
+}
+
+static long name_op(long (*op)(struct proto_client *, const struct fs_path_req *, struct fs_none *),
+                    const char *path)
+{
+	struct fs_path_req q = { { 0 } };
+	struct fs_none r;
+
+	strncpy(q.path, path, FS_PATH_MAX - 1);
+	return op(&fs, &q, &r);
+}
+
+static long mkdir_path(const char *path)
+{
+	struct fs_mkdir_req q = { 0755, { 0 } };
+	struct fs_attr_rep a;
+
+	strncpy(q.path, path, FS_PATH_MAX - 1);
+	return fs_mkdir(&fs, &q, &a);
+}
+
+static long rename_path(const char *from, const char *to)
+{
+	struct fs_two_paths_req q = { { 0 }, { 0 } };
+	struct fs_none r;
+
+	strncpy(q.from, from, FS_PATH_MAX - 1);
+	strncpy(q.to, to, FS_PATH_MAX - 1);
+	return fs_rename(&fs, &q, &r);
+}
+
+#define IS(e, err) (fs_errno(e) == (err))
+
+static void reads(void)
+{
+	struct fs_attr_rep a;
+	uint64_t done = 0, off;
+	long e = open_path("/hello.txt", 0, &a);
+
+	if (e == E_OK)
+		e = holds(&a.h, "Hello from the host.\n");
+	tap(e == E_OK, "reads_a_file_the_host_wrote", e);
+	e = lookup("/dir/sub/big.bin", &a);
+	for (off = 0; e == E_OK && off < BIG_BYTES; off += done) {
+		e = io(false, &a.h, off, FS_IO_MAX, &done);
+		for (uint64_t i = 0; e == E_OK && i < done; i++)
+			if (buf[i] != (uint8_t)((off + i) * 7 + (off + i) / 4096))
+				e = -2000 - (long)(off + i);
+		if (done == 0)
+			break;
+	}
+	tap(e == E_OK && off == BIG_BYTES && a.size == BIG_BYTES,
+	    "reads_a_large_file_through_indirect_blocks", e ? e : (long)off);
+}
+
+static void changes(void)
+{
+	struct fs_attr_rep a, b, d;
+	struct fs_truncate_req t;
+	uint64_t done;
+	long e;
+
+	for (unsigned i = 0; i < 20000; i++)
+		buf[i] = (uint8_t)(i * 13);
+	e = open_path("/new.bin", FS_O_CREAT | FS_O_EXCL, &a);
+	if (e == E_OK)
+		e = io(true, &a.h, 0, 20000, &done);
+	memset(buf, 0, 20000);
+	if (e == E_OK)
+		e = io(false, &a.h, 0, FS_IO_MAX, &done);
+	for (unsigned i = 0; e == E_OK && i < 20000; i++)
+		if (buf[i] != (uint8_t)(i * 13) || done != 20000)
+			e = -1000 - (long)i;
+	tap(e == E_OK, "creates_writes_and_reads_back", e);
+	t = (struct fs_truncate_req){ a.h, 5000 };
+	e = fs_truncate(&fs, &t, &b);
+	tap(e == E_OK && b.size == 5000, "truncates_to_a_size", e ? e : (long)b.size);
+	e = mkdir_path("/d1");
+	if (e == E_OK)
+		e = rename_path("/new.bin", "/d1/moved.bin");
+	if (e == E_OK)
+		e = lookup("/d1/moved.bin", &b);
+	tap(e == E_OK && b.h.fh_ino == a.h.fh_ino && IS(lookup("/new.bin", &d), ENOENT),
+	    "renames_into_a_directory_keeping_the_handle", e);
+	e = lookup("/d1", &d);
+	tap(IS(open_path("/hello.txt", FS_O_CREAT | FS_O_EXCL, &b), EEXIST) && IS(mkdir_path("/d1"), EEXIST),
+	    "existing_names_are_eexist", 0);
+	tap(IS(open_path("/no/such", 0, &b), ENOENT) && IS(name_op(fs_unlink, "/nothing"), ENOENT),
+	    "missing_names_are_enoent", 0);
+	tap(IS(open_path("/hello.txt/x", 0, &b), ENOTDIR) && IS(mkdir_path("/hello.txt/d"), ENOTDIR),
+	    "a_file_as_a_directory_is_enotdir", 0);
+	tap(e == E_OK && IS(io(false, &d.h, 0, 10, &done), EISDIR) && IS(name_op(fs_unlink, "/d1"), EISDIR),
+	    "a_directory_as_a_file_is_eisdir", e);
+	tap(IS(name_op(fs_rmdir, "/d1"), ENOTEMPTY), "a_full_directory_is_enotempty", 0);
+	{
+		struct fs_path_req q;
+
+		memset(q.path, 'a', FS_PATH_MAX);
+		e = fs_lookup(&fs, &q, &b);
+		tap(IS(e, ENAMETOOLONG), "a_path_without_its_nul_is_enametoolong", e);
+	}
+	{
+		struct fs_two_paths_req q = { "/link", "/hello.txt" };
+		struct fs_handle_req h;
+		struct fs_readlink_rep r;
+
+		e = fs_symlink(&fs, &q, &b);
+		h.h = b.h;
+		if (e == E_OK)
+			e = fs_readlink(&fs, &h, &r);
+		tap(e == E_OK && strcmp(r.target, "/hello.txt") == 0 && (b.mode & FS_S_IFMT) == FS_S_IFLNK,
+		    "symlink_and_readlink", e);
+	}
+	{
+		struct fs_readdir_req q;
+		struct fs_readdir_rep r;
+		struct proto_xfer x = { .px_buf = buf, .px_len = FS_IO_MAX };
+		const struct fs_dirent *de = (const struct fs_dirent *)buf;
+		unsigned seen = 0;
+
+		e = lookup("/", &b);
+		q = (struct fs_readdir_req){ b.h, 0 };
+		if (e == E_OK)
+			e = fs_readdir_x(&fs, &q, &r, &x);
+		for (uint64_t i = 0; e == E_OK && i < r.count; i++)
+			seen += (strcmp(de[i].d_name, "hello.txt") == 0 && de[i].d_type == 010) +
+			        (strcmp(de[i].d_name, "d1") == 0 && de[i].d_type == 004) +
+			        (strcmp(de[i].d_name, "link") == 0 && de[i].d_type == 012);
+		tap(e == E_OK && seen == 3, "readdir_lists_the_root", e ? e : (long)seen);
+	}
+}
+
+static void restart(void)
+{
+	const struct server_info *si = server_self();
+	struct proto_client sup = { .pc_ep = si->si_sup, .pc_retries = 1 };
+	struct sup_name_req name = { "fs" };
+	struct sup_generation_rep gen;
+	struct fs_attr_rep keep, moved, a;
+	struct fs_handle_req h;
+	uint64_t before;
+	long e = put("/keep.txt", "written before the crash\n", &keep);
+
+	if (e == E_OK)
+		e = lookup("/d1/moved.bin", &moved);
+	before = fs.pc_generation;
+	if (e == E_OK)
+		e = sup_crash(&sup, &name, &gen);
+	if (e == E_OK)
+		e = holds(&keep.h, "written before the crash\n");
+	tap(e == E_OK && fs.pc_generation == before + 1, "a_handle_still_reads_after_the_servers_restart",
+	    e ? e : (long)fs.pc_generation);
+	e = name_op(fs_unlink, "/d1/moved.bin");
+	h.h = moved.h;
+	tap(e == E_OK && IS(fs_stat(&fs, &h, &a), ESTALE), "a_removed_files_handle_is_estale", e);
+	e = name_op(fs_rmdir, "/d1");
+	if (e == E_OK)
+		e = mkdir_path("/d2");
+	if (e == E_OK)
+		e = put("/d2/final.txt", "the last file, for debugfs\n", &a);
+	tap(e == E_OK && IS(lookup("/d1", &a), ENOENT), "works_on_after_the_restart", e);
+}
+
+int main(void)
+{
+	struct fs_none none = { 0 };
+	struct fs_statfs_rep sf;
+	long e;
+
+	buf = proto_lease_alloc(FS_IO_MAX);
+	e = service_lookup("fs", &fs);
+	if (e == E_OK)
+		e = fs_statfs(&fs, &none, &sf);
+	tap(e == E_OK && sf.blocks > 0 && sf.bfree < sf.blocks && sf.namemax == 255,
+	    "statfs_describes_the_disk", e);
+	reads();
+	changes();
+	restart();
+	printf("1..%u\nfstest: %u passed, %u failed\n", n, n - failed, failed);
+	fflush(stdout);
+	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	return 0;
+}

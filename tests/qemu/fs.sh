@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The filesystem: an ext2 image the host's mke2fs makes from a directory
+# (a small file, a 300 KiB one through indirect blocks); fstest
+# (tests/fs/) reads them through the filesystem server, changes the tree,
+# crashes the server once; after QEMU exits the host's e2fsck finds the
+# filesystem clean and debugfs reads what the guest wrote.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/qemu/lib.sh
+
+img=build/test-logs/qemu/fs.img
+src=build/test-logs/qemu/fs-src
+rm -rf "$src" "$img"
+mkdir -p "$src/dir/sub"
+printf 'Hello from the host.\n' >"$src/hello.txt"
+python3 - "$src/dir/sub/big.bin" <<'PY'
+import sys
+open(sys.argv[1], "wb").write(bytes((i * 7 + i // 4096) & 0xff for i in range(300 * 1024)))
+PY
+mke2fs -q -F -t ext2 -b 1024 -d "$src" "$img" 8M >"$img.mke2fs" 2>&1 || echo "mke2fs failed: $(cat "$img.mke2fs")"
+
+boot fs --manifest tests/fs/manifest.txt --disk "$img"
+task='^\[task [0-9]+\] '
+sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
+while read -r line; do
+	tap_count=$((tap_count + 1))
+	case $line in
+	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
+	*) echo "ok $tap_count - ${line#ok * - }" ;;
+	esac
+done <"$OUT.tap"
+expect_line "$task"'fstest: [0-9]+ passed, 0 failed$'
+expect_status "$EXIT_PASS"
+expect_line "$task"'fs: mounted ext2 \(generation 2\)'
+result "fs_client_finishes"
+
+# The host's tools on what the guest left.
+e2fsck -fn "$img" >"$OUT.e2fsck" 2>&1 || why+=" e2fsck -fn: $(tail -n 3 "$OUT.e2fsck" | tr '\n' ' ');"
+result "e2fsck_finds_the_image_clean"
+[[ $(debugfs -R "cat /d2/final.txt" "$img" 2>/dev/null) == "the last file, for debugfs" ]] ||
+	why+=" /d2/final.txt: $(debugfs -R "cat /d2/final.txt" "$img" 2>&1 | head -c 200);"
+[[ $(debugfs -R "cat /keep.txt" "$img" 2>/dev/null) == "written before the crash" ]] ||
+	why+=" /keep.txt differs;"
+debugfs -R "ls -l /" "$img" 2>/dev/null | grep -q ' d1 ' && why+=" /d1 is still there;"
+result "debugfs_reads_what_the_guest_wrote"
+finish
