@@ -44,6 +44,7 @@ include bench/disk/build.mk
 include servers/build.mk
 include tests/host/build.mk
 include tests/servers/build.mk
+include tests/fuzz/build.mk
 include tests/qemu/build.mk
 
 # Installs missing packages once per change of the install script.

@@ -18,11 +18,14 @@
 #           object files (KERNEL_OBJECT_SRCS; docs/testing.md)
 #   ipc     tests/host/shim/ (then libipc/): the IPC calls, for libipc's
 #           protocol layer
+#   fs      tests/host/fsstandin/ (then libipc/): the system calls the
+#           filesystem server's block cache makes, answered by its test
 HOST_INCLUDES_core   := libipc
 HOST_INCLUDES_kernel := tests/host/standin
 HOST_INCLUDES_ipc    := tests/host/shim libipc
+HOST_INCLUDES_fs     := tests/host/fsstandin libipc
 
-HOST_SETS := core kernel ipc
+HOST_SETS := core kernel ipc fs
 
 define HOST_SET_RULES
 $(BUILD)/host/$(1)/%.c: %.c
@@ -83,3 +86,7 @@ $(eval $(call HOST_TEST,host/test_elf,core,libipc/elf.c tests/host/test_elf.c,$(
 EXT2_SRCS := servers/fs/ext2.c servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c \
 	servers/fs/ext2_path.c servers/fs/ext2_file.c servers/fs/ext2_names.c
 $(eval $(call HOST_TEST,host/test_ext2,core,$(EXT2_SRCS) tests/host/test_ext2.c,$(BUILD)/tests/ext2))
+
+# The filesystem server's block cache over a disk in memory: the test
+# answers the block protocol's calls (proto_call) itself.
+$(eval $(call HOST_TEST,host/test_fscache,fs,servers/fs/cache.c tests/host/test_fscache.c))
