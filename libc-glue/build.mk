@@ -22,6 +22,7 @@ LIBC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie -static
 LIBC_GLUE_SRCS := \
 	libc-glue/console_glue.c \
 	libc-glue/fd.c \
+	libc-glue/fs_glue.c \
 	libc-glue/heap.c \
 	libc-glue/start.c \
 	libc-glue/stubs.c \

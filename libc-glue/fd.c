@@ -126,6 +126,54 @@ ssize_t write(int fd, const void *buf, size_t len)
 	return n;
 }
 
+ssize_t pread(int fd, void *buf, size_t len, off_t offset)
+{
+	struct file *f = get(fd);
+	ssize_t n;
+
+	if (!f)
+		return -1;
+	n = f->f_ops->fo_pread ? f->f_ops->fo_pread(f->f_obj, buf, len, offset) : fail(ESPIPE);
+	put(f);
+	return n;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+	struct file *f = get(fd);
+	ssize_t n;
+
+	if (!f)
+		return -1;
+	n = f->f_ops->fo_pwrite ? f->f_ops->fo_pwrite(f->f_obj, buf, len, offset) : fail(ESPIPE);
+	put(f);
+	return n;
+}
+
+int fsync(int fd)
+{
+	struct file *f = get(fd);
+	int r;
+
+	if (!f)
+		return -1;
+	r = f->f_ops->fo_fsync ? f->f_ops->fo_fsync(f->f_obj) : fail(EINVAL);
+	put(f);
+	return r;
+}
+
+int ftruncate(int fd, off_t size)
+{
+	struct file *f = get(fd);
+	int r;
+
+	if (!f)
+		return -1;
+	r = f->f_ops->fo_ftruncate ? f->f_ops->fo_ftruncate(f->f_obj, size) : fail(EINVAL);
+	put(f);
+	return r;
+}
+
 off_t lseek(int fd, off_t offset, int whence)
 {
 	struct file *f = get(fd);

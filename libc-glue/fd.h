@@ -1,7 +1,8 @@
 /* File descriptors: a table of open files, each a back end (its
  * operations) and the back end's own object. The console is one back end
- * (console_glue.c), installed as descriptors 0, 1 and 2 before main; files
- * and sockets join as their servers arrive. dup and dup2 share one open
+ * (console_glue.c), installed as descriptors 0, 1 and 2 before main; the
+ * filesystem server's files another (fs_glue.c); sockets join as their
+ * server arrives. dup and dup2 share one open
  * file between descriptors; it is closed when the last one goes. */
 #pragma once
 
@@ -13,11 +14,16 @@
 
 /* A back end. Each returns what the POSIX call returns, with errno set on
  * failure; a NULL operation fails as POSIX says for a file that cannot do
- * it (lseek: ESPIPE, read or write: EBADF, close: nothing to do). */
+ * it (lseek, pread, pwrite: ESPIPE, read or write: EBADF, fsync and
+ * ftruncate: EINVAL, close: nothing to do). */
 struct fd_ops {
 	ssize_t (*fo_read)(void *obj, void *buf, size_t len);
 	ssize_t (*fo_write)(void *obj, const void *buf, size_t len);
+	ssize_t (*fo_pread)(void *obj, void *buf, size_t len, off_t offset);
+	ssize_t (*fo_pwrite)(void *obj, const void *buf, size_t len, off_t offset);
 	off_t (*fo_lseek)(void *obj, off_t offset, int whence);
+	int (*fo_fsync)(void *obj);
+	int (*fo_ftruncate)(void *obj, off_t size);
 	int (*fo_fstat)(void *obj, struct stat *st);
 	int (*fo_close)(void *obj);
 	int fo_isatty;

@@ -4,8 +4,9 @@
  * errno (the calling thread's own: it is thread-local) set.
  *
  * Descriptors are fd.c's table; 0, 1 and 2 start as the console. Files
- * arrive with the filesystem server, processes with the supervisor's
- * control protocol; until then the calls that need them fail with ENOSYS. */
+ * are fs_glue.c's. Processes arrive with the supervisor's control
+ * protocol; until then the calls that need them fail with ENOSYS (link
+ * too: the filesystem protocol has no hard links). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,37 +30,10 @@ static int fail(int err)
 	return -1;
 }
 
-int open(const char *path, int flags, ...)
-{
-	(void)path;
-	(void)flags;
-	return fail(ENOSYS); /* files arrive with the filesystem server */
-}
-
-int stat(const char *path, struct stat *st)
-{
-	(void)path;
-	(void)st;
-	return fail(ENOSYS);
-}
-
-int unlink(const char *path)
-{
-	(void)path;
-	return fail(ENOSYS);
-}
-
 int link(const char *old, const char *new)
 {
 	(void)old;
 	(void)new;
-	return fail(ENOSYS);
-}
-
-int mkdir(const char *path, mode_t mode)
-{
-	(void)path;
-	(void)mode;
 	return fail(ENOSYS);
 }
 
