@@ -237,9 +237,12 @@ int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 		if (err < 0)
 			return err;
 	}
+	/* e2fsck reads dtime 0 as "in use", and one below the inode count as
+	 * a link of the orphan list (a corrupt one here): without a clock,
+	 * the smallest time it takes for a deletion. */
 	in->i_dtime = ext2_now(fs);
-	if (in->i_dtime == 0)
-		in->i_dtime = 1; /* e2fsck reads dtime 0 as "in use" */
+	if (in->i_dtime < fs->fs_sb.s_inodes_count)
+		in->i_dtime = fs->fs_sb.s_inodes_count;
 	err = ext2_inode_put(fs, ino, in);
 	if (err < 0)
 		return err;

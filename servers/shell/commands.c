@@ -1,7 +1,10 @@
 /* The shell's commands. Each gets the words of its line; errors are
  * printed as "command: what went wrong" and the prompt comes back. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <kestrel/proto/hello.h>
 #include <kestrel/proto/supervisor.h>
@@ -315,10 +318,66 @@ void shell_cmd_help(struct shell *sh, int argc, char **argv)
 			printf("  %-16s %s\n", c->c_usage, c->c_help);
 }
 
+/* Finds "> FILE" or ">> FILE" (or ">FILE", ">>FILE") among the words and
+ * takes it out of them. Returns the argument count left, or -1 for a
+ * redirection without a file name or more than one; *path NULL when
+ * there is none. */
+static int redirect_parse(int argc, char **argv, const char **path, bool *append)
+{
+	int out = 0;
+
+	*path = NULL;
+	for (int i = 0; i < argc; i++) {
+		char *w = argv[i];
+
+		if (w[0] != '>') {
+			argv[out++] = w;
+			continue;
+		}
+		if (*path)
+			return -1;
+		*append = w[1] == '>';
+		w += *append ? 2 : 1;
+		if (!*w && (w = i + 1 < argc ? argv[++i] : NULL) == NULL)
+			return -1;
+		*path = w;
+	}
+	return out;
+}
+
+/* Runs c with its output sent to path: a descriptor of the file over 1
+ * (dup2) for the command's duration, the console's put back after. */
+static void run_redirected(const struct command *c, struct shell *sh, int argc, char **argv, const char *path,
+                           bool append)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+	int saved;
+
+	if (fd < 0) {
+		printf("%s: %s: %s\n", argv[0], path, strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	if ((saved = dup(1)) < 0 || dup2(fd, 1) < 0) {
+		printf("%s: %s: %s\n", argv[0], path, strerror(errno));
+		if (saved >= 0)
+			close(saved);
+		close(fd);
+		return;
+	}
+	close(fd);
+	c->c_fn(sh, argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+}
+
 void shell_run(struct shell *sh, char *line)
 {
 	char *argv[ARGS_MAX];
 	int argc = args_split(line, argv, ARGS_MAX);
+	const char *path;
+	bool append = false;
 
 	if (argc == 0)
 		return;
@@ -326,9 +385,16 @@ void shell_run(struct shell *sh, char *line)
 		printf("too many words (at most %d)\n", ARGS_MAX);
 		return;
 	}
+	if ((argc = redirect_parse(argc, argv, &path, &append)) <= 0) {
+		printf("%s\n", argc < 0 ? "redirection: > FILE or >> FILE, once" : "nothing to run");
+		return;
+	}
 	for (const struct command *c = commands; c->c_name; c++)
 		if (c->c_fn && strcmp(c->c_name, argv[0]) == 0) {
-			c->c_fn(sh, argc, argv);
+			if (path)
+				run_redirected(c, sh, argc, argv, path, append);
+			else
+				c->c_fn(sh, argc, argv);
 			return;
 		}
 	printf("%s: unknown command (help lists them)\n", argv[0]);

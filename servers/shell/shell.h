@@ -20,7 +20,8 @@ struct shell {
 	uint64_t sh_ioport; /* ports 0xf4-0xf7 in the test manifest (poweroff), or CAP_NULL */
 };
 
-/* Runs one command line (modified in place). */
+/* Runs one command line (modified in place): CMD ... > FILE or >> FILE
+ * sends what it prints to FILE (truncated, or appended to). */
 void shell_run(struct shell *sh, char *line);
 
 /* The commands, in the order help lists them: X(NAME, USAGE, HELP), each
@@ -42,6 +43,19 @@ void shell_run(struct shell *sh, char *line);
 	X(restart, "restart NAME", "stop a server and start it again now")                                \
 	X(log, "log [N]", "the supervisor's last N log lines (10)")                                       \
 	X(bench, "bench", "time a null system call and a call to hello")                                  \
+	X(ls, "ls [-l] [PATH...]", "list a directory (-l: type, mode, links, size)")                      \
+	X(cat, "cat FILE...", "print the files")                                                          \
+	X(cp, "cp SRC DST", "copy a file (into DST if it is a directory)")                                \
+	X(mv, "mv SRC DST", "rename a file or directory (into DST if it is a directory)")                 \
+	X(rm, "rm FILE...", "remove the files")                                                           \
+	X(mkdir, "mkdir DIR...", "make the directories")                                                  \
+	X(rmdir, "rmdir DIR...", "remove the empty directories")                                          \
+	X(touch, "touch FILE...", "create the files if they do not exist")                                \
+	X(stat, "stat FILE", "a file's type, size, blocks, links, inode and mode")                        \
+	X(hexdump, "hexdump FILE", "a file's bytes in hex and as text")                                   \
+	X(df, "df", "the filesystem's blocks and inodes, used and free")                                  \
+	X(cd, "cd [DIR]", "change the working directory (/ without DIR)")                                 \
+	X(pwd, "pwd", "print the working directory")                                                      \
 	X(poweroff, "poweroff", NULL)
 
 #define SHELL_COMMAND_DECLARE(name, usage, help) \
