@@ -5,8 +5,10 @@
 # call, same-core process round trips through pipes and futexes, and 4 KiB
 # and 64 KiB O_DIRECT reads and writes of a virtio-blk disk (attached as
 # scripts/bench-disk.sh attaches Kestrel's: build/bench/linux/disk-scratch.img,
-# 16 MiB of zeros made anew each run), each as median, 99th percentile and
-# minimum (see bench/linux/linuxbench.c).
+# 16 MiB of zeros made anew each run), and the file calls of
+# bench/files/filebench.c on the ext2 image scripts/bench-files.sh makes
+# (a fresh copy, build/bench/linux/files.img, the second disk: /dev/vdb),
+# each as median, 99th percentile and minimum (see bench/linux/linuxbench.c).
 #
 # ACCEL=tcg (the default here, whatever the host has) adds -icount
 # shift=0, so every figure is a deterministic count of guest instructions;
@@ -25,8 +27,11 @@ img=$out/disk-scratch.img
 mkdir -p "$out"
 rm -f "$img"
 truncate -s 16M "$img"
+files_img=$out/files.img
+scripts/bench-files.sh --image "$files_img"
 opts=(--test --accel "$accel" --timeout 300 --memory 512M
-	--append "console=ttyS0 quiet panic=-1" --module "$out/initramfs.cpio" --disk "$img")
+	--append "console=ttyS0 quiet panic=-1" --module "$out/initramfs.cpio" --disk "$img"
+	--disk "$files_img")
 case $accel in
 tcg) opts+=(--icount); label=tcg-icount; unit=instructions; took="about 35 s under TCG" ;;
 kvm) label=kvm; unit=cycles; took="a few seconds" ;;

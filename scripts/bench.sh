@@ -78,6 +78,9 @@ done
 # --- The disk: requests through Kestrel's virtio-blk driver ----------------
 scripts/bench-disk.sh >"$out/blkbench.txt"
 
+# --- Files: the C library's file calls through the filesystem server --------
+scripts/bench-files.sh >"$out/filebench.txt"
+
 # --- Linux on the same machine --------------------------------------------
 linux_out=$out/linux/bench.txt
 mkdir -p "${linux_out%/*}"
@@ -176,6 +179,37 @@ echo "Ratios (medians): Linux / Kestrel = $disk_ratios"
 echo "Goal: fewer $unit_text per KiB than Linux: $disk_goal"
 joined=$(printf '%s, ' "${json_ratios[@]}")
 json_rows+=("\"disk_ratio_linux_to_kestrel\": {${joined%, }}")
+
+echo
+echo "Files: one call at a time on an ext2 image with 4 KiB blocks ($unit_text an operation)"
+echo "Kestrel's C library through fs and virtio_blk; Linux $linux_kernel, the same image mounted as ext2 (ext4)"
+printf '%-46s %8s %8s %8s\n' "" median p99 min
+file_ops="read_4k_cached read_4k_disk write_4k_fsync create_unlink read_1m"
+declare -A file_names=([read_4k_cached]="4 KiB read, cached" [read_4k_disk]="4 KiB read from disk (not cached)"
+	[write_4k_fsync]="4 KiB write, then fsync" [create_unlink]="create + unlink of an empty file"
+	[read_1m]="1 MiB sequential read, cached")
+for op in $file_ops; do
+	row "Kestrel, ${file_names[$op]}" "file_$op" "$(fig "$out/filebench.txt" filebench "$op")"
+done
+for op in $file_ops; do
+	row "Linux, ${file_names[$op]}" "linux_file_$op" "$(fig "$linux_out" linuxbench "file_$op")"
+done
+file_ratios=""
+file_goal=""
+json_ratios=()
+for op in $file_ops; do
+	k=$(fig "$out/filebench.txt" filebench "$op" | cut -d' ' -f1)
+	l=$(fig "$linux_out" linuxbench "file_$op" | cut -d' ' -f1)
+	r=$(awk -v a="$l" -v b="$k" 'BEGIN { printf "%.2f", a / b }') # two places: some are far below 1
+	file_ratios+="${file_ratios:+, }${op//_/ } ${r}x"
+	json_ratios+=("\"$op\": $r")
+	file_goal+="${file_goal:+, }${op//_/ } $([[ $k -le $l ]] && echo met || echo missed)"
+	disk_medians+="file_${op}_${unit}=$k linux_file_${op}_${unit}=$l "
+done
+echo "Ratios (medians): Linux / Kestrel = $file_ratios"
+echo "Goal: at most Linux's $unit_text on every row: $file_goal"
+joined=$(printf '%s, ' "${json_ratios[@]}")
+json_rows+=("\"file_ratio_linux_to_kestrel\": {${joined%, }}")
 
 echo
 echo "Recovery of a crashed server (restart always; $unit_text)"

@@ -16,7 +16,9 @@
 #     --icount           -icount shift=0: rdtsc counts guest instructions
 #     --gdb              wait for gdb on localhost:1234
 #     --disk FILE        a raw disk image as a virtio-blk device (virtio 1.x
-#                        only, PCI 1af4:1042), the first one the system finds
+#                        only, PCI 1af4:1042), the first one the system finds;
+#                        repeatable, each on the next PCI slot (Linux's vda,
+#                        vdb ...)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +30,7 @@ timeout_s=""
 icount=0
 gdb=0
 modules=()
-disk=""
+disks=()
 
 # A binary named in a manifest is looked for where the build's SERVER and
 # LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/
@@ -58,7 +60,7 @@ while [[ $# -gt 0 ]]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--gdb) gdb=1; shift ;;
-	--disk) disk=$2; shift 2 ;;
+	--disk) disks+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -93,11 +95,11 @@ fi
 echo "qemu: accelerator $accel ($why)" >&2
 
 [[ -n $append ]] && args+=(-append "$append")
-if [[ -n $disk ]]; then
-	[[ -f $disk ]] || { echo "qemu.sh: no disk image $disk" >&2; exit 2; }
-	args+=(-drive "file=$disk,if=none,id=disk0,format=raw,cache=writeback"
-		-device virtio-blk-pci,drive=disk0,disable-legacy=on)
-fi
+for i in "${!disks[@]}"; do
+	[[ -f ${disks[$i]} ]] || { echo "qemu.sh: no disk image ${disks[$i]}" >&2; exit 2; }
+	args+=(-drive "file=${disks[$i]},if=none,id=disk$i,format=raw,cache=writeback"
+		-device virtio-blk-pci,drive=disk$i,disable-legacy=on)
+done
 if [[ ${#modules[@]} -gt 0 ]]; then
 	# QEMU separates modules with commas; a comma in a name is doubled.
 	list=""

@@ -5,9 +5,11 @@
 # glibc).
 #
 # The archive holds /init, /dev, /dev/console (character device 5:1, which
-# the kernel opens as init's stdin, stdout and stderr), /sys, and
-# /modules/NN-NAME.ko: virtio_pci and virtio_blk with the modules they
-# depend on (from bench/linux/fetch-kernel.sh), numbered so that each comes
+# the kernel opens as init's stdin, stdout and stderr), /sys, /mnt (where
+# the file rows mount the ext2 image), and /modules/NN-NAME.ko:
+# virtio_pci, virtio_blk and ext4 (which serves ext2: CONFIG_EXT4_USE_FOR_EXT2)
+# with the modules they depend on, and crc32c_generic, which ext4 asks the
+# crypto API for by name rather than naming it a dependency (from bench/linux/fetch-kernel.sh), numbered so that each comes
 # after those it needs, the order linuxbench loads them in. It is
 # written by this script itself, in the kernel's "newc" cpio format
 # (Documentation/driver-api/early-userspace/buffer-format.rst), so that no
@@ -52,7 +54,7 @@ newc_entry() {
 	fi
 }
 
-# The modules the disk needs, each after the ones it names in its own
+# The modules the disk and the filesystem need, each after the ones it names in its own
 # .modinfo section ("depends=a,b"; the package has no modules.dep).
 order=()
 need_module() {
@@ -69,11 +71,14 @@ need_module() {
 }
 need_module virtio_pci
 need_module virtio_blk
+need_module crc32c_generic
+need_module ext4
 
 {
 	newc_entry dev $((0040755))
 	newc_entry dev/console $((0020600)) "" 5 1
 	newc_entry sys $((0040755))
+	newc_entry mnt $((0040755))
 	newc_entry init $((0100755)) "$bin"
 	newc_entry modules $((0040755))
 	for i in "${!order[@]}"; do

@@ -6,7 +6,9 @@
 # any user: it needs only apt's package lists) and dpkg-deb unpacks
 # /boot/vmlinuz-* and /boot/config-* from it into build/bench/linux/, and
 # the modules of the virtio-blk disk (Debian builds virtio, virtio-pci and
-# virtio-blk as modules: CONFIG_VIRTIO_BLK=m) into build/bench/linux/modules/.
+# virtio-blk as modules: CONFIG_VIRTIO_BLK=m) and of the ext2 filesystem
+# the file rows mount (served by ext4, CONFIG_EXT4_FS=m, with the modules of
+# fs/, lib/ and crypto/ it may depend on) into build/bench/linux/modules/.
 # The package is never installed on the host. Skips all of it when
 # build/bench/linux/vmlinuz and the modules are already there; remove
 # vmlinuz to fetch anew.
@@ -15,7 +17,7 @@ cd "$(dirname "$0")/../.."
 out=build/bench/linux
 meta=linux-image-amd64
 
-[[ -s $out/vmlinuz && -s $out/modules/virtio_blk.ko ]] && exit 0
+[[ -s $out/vmlinuz && -s $out/modules/virtio_blk.ko && -s $out/modules/ext4.ko ]] && exit 0
 for tool in apt-cache apt-get dpkg-deb tar; do
 	command -v "$tool" >/dev/null 2>&1 || {
 		echo "fetch-kernel: $tool is missing: this needs a Debian (or derived) host" >&2
@@ -48,12 +50,14 @@ apt_opts=(-q)
 deb=$(echo "$tmp"/*.deb)
 [[ -f $deb ]] || { echo "fetch-kernel: apt-get download left no .deb in $tmp" >&2; exit 1; }
 
-# Only /boot and the virtio modules are needed, not the rest of the
-# modules (most of the package). The package has no modules.dep (depmod
+# Only /boot, the virtio modules and those of fs/, lib/ and crypto/ (for
+# ext4 and what it depends on) are needed, not the rest of the modules
+# (most of the package); they go into one directory by their names. The package has no modules.dep (depmod
 # makes it on install): build-initramfs.sh orders the modules by the
 # dependencies each one names itself.
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './boot/config-*' \
-	'./lib/modules/*/kernel/drivers/virtio/*.ko' './lib/modules/*/kernel/drivers/block/virtio_blk.ko'
+	'./lib/modules/*/kernel/drivers/virtio/*.ko' './lib/modules/*/kernel/drivers/block/virtio_blk.ko' \
+	'./lib/modules/*/kernel/fs/*' './lib/modules/*/kernel/lib/*' './lib/modules/*/kernel/crypto/*'
 vmlinuz=$(echo "$tmp"/boot/vmlinuz-*)
 [[ -f $vmlinuz ]] || { echo "fetch-kernel: no /boot/vmlinuz-* in $deb" >&2; exit 1; }
 mv "$tmp"/boot/config-* "$out/config"
@@ -61,6 +65,7 @@ rm -rf "$out/modules"
 mkdir -p "$out/modules"
 mv "$tmp"/lib/modules/*/kernel/drivers/virtio/*.ko "$tmp"/lib/modules/*/kernel/drivers/block/virtio_blk.ko \
 	"$out/modules/"
+find "$tmp"/lib/modules/*/kernel/{fs,lib,crypto} -name '*.ko' -exec mv -t "$out/modules/" {} +
 echo "$pkg $version" >"$out/kernel-package"
 mv "$vmlinuz" "$out/vmlinuz"
 echo "fetch-kernel: $out/vmlinuz is ${vmlinuz##*/} from $pkg $version" >&2

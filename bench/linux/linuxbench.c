@@ -2,7 +2,8 @@
  * `make bench` boots Kestrel on, so the two can be compared: a null system
  * call, same-core round trips between two processes through a pipe pair
  * and through futexes, and (as init only) 4 KiB and 64 KiB reads and
- * writes of the virtio disk with O_DIRECT. Prints one line per figure,
+ * writes of the virtio disk with O_DIRECT, and the file calls of
+ * bench/files/filebench.c on the ext2 image of the second disk. Prints one line per figure,
  * then ends QEMU through isa-debug-exit (include/kestrel/qemu_exit.h). Run
  * as any other process (not PID 1), it measures the host and just exits.
  *
@@ -46,6 +47,11 @@
 /* As many disk requests as bench/disk/blkbench.c makes. */
 #define DISK_WARMUP_ITERS 100
 #define DISK_ITERS        1000
+/* As many file calls as bench/files/filebench.c makes. */
+#define FILE_WARMUP_ITERS 20
+#define FILE_ITERS        200
+#define FILE_1M_WARMUP    5
+#define FILE_1M_ITERS     50
 
 static uint64_t samples[ITERS];
 
@@ -359,6 +365,88 @@ static void bench_disks(void)
 	close(fd);
 }
 
+/* The file rows, as bench/files/filebench.c takes them on Kestrel: the
+ * same calls on the same image (scripts/bench-files.sh makes it; it is
+ * /dev/vdb here), mounted as ext2, which ext4 serves. The uncached read
+ * drops the file's pages with posix_fadvise(POSIX_FADV_DONTNEED) before
+ * each iteration, untimed, and reads with POSIX_FADV_RANDOM so no
+ * readahead brings in the next one; it reads the blocks filebench reads.
+ * The directory and the inode stay cached, as in Kestrel's server. */
+enum file_op { READ_CACHED, READ_DISK, WRITE_FSYNC, CREATE_UNLINK, READ_1M };
+
+static int file_op_run(enum file_op op, int fd, int i, char *buf)
+{
+	switch (op) {
+	case READ_CACHED:
+		return pread(fd, buf, 4096, 0) == 4096 ? 0 : -1;
+	case READ_DISK:
+		return pread(fd, buf, 4096, (off_t)(i + FILE_WARMUP_ITERS) * 4096) == 4096 ? 0 : -1;
+	case WRITE_FSYNC:
+		return pwrite(fd, buf, 4096, 0) == 4096 && fsync(fd) == 0 ? 0 : -1;
+	case CREATE_UNLINK: {
+		int n = open("/mnt/new", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+
+		return n >= 0 && close(n) == 0 && unlink("/mnt/new") == 0 ? 0 : -1;
+	}
+	case READ_1M:
+		return pread(fd, buf, 1 << 20, 0) == 1 << 20 ? 0 : -1;
+	}
+	return -1;
+}
+
+static void bench_file(const char *name, enum file_op op, const char *path, int flags, int iters, int warmup,
+                       char *buf)
+{
+	int fd = path ? open(path, flags | O_CLOEXEC) : -1;
+
+	if (path && fd < 0)
+		fail("open %s", path);
+	if (op == READ_DISK && posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM) != 0)
+		fail("posix_fadvise %s", path);
+	for (int i = -warmup; i < iters; i++) {
+		if (op == READ_DISK && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+			fail("posix_fadvise %s", path);
+		uint64_t t0 = tsc_read(), s0 = *spins;
+		int r = file_op_run(op, fd, i, buf);
+		uint64_t s1 = *spins, t1 = tsc_read();
+
+		if (r != 0)
+			fail("%s, iteration %d", name, i);
+		if (i >= 0)
+			samples[i] = t1 - t0 - 2 * (s1 - s0);
+	}
+	if (fd >= 0)
+		close(fd);
+	report_n(name, iters);
+}
+
+static void bench_files(void)
+{
+	char *buf = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int tries;
+
+	if (buf == MAP_FAILED)
+		fail("mmap");
+	memset(buf, 0x5a, 1 << 20);
+	for (tries = 0; access("/dev/vdb", F_OK) != 0 && tries < 100; tries++)
+		usleep(10000);
+	if (mount("/dev/vdb", "/mnt", "ext2", 0, NULL) != 0)
+		fail("mount /dev/vdb as ext2");
+	pid_t spinner = spinner_start();
+	bench_file("file_read_4k_cached", READ_CACHED, "/mnt/small.bin", O_RDONLY, FILE_ITERS,
+	           FILE_WARMUP_ITERS, buf);
+	bench_file("file_read_4k_disk", READ_DISK, "/mnt/cold.bin", O_RDONLY, FILE_ITERS, FILE_WARMUP_ITERS,
+	           buf);
+	bench_file("file_write_4k_fsync", WRITE_FSYNC, "/mnt/write.bin", O_WRONLY, FILE_ITERS,
+	           FILE_WARMUP_ITERS, buf);
+	bench_file("file_create_unlink", CREATE_UNLINK, NULL, 0, FILE_ITERS, FILE_WARMUP_ITERS, buf);
+	bench_file("file_read_1m", READ_1M, "/mnt/seq.bin", O_RDONLY, FILE_1M_ITERS, FILE_1M_WARMUP, buf);
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	if (umount("/mnt") != 0)
+		fail("umount /mnt");
+}
+
 /* Which mitigations the kernel chose shapes every figure (page-table
  * isolation alone doubles a system call), so say them. */
 static void print_context(void)
@@ -400,8 +488,10 @@ int main(void)
 	bench_pipe("pipe_4k", 4096);
 	bench_pipe("pipe_64k", 65536);
 	bench_futex_rt();
-	if (getpid() == 1)
+	if (getpid() == 1) {
 		bench_disks();
+		bench_files();
+	}
 	printf("linuxbench done\n");
 	finish(QEMU_EXIT_PASS);
 }

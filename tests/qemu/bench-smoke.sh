@@ -4,7 +4,9 @@
 # (min <= median <= p99) and sensibly ordered; then the recovery run
 # (scripts/bench-recovery.sh): a figure for each server of the default
 # image; then the disk benchmark (scripts/bench-disk.sh, the whole of it:
-# a few seconds), Kestrel's half only (Linux's boot is make bench's). No
+# a few seconds) and the file benchmark (scripts/bench-files.sh, the whole
+# of it: a few seconds), Kestrel's halves only (Linux's boot is make
+# bench's). No
 # thresholds: figures are make bench's business, never a test's.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,6 +74,28 @@ order write_4k write_64k
 order read_64k_dma read_64k   # no copy is cheaper than a copy
 order write_64k_dma write_64k
 result "disk_figures_are_present_and_ordered"
+
+# The file rows: the C library's file calls through fs on an ext2 image.
+OUT=build/test-logs/qemu/bench-smoke-files.txt
+ACCEL=$ACCEL scripts/bench-files.sh >"$OUT" 2>&1
+status=$?
+[[ $status -eq 0 ]] || why+=" scripts/bench-files.sh failed with status $status;"
+result "file_benchmark_runs_to_the_end"
+
+for n in read_4k_cached read_4k_disk write_4k_fsync create_unlink read_1m; do
+	line=$(grep -E "^filebench $n median=[0-9]+ p99=[0-9]+ min=[0-9]+ iters=[0-9]+$" "$OUT")
+	if [[ -z $line ]]; then
+		why+=" no well-formed line for $n;"
+		continue
+	fi
+	read -r m p mn <<<"$(sed 's/.* median=\([0-9]*\) p99=\([0-9]*\) min=\([0-9]*\) .*/\1 \2 \3/' <<<"$line")"
+	[[ $mn -gt 0 && $mn -le $m && $m -le $p ]] || why+=" $n: min $mn, median $m, p99 $p are not 0 < min <= median <= p99;"
+	med[$n]=$m
+done
+order read_4k_cached read_4k_disk   # the disk costs more than the cache
+order read_4k_cached read_1m
+order read_4k_disk write_4k_fsync   # a write waits for the data and the flush
+result "file_figures_are_present_and_ordered"
 
 # The recovery rows: each server of the default image crashed at its shell.
 OUT=build/test-logs/qemu/bench-smoke-recovery.txt
