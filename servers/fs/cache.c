@@ -16,6 +16,16 @@ PROTO_CLIENT(BLK_OPS)
 
 #define SECTORS_PER_PAGE (BCACHE_PAGE / BLK_SECTOR)
 
+/* Gives back the chunks allocated so far. */
+static void free_chunks(struct bcache *c)
+{
+	for (unsigned k = 0; k < c->bc_nframes; k++) {
+		sys_cap_delete(c->bc_frames[k]);
+		slot_free(c->bc_frames[k]);
+	}
+	c->bc_nframes = 0;
+}
+
 long bcache_init(struct bcache *c, struct proto_client *blk, uint64_t pool, uint64_t sectors, unsigned pages)
 {
 	uint64_t va = 0;
@@ -24,14 +34,37 @@ long bcache_init(struct bcache *c, struct proto_client *blk, uint64_t pool, uint
 	memset(c, 0, sizeof(*c));
 	c->bc_blk = blk;
 	c->bc_sectors = sectors;
-	c->bc_frame = slot_alloc();
-	/* Contiguous memory may be short: halve until it is there. */
-	for (; pages >= 16; pages /= 2)
-		if ((e = sys_mem_alloc(pool, c->bc_frame, pages, MEM_DMA)) == E_OK)
+	/* In chunks of BCACHE_CHUNK pages, each a frame capability of its own:
+	 * a request sends the driver the chunk it touches, and sending a
+	 * frame costs the kernel a reference on each of its pages. Memory may
+	 * be short: halve until it is there. */
+	for (; pages >= 16 && e != E_OK; pages /= 2) {
+		unsigned chunk = pages < BCACHE_CHUNK ? pages : BCACHE_CHUNK;
+
+		e = E_OK;
+		for (unsigned k = 0; k < pages / chunk && e == E_OK; k++) {
+			c->bc_frames[k] = slot_alloc();
+			e = sys_mem_alloc(pool, c->bc_frames[k], chunk, MEM_DMA);
+			if (e != E_OK)
+				slot_free(c->bc_frames[k]);
+			else
+				c->bc_nframes = k + 1;
+		}
+		c->bc_chunk = chunk;
+		if (e != E_OK)
+			free_chunks(c);
+		else
 			break;
+	}
 	if (e != E_OK)
 		return e;
-	if ((e = vspace_map(c->bc_frame, pages, R_READ | R_WRITE, 0, &va)) != E_OK)
+	pages = c->bc_nframes * c->bc_chunk;
+	va = vspace_alloc((uint64_t)pages * BCACHE_PAGE, BCACHE_PAGE);
+	for (unsigned k = 0; k < c->bc_nframes && e == E_OK; k++)
+		e = va ? sys_mem_map(vspace_self(), c->bc_frames[k],
+		                     va + (uint64_t)k * c->bc_chunk * BCACHE_PAGE, R_READ | R_WRITE, 0, 0)
+		       : E_NO_MEMORY;
+	if (e != E_OK)
 		return e;
 	c->bc_mem = (uint8_t *)va;
 	c->bc_pages = pages;
@@ -86,9 +119,10 @@ static int victim(struct bcache *c)
 /* Moves count sectors between the disk and the frame at byte off. */
 static int disk_io(struct bcache *c, bool write, uint64_t sector, uint64_t count, uint64_t off)
 {
-	struct blk_frame_req q = { sector, count, off };
+	uint64_t chunk = (uint64_t)c->bc_chunk * BCACHE_PAGE;
+	struct blk_frame_req q = { sector, count, off % chunk };
 	struct blk_io_rep r;
-	struct proto_xfer x = { .px_caps = { c->bc_frame } };
+	struct proto_xfer x = { .px_caps = { c->bc_frames[off / chunk] } };
 	long e = write ? blk_write_frame_x(c->bc_blk, &q, &r, &x) : blk_read_frame_x(c->bc_blk, &q, &r, &x);
 
 	return e == E_OK && r.done == count ? 0 : -EIO;

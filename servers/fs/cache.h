@@ -1,5 +1,6 @@
-/* The filesystem server's block cache: 4 KiB pages of the disk kept in one
- * DMA allocation of the server's own, which the disk driver reads into and
+/* The filesystem server's block cache: 4 KiB pages of the disk kept in DMA
+ * memory of the server's own (chunks of BCACHE_CHUNK pages, mapped side by
+ * side), which the disk driver reads into and
  * writes from directly (blk_read_frame, blk_write_frame: no copy between
  * the server and the device). Write-through: a write reaches the driver
  * before it returns, so the disk is always the truth and a restart loses
@@ -14,7 +15,9 @@
 
 #include "proto.h"
 
-#define BCACHE_PAGE 4096
+#define BCACHE_PAGE       4096
+#define BCACHE_CHUNK      64 /* pages a frame capability of the cache covers */
+#define BCACHE_MAX_CHUNKS 64 /* so at most 16 MiB */
 
 struct bcache_slot {
 	uint64_t bs_page; /* disk page number + 1; 0: free */
@@ -24,8 +27,9 @@ struct bcache_slot {
 
 struct bcache {
 	struct proto_client *bc_blk;
-	uint64_t bc_frame; /* slot of the DMA frame capability */
-	uint8_t *bc_mem;   /* the frame, mapped: bc_pages pages */
+	uint64_t bc_frames[BCACHE_MAX_CHUNKS]; /* slots of the chunks' frame capabilities */
+	unsigned bc_nframes, bc_chunk;         /* how many, and their pages */
+	uint8_t *bc_mem;                       /* the chunks, mapped in order: bc_pages pages */
 	unsigned bc_pages;
 	uint64_t bc_sectors; /* the disk's size */
 	uint64_t bc_clock;

@@ -23,9 +23,14 @@
 #define SLOTS        16                   /* the smallest cache: slot 0 bounces */
 
 static uint8_t disk[DISK_SECTORS * BLK_SECTOR];
-static uint8_t *frame;
+static uint8_t *frame; /* the cache's memory, as vspace_alloc gave it */
 static uint64_t frame_pages;
-static uint64_t max_alloc_pages; /* sys_mem_alloc fails above it */
+static uint64_t max_alloc_pages; /* sys_mem_alloc fails past it, in all */
+static uint64_t allocated, next_slot;
+static struct {
+	uint64_t slot, pages, at; /* at: pages into frame where it is mapped */
+} chunks[64];
+static unsigned nchunks;
 static unsigned disk_reads, disk_writes, disk_flushes;
 static uint64_t last_sector, last_count;
 static int fail_reads, fail_writes, fail_flush, short_reads; /* the next ones fail */
@@ -34,28 +39,74 @@ static struct proto_client blk;
 
 long sys_mem_alloc(uint64_t pool, uint64_t slot, uint64_t pages, uint64_t flags)
 {
-	(void)pool, (void)slot;
+	(void)pool;
 	assert_true(flags & MEM_DMA);
-	if (pages > max_alloc_pages)
+	if (allocated + pages > max_alloc_pages)
 		return E_NO_MEMORY;
-	free(frame);
-	frame = malloc(pages * BCACHE_PAGE);
-	memset(frame, 0xA5, pages * BCACHE_PAGE);
-	frame_pages = pages;
+	allocated += pages;
+	chunks[nchunks++] = (typeof(chunks[0])){ slot, pages, ~0ULL };
 	return E_OK;
 }
 
-long vspace_map(uint64_t f, uint64_t pages, uint64_t rights, int own_frame, uint64_t *va)
+long sys_cap_delete(uint64_t slot)
 {
-	(void)f, (void)rights, (void)own_frame;
-	assert_int_equal(pages, frame_pages);
-	*va = (uint64_t)(uintptr_t)frame;
+	for (unsigned i = 0; i < nchunks; i++)
+		if (chunks[i].slot == slot) {
+			allocated -= chunks[i].pages;
+			chunks[i] = chunks[--nchunks];
+			return E_OK;
+		}
 	return E_OK;
+}
+
+uint64_t vspace_alloc(uint64_t bytes, uint64_t align)
+{
+	(void)align;
+	free(frame);
+	frame = malloc(bytes);
+	memset(frame, 0xA5, bytes);
+	frame_pages = bytes / BCACHE_PAGE;
+	return (uint64_t)(uintptr_t)frame;
+}
+
+uint64_t vspace_self(void)
+{
+	return 2;
+}
+
+long sys_mem_map(uint64_t task, uint64_t slot, uint64_t va, uint64_t rights, uint64_t first, uint64_t pages)
+{
+	(void)task, (void)rights, (void)first, (void)pages;
+	for (unsigned i = 0; i < nchunks; i++)
+		if (chunks[i].slot == slot) {
+			chunks[i].at = (va - (uint64_t)(uintptr_t)frame) / BCACHE_PAGE;
+			assert_true(chunks[i].at + chunks[i].pages <= frame_pages);
+			return E_OK;
+		}
+	fail_msg("mem_map of slot %lu, no chunk", (unsigned long)slot);
+	return E_BAD_CAP;
 }
 
 uint64_t slot_alloc(void)
 {
-	return 77;
+	return 100 + next_slot++;
+}
+
+void slot_free(uint64_t slot)
+{
+	(void)slot;
+}
+
+/* Where chunk slot's memory begins in frame. */
+static uint8_t *chunk_base(uint64_t slot, uint64_t *pages)
+{
+	for (unsigned i = 0; i < nchunks; i++)
+		if (chunks[i].slot == slot && chunks[i].at != ~0ULL) {
+			*pages = chunks[i].pages;
+			return frame + chunks[i].at * BCACHE_PAGE;
+		}
+	fail_msg("a request with slot %lu, no mapped chunk", (unsigned long)slot);
+	return NULL;
 }
 
 /* The driver's read_frame, write_frame and flush, as blk.h specifies. */
@@ -72,19 +123,20 @@ long proto_call(struct proto_client *pc, uint32_t op, unsigned flags, const void
 		return fail_flush ? PE_IO : E_OK;
 	}
 	assert_true(op == BLK_BASE + 5 || op == BLK_BASE + 6);
-	assert_int_equal(x->px_caps[0], 77);
+	uint64_t pages;
+	uint8_t *base = chunk_base(x->px_caps[0], &pages);
+
 	assert_true(q->count > 0 && q->sector + q->count <= DISK_SECTORS);
-	assert_true(q->offset % BLK_SECTOR == 0 &&
-	            q->offset + q->count * BLK_SECTOR <= frame_pages * BCACHE_PAGE);
+	assert_true(q->offset % BLK_SECTOR == 0 && q->offset + q->count * BLK_SECTOR <= pages * BCACHE_PAGE);
 	last_sector = q->sector;
 	last_count = q->count;
 	if (op == BLK_BASE + 5) {
 		disk_reads++;
 		if (fail_reads && fail_reads--) {
-			memset(frame + q->offset, 0xEE, q->count * BLK_SECTOR); /* what a failed DMA leaves */
+			memset(base + q->offset, 0xEE, q->count * BLK_SECTOR); /* what a failed DMA leaves */
 			return PE_IO;
 		}
-		memcpy(frame + q->offset, disk + q->sector * BLK_SECTOR, q->count * BLK_SECTOR);
+		memcpy(base + q->offset, disk + q->sector * BLK_SECTOR, q->count * BLK_SECTOR);
 		r->done = q->count;
 		if (short_reads && short_reads--)
 			r->done = q->count - 1;
@@ -93,7 +145,7 @@ long proto_call(struct proto_client *pc, uint32_t op, unsigned flags, const void
 	disk_writes++;
 	if (fail_writes && fail_writes--)
 		return PE_IO;
-	memcpy(disk + q->sector * BLK_SECTOR, frame + q->offset, q->count * BLK_SECTOR);
+	memcpy(disk + q->sector * BLK_SECTOR, base + q->offset, q->count * BLK_SECTOR);
 	r->done = q->count;
 	return E_OK;
 }
@@ -118,6 +170,8 @@ static int teardown(void **state)
 	free(c.bc_hash);
 	free(frame);
 	frame = NULL;
+	nchunks = 0;
+	allocated = 0;
 	return 0;
 }
 
@@ -140,6 +194,27 @@ static void init_halves_the_cache_when_memory_is_short(void **state)
 	teardown(NULL);
 	max_alloc_pages = 15;
 	assert_int_equal(bcache_init(&c, &blk, 1, DISK_SECTORS, 256), E_NO_MEMORY);
+}
+
+/* A bigger cache is made of several frames; each request names the one
+ * holding its page, with the offset inside it. */
+static void a_cache_in_several_frames_sends_each_request_its_own(void **state)
+{
+	(void)state;
+	teardown(NULL);
+	max_alloc_pages = 1000;
+	assert_int_equal(bcache_init(&c, &blk, 1, DISK_SECTORS, 4 * BCACHE_CHUNK), E_OK);
+	assert_int_equal(c.bc_pages, 4 * BCACHE_CHUNK);
+	assert_int_equal(c.bc_nframes, 4);
+	assert_int_equal(nchunks, 4);
+	for (uint64_t page = 0; page < DISK_PAGES; page++)
+		read_page(page);
+	/* Every page went to its own slot: the slots past the first frame
+	 * were reached through the other frames. */
+	assert_int_equal(disk_reads, DISK_PAGES);
+	for (uint64_t page = 0; page < DISK_PAGES; page++)
+		read_page(page);
+	assert_int_equal(disk_reads, DISK_PAGES);
 }
 
 static void a_miss_reads_the_page_and_hits_follow(void **state)
@@ -320,6 +395,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(init_halves_the_cache_when_memory_is_short, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_cache_in_several_frames_sends_each_request_its_own, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(a_miss_reads_the_page_and_hits_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_block_size_reads_what_the_disk_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_short_last_page_reads_only_the_sectors_there, setup,

@@ -4,3 +4,4 @@
 #include <stdint.h>
 
 uint64_t slot_alloc(void);
+void slot_free(uint64_t slot);
