@@ -8,4 +8,5 @@
 
 long sys_mem_alloc(uint64_t pool, uint64_t slot, uint64_t pages, uint64_t flags);
 long sys_cap_delete(uint64_t slot);
-long sys_mem_map(uint64_t task, uint64_t frame, uint64_t vaddr, uint64_t rights, uint64_t first, uint64_t pages);
+long sys_mem_map(uint64_t task, uint64_t frame, uint64_t vaddr, uint64_t rights, uint64_t first,
+                 uint64_t pages);
