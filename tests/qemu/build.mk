@@ -16,3 +16,6 @@ TEST_SUITES += "qemu/many=ACCEL=$(ACCEL) tests/qemu/many.sh"
 TEST_SUITES += "qemu/blk=ACCEL=$(ACCEL) tests/qemu/blk.sh"
 TEST_SUITES += "qemu/shell=ACCEL=$(ACCEL) tests/qemu/shell.sh"
 TEST_SUITES += "qemu/fs=ACCEL=$(ACCEL) tests/qemu/fs.sh"
+# The crash test, short: 20 crashes of the filesystem server and the disk
+# driver (make fs-crash: the long campaign).
+TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
