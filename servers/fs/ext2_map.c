@@ -237,9 +237,12 @@ int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 		if (err < 0)
 			return err;
 	}
+	/* e2fsck reads dtime 0 as "in use", and one below s_inodes_count as
+	 * a link of the orphan list (when the superblock's times look set):
+	 * without a clock, the first time that is neither. */
 	in->i_dtime = ext2_now(fs);
-	if (in->i_dtime == 0)
-		in->i_dtime = 1; /* e2fsck reads dtime 0 as "in use" */
+	if (in->i_dtime < fs->fs_sb.s_inodes_count)
+		in->i_dtime = fs->fs_sb.s_inodes_count;
 	err = ext2_inode_put(fs, ino, in);
 	if (err < 0)
 		return err;
