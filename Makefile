@@ -30,7 +30,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Icommon -Ikern
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run disk-reset run-ktest run-libc test debug bench fuzz clean
+.PHONY: all deps run disk-reset run-ktest run-libc test debug bench fuzz fs-crash clean
 all: deps kernel user
 
 include boot/build.mk
@@ -86,6 +86,13 @@ bench: all
 
 fuzz: all
 	@scripts/fuzz.sh
+
+# The crash test's long campaign (tests/qemu/fscrash.sh): CRASHES crashes
+# of the filesystem server, then the disk driver.
+CRASHES ?= 500
+fs-crash: all
+	@ACCEL=$(ACCEL) CRASHES=$(CRASHES) FSCRASH_NAME=fscrash-long BOOT_TIMEOUT=$$(($(CRASHES) * 2 + 60)) \
+		tests/qemu/fscrash.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -229,6 +229,14 @@ int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	int err;
 
 	in->i_links_count = 0;
+	/* Set before the truncation writes the inode: a crash after it must
+	 * leave a deleted inode (a leak), not one of dtime 0 and no links.
+	 * e2fsck reads dtime 0 as "in use", and one below s_inodes_count as
+	 * a link of the orphan list (when the superblock's times look set):
+	 * without a clock, the first time that is neither. */
+	in->i_dtime = ext2_now(fs);
+	if (in->i_dtime < fs->fs_sb.s_inodes_count)
+		in->i_dtime = fs->fs_sb.s_inodes_count;
 	if (ext2_is_lnk(in) && in->i_size < EXT2_FAST_LINK_MAX) {
 		memset(in->i_block, 0, sizeof(in->i_block)); /* the target, not pointers */
 	} else if (ext2_is_reg(in) || dir || ext2_is_lnk(in)) {
@@ -237,12 +245,6 @@ int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 		if (err < 0)
 			return err;
 	}
-	/* e2fsck reads dtime 0 as "in use", and one below the inode count as
-	 * a link of the orphan list (a corrupt one here): without a clock,
-	 * the smallest time it takes for a deletion. */
-	in->i_dtime = ext2_now(fs);
-	if (in->i_dtime < fs->fs_sb.s_inodes_count)
-		in->i_dtime = fs->fs_sb.s_inodes_count;
 	err = ext2_inode_put(fs, ino, in);
 	if (err < 0)
 		return err;

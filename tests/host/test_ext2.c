@@ -413,6 +413,29 @@ static void truncate_and_unlink_give_blocks_back(void **state)
 	fsck_clean();
 }
 
+/* The filesystem server has no clock (d_now NULL): a removed file's
+ * dtime must still not read as a link of the orphan list (a number below
+ * s_inodes_count) to e2fsck, which checks that once the image's times
+ * look real (mke2fs's). */
+static void an_unlink_without_a_clock_leaves_a_clean_image(void **state)
+{
+	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, NULL };
+	struct stat st;
+	uint32_t a;
+
+	(void)state;
+	assert_int_equal(mount_copy("base1k", 0), 0);
+	assert_int_equal(ext2_unmount(&fs), 0);
+	fstat(img_fd, &st);
+	dev.d_bytes = (uint64_t)st.st_size;
+	assert_int_equal(ext2_mount(&fs, &dev, 0), 0);
+	assert_int_equal(ext2_create(&fs, EXT2_ROOT_INO, "gone", 0644, &a), 0);
+	assert_int_equal(ext2_write(&fs, a, 0, "x", 1), 1);
+	assert_int_equal(ext2_unlink(&fs, EXT2_ROOT_INO, "gone"), 0);
+	assert_int_equal(ext2_unmount(&fs), 0);
+	fsck_clean();
+}
+
 static void directories_keep_their_rules(void **state)
 {
 	uint32_t d, e, f, ino;
@@ -779,6 +802,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(refuses_features_it_does_not_know, teardown),
 		cmocka_unit_test_teardown(writes_files_that_e2fsck_and_debugfs_accept, teardown),
 		cmocka_unit_test_teardown(truncate_and_unlink_give_blocks_back, teardown),
+		cmocka_unit_test_teardown(an_unlink_without_a_clock_leaves_a_clean_image, teardown),
 		cmocka_unit_test_teardown(directories_keep_their_rules, teardown),
 		cmocka_unit_test_teardown(rename_moves_and_replaces, teardown),
 		cmocka_unit_test_teardown(full_disk_reports_enospc_and_stays_consistent, teardown),
