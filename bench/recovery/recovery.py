@@ -31,14 +31,15 @@ def crash(g, name):
     if not g.type(f"crash {name}" + ENTER):
         return f"'crash {name}' was not echoed"
     # The shell answers, or (when it was the one crashed) the new one
-    # greets; then a prompt. The supervisor's lines may come before or
-    # among those.
+    # greets; then a prompt. The supervisor's lines, and what the new
+    # instance prints as it starts (the kernel marks them "[task N] "),
+    # may come before or among those.
     answer = rf"(?:\ncrashed {name} \(generation \d+\)\n|\nKestrel shell \(generation \d+\);[^\n]*\n)"
     found = g.expect_all(
         [
             SUP + rf"{name} \(generation (\d+)\): page fault ",
             SUP + rf"{name} \(generation (\d+)\): up again, (\d+) TSC ",
-            answer + rf"(?:{SUP}[^\n]*\n)*{PROMPT}",
+            answer + rf"(?:(?:{SUP}|\[task \d+\] )[^\n]*\n)*{PROMPT}",
         ],
         WAIT,
     )
