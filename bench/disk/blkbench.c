@@ -27,6 +27,7 @@
 #include <kestrel/proto/blk.h>
 #include <kestrel/qemu_exit.h>
 
+#include "../common/measure.h"
 #include "io.h"
 #include "ipc.h"
 #include "server.h"
@@ -41,39 +42,6 @@ PROTO_CLIENT(BLK_OPS)
 #define WRITE_SECTOR 8192 /* writes to the 64 KiB at 4 MiB */
 
 static uint64_t samples[ITERS];
-static volatile uint64_t spins; /* the spinner's iterations */
-
-/* The spinner: runs only when nothing else can, two instructions an
- * iteration. */
-static long spin(uint64_t arg)
-{
-	(void)arg;
-	for (;;)
-		__asm__ volatile("1: incq %0; jmp 1b" : "+m"(spins));
-	return 0;
-}
-
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *name)
-{
-	qsort(samples, ITERS, sizeof(samples[0]), cmp_u64);
-	printf("blkbench %s median=%lu p99=%lu min=%lu iters=%d\n", name, samples[ITERS / 2],
-	       samples[(ITERS * 99 + 99) / 100 - 1], samples[0], ITERS);
-}
 
 /* Times ITERS requests of bytes each, read or written at sector, through
  * buf (a lease of at least bytes). Returns E_OK or the first error. */
@@ -94,9 +62,9 @@ static long time_io(struct proto_client *blk, const char *name, bool write, uint
 			return e != E_OK ? e : PE_BAD_SIZE;
 		}
 		if (i >= 0)
-			samples[i] = t1 - t0 - 2 * (s1 - s0);
+			samples[i] = sample(t0, t1, s0, s1);
 	}
-	report(name);
+	report("blkbench", name, samples, ITERS);
 	return E_OK;
 }
 
@@ -119,9 +87,9 @@ static long time_frame(struct proto_client *blk, const char *name, bool write, u
 			return e != E_OK ? e : PE_BAD_SIZE;
 		}
 		if (i >= 0)
-			samples[i] = t1 - t0 - 2 * (s1 - s0);
+			samples[i] = sample(t0, t1, s0, s1);
 	}
-	report(name);
+	report("blkbench", name, samples, ITERS);
 	return E_OK;
 }
 

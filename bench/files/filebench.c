@@ -23,6 +23,7 @@
 
 #include <kestrel/qemu_exit.h>
 
+#include "../common/measure.h"
 #include "io.h"
 #include "ipc.h"
 #include "server.h"
@@ -36,41 +37,7 @@
 #define BIG       (1 << 20)
 
 static uint64_t samples[ITERS];
-static volatile uint64_t spins; /* the spinner's iterations */
 static char buf[BIG];
-
-/* The spinner: runs only when nothing else can, two instructions an
- * iteration. */
-static long spin(uint64_t arg)
-{
-	(void)arg;
-	for (;;)
-		__asm__ volatile("1: incq %0; jmp 1b" : "+m"(spins));
-	return 0;
-}
-
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *name, int iters)
-{
-	qsort(samples, iters, sizeof(samples[0]), cmp_u64);
-	printf("filebench %s median=%lu p99=%lu min=%lu iters=%d\n", name, samples[iters / 2],
-	       samples[(iters * 99 + 99) / 100 - 1], samples[0], iters);
-	fflush(stdout);
-}
 
 enum op { READ_CACHED, READ_DISK, WRITE_FSYNC, CREATE_UNLINK, READ_1M };
 
@@ -115,11 +82,11 @@ static int time_op(const char *name, enum op op, const char *path, int flags, in
 			return -1;
 		}
 		if (i >= 0)
-			samples[i] = t1 - t0 - 2 * (s1 - s0);
+			samples[i] = sample(t0, t1, s0, s1);
 	}
 	if (fd >= 0)
 		close(fd);
-	report(name, iters);
+	report("filebench", name, samples, iters);
 	return 0;
 }
 
