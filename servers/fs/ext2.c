@@ -374,16 +374,26 @@ static bool inode_sane(const struct ext2_fs *fs, const struct ext2_inode *in)
 	}
 }
 
+/* The inode table block holding inode ino, read into the inode scratch
+ * block: its number in *b, the inode's offset in it in *off. */
+static int inode_block(struct ext2_fs *fs, uint32_t ino, uint32_t *b, uint32_t *off, uint8_t **buf)
+{
+	int err = inode_where(fs, ino, b, off);
+
+	*buf = ext2_scratch(fs, SCR_ITAB);
+	if (err < 0)
+		return err;
+	return ext2_bread(fs, *b, *buf) < 0 ? -EIO : 0;
+}
+
 int ext2_inode_get(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
-	uint8_t *buf = ext2_scratch(fs, SCR_ITAB);
 	uint32_t b, off;
-	int err = inode_where(fs, ino, &b, &off);
+	uint8_t *buf;
+	int err = inode_block(fs, ino, &b, &off, &buf);
 
 	if (err < 0)
 		return err;
-	if (ext2_bread(fs, b, buf) < 0)
-		return -EIO;
 	memcpy(in, buf + off, sizeof(*in));
 	if (in->i_links_count == 0)
 		return -ESTALE;
@@ -394,28 +404,24 @@ int ext2_inode_get(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 
 int ext2_inode_put(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
 {
-	uint8_t *buf = ext2_scratch(fs, SCR_ITAB);
 	uint32_t b, off;
-	int err = inode_where(fs, ino, &b, &off);
+	uint8_t *buf;
+	int err = inode_block(fs, ino, &b, &off, &buf);
 
 	if (err < 0)
 		return err;
-	if (ext2_bread(fs, b, buf) < 0)
-		return -EIO;
 	memcpy(buf + off, in, sizeof(*in));
 	return ext2_bwrite(fs, b, buf);
 }
 
 int ext2_inode_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
-	uint8_t *buf = ext2_scratch(fs, SCR_ITAB);
 	uint32_t b, off;
-	int err = inode_where(fs, ino, &b, &off);
+	uint8_t *buf;
+	int err = inode_block(fs, ino, &b, &off, &buf);
 
 	if (err < 0)
 		return err;
-	if (ext2_bread(fs, b, buf) < 0)
-		return -EIO;
 	/* A new generation: a handle to the slot's last file goes stale. */
 	in->i_generation = ((const struct ext2_inode *)(buf + off))->i_generation + 1;
 	memset(buf + off, 0, fs->fs_isize);
