@@ -112,6 +112,21 @@ static int path_resolve(const char *base, const char *path, char *out)
 	return 0;
 }
 
+/* Makes path a request's absolute path: 0, or -1 with errno set (ENOSYS
+ * for a program that may not use the filesystem). */
+static int request_path(const char *path, char *out)
+{
+	int err = fs_present() ? path_resolve(cwd, path, out) : ENOSYS;
+
+	return err ? fail(err) : 0;
+}
+
+/* A call's answer as POSIX gives it: 0, or -1 with errno set. */
+static int done(long e)
+{
+	return e == E_OK ? 0 : fail(errno_of(e));
+}
+
 /* The attributes of path (relative to the current directory), following a
  * symbolic link at its end when follow is set. 0 or an errno. */
 static int path_lookup(const char *path, bool follow, struct fs_attr_rep *a)
@@ -293,7 +308,7 @@ static int file_ftruncate(void *obj, off_t size)
 	if ((f->ff_flags & O_ACCMODE) == O_RDONLY)
 		return fail(EBADF);
 	e = fs_truncate(&fs, &(struct fs_truncate_req){ f->ff_h, (uint64_t)size }, &a);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	return done(e);
 }
 
 static int file_close(void *obj)
@@ -389,16 +404,10 @@ static int path_call(long (*call)(struct proto_client *, const struct fs_path_re
 {
 	struct fs_path_req q;
 	struct fs_none r;
-	int err;
-	long e;
 
-	if (!fs_present())
-		return fail(ENOSYS);
-	err = path_resolve(cwd, path, q.path);
-	if (err)
-		return fail(err);
-	e = call(&fs, &q, &r);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	if (request_path(path, q.path) < 0)
+		return -1;
+	return done(call(&fs, &q, &r));
 }
 
 int unlink(const char *path)
@@ -415,34 +424,20 @@ int mkdir(const char *path, mode_t mode)
 {
 	struct fs_mkdir_req q = { mode & 07777, { 0 } };
 	struct fs_attr_rep a;
-	int err;
-	long e;
 
-	if (!fs_present())
-		return fail(ENOSYS);
-	err = path_resolve(cwd, path, q.path);
-	if (err)
-		return fail(err);
-	e = fs_mkdir(&fs, &q, &a);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	if (request_path(path, q.path) < 0)
+		return -1;
+	return done(fs_mkdir(&fs, &q, &a));
 }
 
 int rename(const char *from, const char *to)
 {
 	struct fs_two_paths_req q;
 	struct fs_none r;
-	int err;
-	long e;
 
-	if (!fs_present())
-		return fail(ENOSYS);
-	err = path_resolve(cwd, from, q.from);
-	if (err == 0)
-		err = path_resolve(cwd, to, q.to);
-	if (err)
-		return fail(err);
-	e = fs_rename(&fs, &q, &r);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	if (request_path(from, q.from) < 0 || request_path(to, q.to) < 0)
+		return -1;
+	return done(fs_rename(&fs, &q, &r));
 }
 
 /* The target is stored as given, resolved when the link is followed. */
@@ -450,22 +445,18 @@ int symlink(const char *target, const char *link)
 {
 	struct fs_two_paths_req q;
 	struct fs_attr_rep a;
-	int err;
 	long e;
 
-	if (!fs_present())
-		return fail(ENOSYS);
+	if (request_path(link, q.from) < 0)
+		return -1;
 	if (!target || !*target)
 		return fail(ENOENT);
-	err = path_resolve(cwd, link, q.from);
-	if (err)
-		return fail(err);
 	if (strlen(target) >= FS_PATH_MAX)
 		return fail(ENAMETOOLONG);
 	memset(q.to, 0, FS_PATH_MAX);
 	strcpy(q.to, target);
 	e = fs_symlink(&fs, &q, &a);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	return done(e);
 }
 
 ssize_t readlink(const char *path, char *buf, size_t size)
@@ -507,7 +498,7 @@ int truncate(const char *path, off_t size)
 	if ((a.mode & FS_S_IFMT) == FS_S_IFDIR)
 		return fail(EISDIR);
 	e = fs_truncate(&fs, &(struct fs_truncate_req){ a.h, (uint64_t)size }, &a);
-	return e == E_OK ? 0 : fail(errno_of(e));
+	return done(e);
 }
 
 /* There are no users yet: every file may be read and written (unless the
