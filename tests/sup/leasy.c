@@ -186,6 +186,22 @@ void leasy_checks(void (*tap)(int ok, const char *name, long detail))
 		e = pt_rings(&c, &none, &rr);
 		tap(e == E_OK && rr.rings >= 1 && rr.rings <= 3 && rr.bits == PT_DOORBELL,
 		    "server_loop_hands_notifications_to_their_handler", e ? e : (long)rr.rings);
+		/* A client that forges the kernel's label (a send, not a signal)
+		 * reaches no handler: it carries its own badge, not the doorbell's. */
+		{
+			struct pt_rings_rep after = { 0 };
+			struct msg forged;
+			long sent;
+
+			msg_init(&forged, KMSG_NOTIFY, 0);
+			sent = ipc_send(c.pc_ep, &forged);
+			e = pt_rings(&c, &none, &after);
+			tap(sent == E_OK && e == E_OK && after.rings == rr.rings,
+			    "a_forged_notification_reaches_no_handler",
+			    sent ? sent
+			    : e  ? e
+			         : (long)after.rings);
+		}
 	}
 	/* A handler waits 3 heartbeat periods: the second thread answers the
 	 * supervisor meanwhile, so the server is not taken for hung. */
