@@ -58,13 +58,56 @@ int ext2_bread(struct ext2_fs *fs, uint32_t b, void *buf)
 	return fs->fs_dev.d_read(fs->fs_dev.d_ctx, b, fs->fs_bsize, buf) < 0 ? -EIO : 0;
 }
 
-int ext2_bwrite(struct ext2_fs *fs, uint32_t b, const void *buf)
+int ext2_bread_part(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, void *buf)
+{
+	if (b >= fs->fs_sb.s_blocks_count || off % len || off + len > fs->fs_bsize)
+		return -EIO;
+	return fs->fs_dev.d_read(fs->fs_dev.d_ctx, ((uint64_t)b * fs->fs_bsize + off) / len, len, buf) < 0
+	               ? -EIO
+	               : 0;
+}
+
+/* The bytes of every write: [off, off + len) of block b. */
+static int block_write(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, const void *buf)
 {
 	/* Block 0 holds the boot sector (and with 1 KiB blocks nothing of
 	 * ours): never written, whatever a corrupt pointer says. */
-	if (b == 0 || b >= fs->fs_sb.s_blocks_count || fs->fs_readonly)
+	if (b == 0 || b >= fs->fs_sb.s_blocks_count || fs->fs_readonly || off % len ||
+	    off + len > fs->fs_bsize)
 		return -EIO;
-	return fs->fs_dev.d_write(fs->fs_dev.d_ctx, b, fs->fs_bsize, buf) < 0 ? -EIO : 0;
+	return fs->fs_dev.d_write(fs->fs_dev.d_ctx, ((uint64_t)b * fs->fs_bsize + off) / len, len, buf) < 0
+	               ? -EIO
+	               : 0;
+}
+
+int ext2_bwrite(struct ext2_fs *fs, uint32_t b, const void *buf)
+{
+	fs->fs_unordered = true;
+	return block_write(fs, b, 0, fs->fs_bsize, buf);
+}
+
+int ext2_bwrite_part(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, const void *buf)
+{
+	fs->fs_unordered = true;
+	return block_write(fs, b, off, len, buf);
+}
+
+int ext2_bwrite_bitmap(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, const void *buf)
+{
+	return block_write(fs, b, off, len, buf);
+}
+
+int ext2_order(struct ext2_fs *fs)
+{
+	fs->fs_unordered = false;
+	if (fs->fs_dev.d_order && fs->fs_dev.d_order(fs->fs_dev.d_ctx) < 0)
+		return -EIO;
+	return 0;
+}
+
+int ext2_order_free(struct ext2_fs *fs)
+{
+	return fs->fs_unordered ? ext2_order(fs) : 0;
 }
 
 static bool group_has_super(const struct ext2_fs *fs, uint32_t g)
@@ -374,27 +417,15 @@ static bool inode_sane(const struct ext2_fs *fs, const struct ext2_inode *in)
 	}
 }
 
-/* The inode table block holding inode ino, read into the inode scratch
- * block: its number in *b, the inode's offset in it in *off. */
-static int inode_block(struct ext2_fs *fs, uint32_t ino, uint32_t *b, uint32_t *off, uint8_t **buf)
-{
-	int err = inode_where(fs, ino, b, off);
-
-	*buf = ext2_scratch(fs, SCR_ITAB);
-	if (err < 0)
-		return err;
-	return ext2_bread(fs, *b, *buf) < 0 ? -EIO : 0;
-}
-
 int ext2_inode_get(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	uint32_t b, off;
-	uint8_t *buf;
-	int err = inode_block(fs, ino, &b, &off, &buf);
+	int err = inode_where(fs, ino, &b, &off);
 
 	if (err < 0)
 		return err;
-	memcpy(in, buf + off, sizeof(*in));
+	if (ext2_bread_part(fs, b, off, sizeof(*in), in) < 0)
+		return -EIO;
 	if (in->i_links_count == 0)
 		return -ESTALE;
 	if ((in->i_flags & EXT2_EXTENTS_FL) || !inode_sane(fs, in))
@@ -405,33 +436,31 @@ int ext2_inode_get(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 int ext2_inode_put(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
 {
 	uint32_t b, off;
-	uint8_t *buf;
-	int err = inode_block(fs, ino, &b, &off, &buf);
+	int err = inode_where(fs, ino, &b, &off);
 
-	if (err < 0)
-		return err;
-	memcpy(buf + off, in, sizeof(*in));
-	return ext2_bwrite(fs, b, buf);
+	return err < 0 ? err : ext2_bwrite_part(fs, b, off, sizeof(*in), in);
 }
 
 int ext2_inode_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
+	uint8_t *buf = ext2_scratch(fs, SCR_ITAB);
 	uint32_t b, off;
-	uint8_t *buf;
-	int err = inode_block(fs, ino, &b, &off, &buf);
+	int err = inode_where(fs, ino, &b, &off);
 
 	if (err < 0)
 		return err;
+	if (ext2_bread_part(fs, b, off, fs->fs_isize, buf) < 0)
+		return -EIO;
 	/* A new generation: a handle to the slot's last file goes stale. */
-	in->i_generation = ((const struct ext2_inode *)(buf + off))->i_generation + 1;
-	memset(buf + off, 0, fs->fs_isize);
-	memcpy(buf + off, in, sizeof(*in));
+	in->i_generation = ((const struct ext2_inode *)buf)->i_generation + 1;
+	memset(buf, 0, fs->fs_isize);
+	memcpy(buf, in, sizeof(*in));
 	if (fs->fs_isize >= EXT2_GOOD_OLD_ISIZE + EXT2_EXTRA_ISIZE) {
 		uint16_t extra = EXT2_EXTRA_ISIZE;
 
-		memcpy(buf + off + EXT2_GOOD_OLD_ISIZE, &extra, sizeof(extra));
+		memcpy(buf + EXT2_GOOD_OLD_ISIZE, &extra, sizeof(extra));
 	}
-	return ext2_bwrite(fs, b, buf);
+	return ext2_bwrite_part(fs, b, off, fs->fs_isize, buf);
 }
 
 void ext2_set_size(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size)

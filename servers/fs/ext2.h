@@ -24,6 +24,14 @@
  * ext2_sync, which the server calls before answering a request; the
  * device's own cache is flushed there too.
  *
+ * A device may gather writes and complete them in any order (the server's
+ * block cache does, to send a change's writes together): this code calls
+ * its order callback wherever one write must be on the disk before the
+ * next, the "before" of the rules above, and nowhere else. So a create is
+ * two steps (the inode bitmap and the inode; then the entry, the
+ * directory's inode, the counts and the flush), an unlink two (the entry
+ * and the directory's inode; then the inode, the bitmaps, the counts).
+ *
  * One caller at a time: the functions share the mount's scratch blocks. */
 #pragma once
 
@@ -33,10 +41,13 @@
 
 #include "ext2_format.h"
 
-/* The device. Both callbacks move `size` bytes (a power of two from 1024
- * to 4096) at byte offset block_no * size and return 0, or a negative
- * errno. flush returns when every write before it is stable. now gives
- * the time for timestamps (seconds since 1970); it may be NULL (time 0). */
+/* The device. read and write move `size` bytes (a power of two up to
+ * 4096: a block, or the part of one an inode or a bitmap byte is) at byte
+ * offset block_no * size and return 0, or a negative
+ * errno. order returns when every write before it is on the disk (it may
+ * be NULL: each write is there when write returns); flush, when every
+ * write before it is stable. now gives the time for timestamps (seconds
+ * since 1970); it may be NULL (time 0). */
 struct ext2_dev {
 	void *d_ctx;
 	uint64_t d_bytes; /* the device's size: the filesystem must fit */
@@ -44,6 +55,7 @@ struct ext2_dev {
 	int (*d_write)(void *ctx, uint64_t block_no, uint32_t size, const void *buf);
 	int (*d_flush)(void *ctx);
 	uint32_t (*d_now)(void *ctx);
+	int (*d_order)(void *ctx);
 };
 
 /* A mounted filesystem. Invariants: fs_sb and fs_gd are the validated
@@ -63,6 +75,7 @@ struct ext2_fs {
 	uint64_t fs_max_size;   /* the largest file the block map reaches */
 	bool fs_readonly;       /* mounted read-only, by request or by feature */
 	bool fs_meta_dirty;     /* fs_sb or fs_gd differ from the disk */
+	bool fs_unordered;      /* a write other than a bitmap's since the last order */
 	const char *fs_message; /* why the mount failed or went read-only */
 	uint8_t *fs_scratch;
 	char *fs_path; /* EXT2_PATH_MAX * 2 bytes for symlink expansion */

@@ -1,7 +1,8 @@
 /* ext2 allocation: blocks and inodes from the groups' bitmaps, with the
  * group descriptors' and the superblock's free counts kept in step (they
- * reach the disk at ext2_sync; the bitmaps are written at once, so a
- * crash leaves at worst counts e2fsck corrects). */
+ * reach the disk at ext2_sync; the bitmaps are written with the change,
+ * so a crash leaves at worst counts e2fsck corrects). A block is freed
+ * only once what pointed at it is cleared on the disk (ext2_order_free). */
 #include "ext2_impl.h"
 
 static bool bit_get(const uint8_t *map, uint32_t i)
@@ -79,7 +80,7 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *b)
 		if (i == n)
 			continue;
 		bit_flip(map, i);
-		if (ext2_bwrite(fs, gd->bg_block_bitmap, map) < 0)
+		if (ext2_bwrite_bitmap(fs, gd->bg_block_bitmap, i / 8, 1, &map[i / 8]) < 0)
 			return -EIO;
 		count_dec(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count);
 		fs->fs_meta_dirty = true;
@@ -91,20 +92,20 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *b)
 
 int ext2_block_free(struct ext2_fs *fs, uint32_t b)
 {
-	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
 
-	if (!ext2_block_is_data(fs, b))
+	if (!ext2_block_is_data(fs, b) || ext2_order_free(fs) < 0)
 		return -EIO;
 	uint32_t rel = b - fs->fs_sb.s_first_data_block;
 	struct ext2_group_desc *gd = &fs->fs_gd[rel / fs->fs_sb.s_blocks_per_group];
 	uint32_t i = rel % fs->fs_sb.s_blocks_per_group;
+	uint8_t byte;
 
-	if (ext2_bread(fs, gd->bg_block_bitmap, map) < 0)
+	if (ext2_bread_part(fs, gd->bg_block_bitmap, i / 8, 1, &byte) < 0)
 		return -EIO;
-	if (!bit_get(map, i))
+	if (!bit_get(&byte, i % 8))
 		return -EIO; /* freed twice: two owners, the image is corrupt */
-	bit_flip(map, i);
-	if (ext2_bwrite(fs, gd->bg_block_bitmap, map) < 0)
+	bit_flip(&byte, i % 8);
+	if (ext2_bwrite_bitmap(fs, gd->bg_block_bitmap, i / 8, 1, &byte) < 0)
 		return -EIO;
 	count_inc(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count, fs->fs_sb.s_blocks_per_group);
 	fs->fs_meta_dirty = true;
@@ -142,7 +143,7 @@ static int inode_take(struct ext2_fs *fs, uint32_t g, bool dir, uint32_t *ino)
 	if (i == ipg)
 		return -ENOSPC;
 	bit_flip(map, i);
-	if (ext2_bwrite(fs, gd->bg_inode_bitmap, map) < 0)
+	if (ext2_bwrite_bitmap(fs, gd->bg_inode_bitmap, i / 8, 1, &map[i / 8]) < 0)
 		return -EIO;
 	count_dec(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count);
 	if (dir)
@@ -173,20 +174,20 @@ int ext2_inode_alloc(struct ext2_fs *fs, uint32_t goal_group, bool dir, uint32_t
 
 int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool dir)
 {
-	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
 	uint32_t ipg = fs->fs_sb.s_inodes_per_group;
 
 	if (ino < fs->fs_sb.s_first_ino || ino > fs->fs_sb.s_inodes_count)
 		return -EIO;
 	struct ext2_group_desc *gd = &fs->fs_gd[(ino - 1) / ipg];
 	uint32_t i = (ino - 1) % ipg;
+	uint8_t byte;
 
-	if (ext2_bread(fs, gd->bg_inode_bitmap, map) < 0)
+	if (ext2_bread_part(fs, gd->bg_inode_bitmap, i / 8, 1, &byte) < 0)
 		return -EIO;
-	if (!bit_get(map, i))
+	if (!bit_get(&byte, i % 8))
 		return -EIO;
-	bit_flip(map, i);
-	if (ext2_bwrite(fs, gd->bg_inode_bitmap, map) < 0)
+	bit_flip(&byte, i % 8);
+	if (ext2_bwrite_bitmap(fs, gd->bg_inode_bitmap, i / 8, 1, &byte) < 0)
 		return -EIO;
 	count_inc(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count, ipg);
 	if (dir)

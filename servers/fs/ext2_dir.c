@@ -226,7 +226,9 @@ static int dir_change_begin(struct ext2_fs *fs, uint32_t dir, struct ext2_inode 
 		return r;
 	if (din->i_flags & EXT2_INDEX_FL) {
 		din->i_flags &= ~EXT2_INDEX_FL;
-		return ext2_inode_put(fs, dir, din);
+		if ((r = ext2_inode_put(fs, dir, din)) < 0)
+			return r;
+		return ext2_order(fs);
 	}
 	return 0;
 }
@@ -269,7 +271,10 @@ static int add_visit(struct ext2_fs *fs, struct dir_pos *dp, void *arg)
 		de = nde;
 	}
 	dirent_fill(fs, de, aa->aa_name, aa->aa_len, aa->aa_ino, aa->aa_mode);
-	return ext2_bwrite(fs, dp->dp_pblk, dp->dp_block) < 0 ? -EIO : 1;
+	/* The inode it names (and its link count) on the disk first. */
+	if (ext2_order(fs) < 0 || ext2_bwrite(fs, dp->dp_pblk, dp->dp_block) < 0)
+		return -EIO;
+	return 1;
 }
 
 /* A new block at the directory's end holding just the entry: written
@@ -289,7 +294,7 @@ static int dir_grow(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, st
 	memset(de, 0, fs->fs_bsize);
 	de->rec_len = (uint16_t)fs->fs_bsize;
 	dirent_fill(fs, de, aa->aa_name, aa->aa_len, aa->aa_ino, aa->aa_mode);
-	if ((r = ext2_bwrite(fs, b, de)) < 0 ||
+	if ((r = ext2_bwrite(fs, b, de)) < 0 || (r = ext2_order(fs)) < 0 ||
 	    (r = ext2_link_block(fs, dir, din, din->i_size / fs->fs_bsize, b)) < 0) {
 		ext2_block_free(fs, b);
 		return r;
@@ -361,7 +366,7 @@ int ext2_dir_set(struct ext2_fs *fs, uint32_t dir, const char *name, uint32_t in
 	fa.fa_pos.dp_de->inode = ino;
 	if (ext2_has_filetype(fs))
 		fa.fa_pos.dp_de->file_type = ext2_mode_to_ft(mode);
-	if (ext2_bwrite(fs, fa.fa_pos.dp_pblk, fa.fa_pos.dp_block) < 0)
+	if (ext2_order(fs) < 0 || ext2_bwrite(fs, fa.fa_pos.dp_pblk, fa.fa_pos.dp_block) < 0)
 		return -EIO;
 	return dir_change_end(fs, dir, &din);
 }

@@ -91,11 +91,14 @@ int64_t ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *b
 {
 	const uint8_t *src = buf;
 	struct ext2_inode in;
-	uint64_t done = 0;
+	uint64_t done = 0, size;
+	uint32_t blocks;
 	int r = ext2_writable(fs);
 
 	if (r < 0 || (r = file_get(fs, ino, &in)) < 0)
 		return r;
+	size = ext2_size(&in);
+	blocks = in.i_blocks;
 	if (len == 0)
 		return 0;
 	if (off >= fs->fs_max_size || len > fs->fs_max_size - off)
@@ -116,7 +119,12 @@ int64_t ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *b
 	if (off + done > ext2_size(&in))
 		ext2_set_size(fs, &in, off + done);
 	in.i_mtime = in.i_ctime = ext2_now(fs);
-	int r2 = ext2_inode_put(fs, ino, &in);
+	/* New blocks, or bytes past the old end, on the disk before the
+	 * inode that points at them or covers them. */
+	int r2 = in.i_blocks != blocks || ext2_size(&in) > size ? ext2_order(fs) : 0;
+
+	if (r2 == 0)
+		r2 = ext2_inode_put(fs, ino, &in);
 
 	if (done == 0)
 		return r < 0 ? r : r2;

@@ -64,9 +64,23 @@ static inline uint64_t ext2_size(const struct ext2_inode *in)
 
 void ext2_set_size(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size);
 
-/* ext2.c: whole filesystem blocks, by number, checked to lie inside it. */
+/* ext2.c: whole filesystem blocks, by number, checked to lie inside it,
+ * or len bytes at off in one (len a power of two that divides off: an
+ * inode, a bitmap's byte). bwrite_bitmap writes a bitmap's bytes (see
+ * ext2_order_free). */
 int ext2_bread(struct ext2_fs *fs, uint32_t b, void *buf);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t b, const void *buf);
+int ext2_bread_part(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, void *buf);
+int ext2_bwrite_part(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, const void *buf);
+int ext2_bwrite_bitmap(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t len, const void *buf);
+
+/* The write order (ext2.h): every write so far on the disk before any
+ * later one. ext2_order_free does it only if a write other than a
+ * bitmap's is not yet ordered: what a free needs (the pointer to what it
+ * frees cleared first), without a step for every block a truncation
+ * frees one after another. */
+int ext2_order(struct ext2_fs *fs);
+int ext2_order_free(struct ext2_fs *fs);
 
 /* Whether b may hold file data or an indirect block: inside the
  * filesystem and not a superblock, descriptor, bitmap or inode table. */

@@ -110,6 +110,11 @@ int ext2_link_block(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uin
 		if (err < 0)
 			goto undo;
 	}
+	/* What the pointer will reach (new indirect blocks, the block b)
+	 * on the disk first; a pointer in the inode is the caller's to
+	 * order, before it writes the inode. */
+	if ((parent != 0 || nfresh > 0) && (err = ext2_order(fs)) < 0)
+		goto undo;
 	if (parent == 0) {
 		in->i_block[slot] = child;
 		return 0;
@@ -226,8 +231,10 @@ int ext2_truncate_blocks(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in
 int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	bool dir = ext2_is_dir(in);
-	int err;
+	int err = ext2_order(fs); /* no entry names it, on the disk */
 
+	if (err < 0)
+		return err;
 	in->i_links_count = 0;
 	/* Set before the truncation writes the inode: a crash after it must
 	 * leave a deleted inode (a leak), not one of dtime 0 and no links.

@@ -18,6 +18,9 @@ static int links_adjust(struct ext2_fs *fs, uint32_t ino, int delta)
 
 	if (r < 0)
 		return r == -ESTALE ? -EIO : r;
+	/* A count drops once the entry it counted is gone from the disk. */
+	if (delta < 0 && (r = ext2_order(fs)) < 0)
+		return r;
 	if (delta > 0 && in.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
 	in.i_links_count = (uint16_t)(delta < 0 && in.i_links_count < -delta ? 0 : in.i_links_count + delta);
@@ -99,7 +102,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, const char 
 		memcpy(blk, target, len);
 		in.i_block[0] = b;
 		ext2_add_blocks(fs, &in, 1);
-		if ((r = ext2_bwrite(fs, b, blk)) < 0) {
+		if ((r = ext2_bwrite(fs, b, blk)) < 0 || (r = ext2_order(fs)) < 0) {
 			ext2_block_free(fs, b);
 			return r;
 		}
@@ -144,15 +147,16 @@ int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, uint16_t mode
 	in.i_block[0] = b;
 	ext2_add_blocks(fs, &in, 1);
 	in.i_atime = in.i_ctime = in.i_mtime = ext2_now(fs);
-	if ((r = ext2_bwrite(fs, b, ext2_scratch(fs, SCR_NEW))) < 0 ||
-	    (r = ext2_inode_init(fs, *ino, &in)) < 0) {
+	/* The parent's count covers the new ".." before the inode holding
+	 * it exists, and the block before the inode points at it. */
+	if ((r = ext2_bwrite(fs, b, ext2_scratch(fs, SCR_NEW))) < 0 || (r = links_adjust(fs, dir, 1)) < 0) {
 		ext2_block_free(fs, b);
 		goto free_inode;
 	}
-	/* The parent's count covers the new ".." before the entry exists. */
-	if ((r = links_adjust(fs, dir, 1)) < 0) {
-		ext2_inode_release(fs, *ino, &in);
-		return r;
+	if ((r = ext2_order(fs)) < 0 || (r = ext2_inode_init(fs, *ino, &in)) < 0) {
+		links_adjust(fs, dir, -1);
+		ext2_block_free(fs, b);
+		goto free_inode;
 	}
 	if ((r = ext2_dir_add(fs, dir, name, *ino, in.i_mode)) < 0) {
 		ext2_inode_release(fs, *ino, &in);

@@ -52,8 +52,9 @@ static int fs_start(void)
 		printf("fs: no memory for the block cache: %s\n", proto_error_text(e));
 		return -ENOMEM;
 	}
-	dev = (struct ext2_dev){ &cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush,
-		                 NULL };
+	dev = (struct ext2_dev){
+		&cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush, NULL, bcache_order
+	};
 	err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
 	if (err == -EROFS) {
 		printf("fs: mounting read-only: %s\n", fs.fs_message);

@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t image[FUZZ_DEV_BYTES];
 	struct memdev md = { image, FUZZ_DEV_BYTES };
-	struct ext2_dev dev = { &md, FUZZ_DEV_BYTES, mem_read, mem_write, mem_flush, mem_now };
+	struct ext2_dev dev = { &md, FUZZ_DEV_BYTES, mem_read, mem_write, mem_flush, mem_now, NULL };
 
 	if (size > FUZZ_DEV_BYTES)
 		size = FUZZ_DEV_BYTES;

@@ -70,7 +70,7 @@ static uint32_t dev_now(void *ctx)
 /* A fresh copy of base image `base` (1k or 4k), mounted with flags. */
 static int mount_copy(const char *base, unsigned flags)
 {
-	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, dev_now };
+	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, dev_now, NULL };
 	struct stat st;
 
 	snprintf(img, sizeof(img), "%s/test.img", work);
@@ -84,7 +84,7 @@ static int mount_copy(const char *base, unsigned flags)
 
 static int remount(unsigned flags)
 {
-	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, dev_now };
+	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, dev_now, NULL };
 	struct stat st;
 
 	fstat(img_fd, &st);
@@ -419,7 +419,7 @@ static void truncate_and_unlink_give_blocks_back(void **state)
  * look real (mke2fs's). */
 static void an_unlink_without_a_clock_leaves_a_clean_image(void **state)
 {
-	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, NULL };
+	struct ext2_dev dev = { &img_fd, 0, dev_read, dev_write, dev_flush, NULL, NULL };
 	struct stat st;
 	uint32_t a;
 
@@ -754,6 +754,157 @@ static void directory_loop_is_an_error_not_a_hang(void **state)
 	(void)sub;
 }
 
+/* The write order under a device that completes the writes between two
+ * orders in any order (as the server's block cache and the disk do): a
+ * recording device keeps every write with its step, and after each
+ * change the image is rebuilt as a crash could leave it, every step
+ * before one done and any part of that step (every subset of it, or
+ * every prefix and every one-missing when it is long), and judged by
+ * scripts/e2fsck-verdict.sh: clean or leaks, never damage. */
+struct rec_write {
+	uint64_t at;
+	uint32_t len;
+	unsigned step;
+	uint8_t *data;
+};
+
+static struct rec_write recs[512];
+static unsigned nrecs, rec_step;
+
+static int rec_write(void *ctx, uint64_t b, uint32_t size, const void *buf)
+{
+	assert_true(nrecs < sizeof(recs) / sizeof(recs[0]));
+	recs[nrecs] = (struct rec_write){ b * size, size, rec_step, malloc(size) };
+	memcpy(recs[nrecs++].data, buf, size);
+	return dev_write(ctx, b, size, buf);
+}
+
+static int rec_order(void *ctx)
+{
+	(void)ctx;
+	if (nrecs && recs[nrecs - 1].step == rec_step)
+		rec_step++;
+	return 0;
+}
+
+static void rec_reset(void)
+{
+	for (unsigned i = 0; i < nrecs; i++)
+		free(recs[i].data);
+	nrecs = rec_step = 0;
+}
+
+/* The image as it was before the change, plus the writes of the steps
+ * before `step` and those of `step` in mask, judged. Returns 0 if fine. */
+static int judge(const uint8_t *before, size_t size, unsigned step, const unsigned *idx, unsigned n,
+                 uint64_t mask, const char *what)
+{
+	char crash[600], cmd[1400], verdict[600] = "";
+	FILE *f;
+	int fd, st;
+
+	snprintf(crash, sizeof(crash), "%s/crash.img", work);
+	fd = open(crash, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, before, size, 0), (ssize_t)size);
+	for (unsigned i = 0; i < nrecs && recs[i].step < step; i++)
+		assert_int_equal(pwrite(fd, recs[i].data, recs[i].len, (off_t)recs[i].at),
+		                 (ssize_t)recs[i].len);
+	for (unsigned k = 0; k < n; k++)
+		if (mask & (1ull << k))
+			pwrite(fd, recs[idx[k]].data, recs[idx[k]].len, (off_t)recs[idx[k]].at);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "scripts/e2fsck-verdict.sh %s", crash);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	if (!fgets(verdict, sizeof(verdict), f))
+		strcpy(verdict, "no verdict");
+	st = pclose(f);
+	if (st != 0) {
+		print_error("%s: a crash in step %u (writes %#llx of %u) leaves %s", what, step,
+		            (unsigned long long)mask, n, verdict);
+		sh("cp %s %s/crash-damage.img", crash, work); /* the last one, to look at */
+	}
+	return st != 0;
+}
+
+/* Every crash the writes since `before` allow, judged: the count of bad
+ * ones. */
+static int crashes_judged(const uint8_t *before, size_t size, const char *what, unsigned *states)
+{
+	int bad = 0;
+
+	for (unsigned step = 0; step <= rec_step; step++) {
+		unsigned idx[64], n = 0;
+
+		for (unsigned i = 0; i < nrecs; i++)
+			if (recs[i].step == step && n < 64)
+				idx[n++] = i;
+		if (n <= 6) {
+			for (uint64_t mask = 0; mask < (1ull << n); mask++, (*states)++)
+				bad += judge(before, size, step, idx, n, mask, what);
+			continue;
+		}
+		for (unsigned k = 0; k <= n; k++, (*states)++) /* prefixes */
+			bad += judge(before, size, step, idx, n, (k == 64 ? ~0ull : (1ull << k) - 1), what);
+		for (unsigned k = 0; k < n; k++, (*states)++) /* all but one */
+			bad += judge(before, size, step, idx, n,
+			             ((n == 64 ? ~0ull : (1ull << n) - 1)) & ~(1ull << k), what);
+	}
+	return bad;
+}
+
+static void a_crash_between_ordered_steps_leaves_only_leaks(void **state)
+{
+	struct ext2_dev dev = { &img_fd, 0, dev_read, rec_write, dev_flush, dev_now, rec_order };
+	static uint8_t data[13 * 1024], before[4 << 20];
+	const char *target = "a/target/long/enough/not/to/fit/in/the/inode/itself/so/it/takes/a/block";
+	uint32_t ino, d, d2;
+	unsigned states = 0;
+	int bad = 0;
+	struct stat st;
+
+	(void)state;
+	snprintf(img, sizeof(img), "%s/test.img", work);
+	assert_int_equal(sh("rm -rf %s/osrc %s && mkdir -p %s/osrc/d && printf 'some bytes' >%s/osrc/f &&"
+	                    " mke2fs -q -F -t ext2 -b 1024 -N 64 -d %s/osrc %s 4M",
+	                    work, img, work, work, work, img),
+	                 0);
+	img_fd = open(img, O_RDWR);
+	assert_true(img_fd >= 0);
+	fstat(img_fd, &st);
+	assert_true((size_t)st.st_size <= sizeof(before));
+	dev.d_bytes = (uint64_t)st.st_size;
+	assert_int_equal(ext2_mount(&fs, &dev, 0), 0);
+	memset(data, 0x6B, sizeof(data));
+	d = resolve("/d");
+#define CHANGE(what, call)                                                                  \
+	do {                                                                                \
+		rec_reset();                                                                \
+		assert_int_equal(pread(img_fd, before, (size_t)st.st_size, 0), st.st_size); \
+		assert_true((call) >= 0);                                                   \
+		assert_int_equal(ext2_sync(&fs), 0);                                        \
+		bad += crashes_judged(before, (size_t)st.st_size, what, &states);           \
+	} while (0)
+	CHANGE("create", ext2_create(&fs, EXT2_ROOT_INO, "new", 0644, &ino));
+	CHANGE("write through an indirect block", ext2_write(&fs, ino, 0, data, sizeof(data)));
+	CHANGE("truncate", ext2_truncate(&fs, ino, 1000));
+	CHANGE("unlink", ext2_unlink(&fs, EXT2_ROOT_INO, "new"));
+	CHANGE("mkdir", ext2_mkdir(&fs, EXT2_ROOT_INO, "dir", 0755, &d2));
+	CHANGE("rename across directories", ext2_rename(&fs, EXT2_ROOT_INO, "f", d2, "g"));
+	CHANGE("create", ext2_create(&fs, EXT2_ROOT_INO, "x", 0644, &ino));
+	CHANGE("rename over a file", ext2_rename(&fs, d2, "g", EXT2_ROOT_INO, "x"));
+	CHANGE("symlink with a block", ext2_symlink(&fs, EXT2_ROOT_INO, "sl", target, &ino));
+	CHANGE("rename a directory", ext2_rename(&fs, EXT2_ROOT_INO, "dir", d, "dir"));
+	CHANGE("rmdir", ext2_rmdir(&fs, d, "dir"));
+	CHANGE("unlink a symlink", ext2_unlink(&fs, EXT2_ROOT_INO, "sl"));
+#undef CHANGE
+	rec_reset();
+	print_message("%u crash states judged, %d with damage\n", states, bad);
+	assert_int_equal(bad, 0);
+	assert_true(states > 50);
+}
+
 /* The tree mke2fs -d copies, and the images made from it. */
 static void make_images(void)
 {
@@ -810,6 +961,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(inode_pointing_past_the_disk_reads_eio, teardown),
 		cmocka_unit_test_teardown(bad_rec_len_ends_the_scan_with_eio, teardown),
 		cmocka_unit_test_teardown(directory_loop_is_an_error_not_a_hang, teardown),
+		cmocka_unit_test_teardown(a_crash_between_ordered_steps_leaves_only_leaks, teardown),
 	};
 
 	if (argc != 2) {

@@ -73,37 +73,9 @@ sys.exit(1 if bad or checked == 0 else 0)
 PY
 result "every_acknowledged_write_is_on_the_disk"
 
-leaked() {
-	grep "^$1:" "$OUT.e2fsck" | grep -oE ' -[0-9]+(--[0-9]+)?' |
-		awk -F- '{n += NF == 4 ? $4 - $2 + 1 : 1} END {print n + 0}'
-}
-e2fsck -fn "$img" >"$OUT.e2fsck" 2>&1
-fsck=$?
-# Exit 4 with only leaks is what an interrupted change may leave: blocks
-# or inodes marked in use that nothing uses, an inode written but never
-# linked (created, cut off before its directory entry: e2fsck says
-# "Unattached zero-length inode", then "Unattached inode"), the free
-# counts that follow, a link count too high (a rename cut off between
-# the new entry and the old one's removal; the order at the top of
-# servers/fs/ext2.h). A link count too low would be an error.
-other=$(grep -E '^[A-Z]' "$OUT.e2fsck" | grep -vcE '^(Pass [1-5]|Block bitmap differences|Inode bitmap differences|Free (blocks|inodes) count wrong|Unattached (zero-length )?inode|Padding at end|Inode [0-9]+ ref count is [0-9]+, should be [0-9]+|Fix\?|Connect to|Clear\?|WARNING|[^ ]+: [0-9]+/[0-9]+ files|[^ ]+: \*+)')
-# "Inode N ref count is HIGH, should be LOW": too high is a leak.
-high=$(sed -nE 's/^Inode [0-9]+ ref count is ([0-9]+), should be ([0-9]+).*/\1 \2/p' "$OUT.e2fsck" |
-	awk '$1 > $2 {h++} $1 <= $2 {l++} END {print h + 0, l + 0}')
-read -r high low <<<"$high"
-other=$((other + low))
-if [[ $fsck -eq 0 ]]; then
-	fsck_result="clean"
-elif [[ $fsck -eq 4 && $other -eq 0 ]]; then
-	# The leaked blocks and inodes: the "-N" and "-N--M" of the bitmap differences.
-	blocks=$(leaked 'Block bitmap differences')
-	inodes=$(($(leaked 'Inode bitmap differences') + $(sed -nE 's/^Unattached (zero-length )?inode ([0-9]+).*/\2/p' "$OUT.e2fsck" | sort -u | wc -l)))
-	fsck_result="leaks only: $blocks blocks, $inodes inodes in use that nothing uses, $high link counts too high"
-	fsck_result+=" (and the free counts that follow)"
-else
-	fsck_result="errors (exit $fsck)"
-	why+=" e2fsck -fn: $(grep -E '^[A-Z]' "$OUT.e2fsck" | head -n 5 | tr '\n' ' ');"
-fi
+# Clean, or leaks only: what an interrupted change may leave
+# (scripts/e2fsck-verdict.sh says which lines those are).
+fsck_result=$(scripts/e2fsck-verdict.sh "$img") || why+=" e2fsck -fn: $fsck_result;"
 result "e2fsck_finds_nothing_but_leaks"
 
 summary=$(sed -nE 's/^fscrash: ([0-9]+ crashes.*)/\1/p' "$OUT.guest")
