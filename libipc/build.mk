@@ -25,6 +25,7 @@ LIBIPC_SRCS := \
 	libipc/sleep.c \
 	libipc/slots.c \
 	libipc/spawn.c \
+	libipc/memcpy.c \
 	libipc/ustring.c \
 	libipc/uthread.c \
 	libipc/vault.c \

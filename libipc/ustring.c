@@ -2,22 +2,6 @@
  * load time), where simple code is fast enough. */
 #include "ustring.h"
 
-/* Whole words with rep movsq, then the bytes left: one string instruction
- * per 8 bytes instead of a loop of four per byte. */
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	void *d = dst;
-	size_t words = n / 8, bytes = n % 8;
-
-	__asm__ volatile("rep movsq\n\t"
-	                 "mov %3, %%rcx\n\t"
-	                 "rep movsb"
-	                 : "+D"(d), "+S"(src), "+c"(words)
-	                 : "r"(bytes)
-	                 : "memory");
-	return dst;
-}
-
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;

@@ -272,6 +272,8 @@ static int read_descriptors(struct ext2_fs *fs)
 static int mount_fail(struct ext2_fs *fs, int err)
 {
 	free(fs->fs_gd);
+	free(fs->fs_gd_dirty);
+	fs->fs_gd_dirty = NULL;
 	free(fs->fs_scratch);
 	free(fs->fs_path);
 	fs->fs_gd = NULL;
@@ -319,6 +321,16 @@ int ext2_mount(struct ext2_fs *fs, const struct ext2_dev *dev, unsigned flags)
 		fs->fs_message = why;
 		return mount_fail(fs, -EINVAL);
 	}
+	fs->fs_gd_dirty = calloc(fs->fs_groups / 8 + 1, 1);
+	if (!fs->fs_gd_dirty)
+		return mount_fail(fs, -ENOMEM);
+	/* The superblock's free counts from the descriptors': they may be
+	 * stale, since a change writes only the descriptors. */
+	fs->fs_sb.s_free_blocks_count = fs->fs_sb.s_free_inodes_count = 0;
+	for (uint32_t g = 0; g < fs->fs_groups; g++) {
+		fs->fs_sb.s_free_blocks_count += fs->fs_gd[g].bg_free_blocks_count;
+		fs->fs_sb.s_free_inodes_count += fs->fs_gd[g].bg_free_inodes_count;
+	}
 	/* Direct, single, double and triple indirect blocks; i_blocks (32
 	 * bits of 512-byte units) ends larger files first with 4 KiB blocks. */
 	uint64_t p = fs->fs_ptrs;
@@ -329,7 +341,7 @@ int ext2_mount(struct ext2_fs *fs, const struct ext2_dev *dev, unsigned flags)
 		fs->fs_sb.s_state &= ~EXT2_VALID_FS;
 		fs->fs_sb.s_mnt_count++;
 		fs->fs_sb.s_mtime = ext2_now(fs);
-		fs->fs_meta_dirty = true;
+		fs->fs_sb_dirty = true;
 		err = ext2_sync(fs);
 		if (err < 0)
 			return mount_fail(fs, err);
@@ -339,23 +351,25 @@ int ext2_mount(struct ext2_fs *fs, const struct ext2_dev *dev, unsigned flags)
 
 int ext2_sync(struct ext2_fs *fs)
 {
+	uint32_t gd_start = fs->fs_sb.s_first_data_block + 1, per_block = fs->fs_bsize / sizeof(*fs->fs_gd);
 	uint8_t raw[EXT2_SUPER_SIZE];
 
 	if (fs->fs_readonly)
 		return 0;
-	if (fs->fs_meta_dirty) {
-		uint32_t gd_start = fs->fs_sb.s_first_data_block + 1;
-
-		for (uint32_t i = 0; i < fs->fs_gd_blocks; i++) {
-			if (ext2_bwrite(fs, gd_start + i, (uint8_t *)fs->fs_gd + (size_t)i * fs->fs_bsize) <
-			    0)
-				return -EIO;
-		}
+	for (uint32_t g = 0; g < fs->fs_groups; g++) {
+		if (!(fs->fs_gd_dirty[g / 8] & (1u << (g % 8))))
+			continue;
+		if (ext2_bwrite_part(fs, gd_start + g / per_block, g % per_block * sizeof(*fs->fs_gd),
+		                     sizeof(*fs->fs_gd), &fs->fs_gd[g]) < 0)
+			return -EIO;
+		fs->fs_gd_dirty[g / 8] &= (uint8_t) ~(1u << (g % 8));
+	}
+	if (fs->fs_sb_dirty) {
 		fs->fs_sb.s_wtime = ext2_now(fs);
 		memcpy(raw, &fs->fs_sb, sizeof(raw));
 		if (fs->fs_dev.d_write(fs->fs_dev.d_ctx, 1, EXT2_SUPER_SIZE, raw) < 0)
 			return -EIO;
-		fs->fs_meta_dirty = false;
+		fs->fs_sb_dirty = false;
 	}
 	if (fs->fs_dev.d_flush && fs->fs_dev.d_flush(fs->fs_dev.d_ctx) < 0)
 		return -EIO;
@@ -368,7 +382,7 @@ int ext2_unmount(struct ext2_fs *fs)
 
 	if (!fs->fs_readonly && fs->fs_scratch) {
 		fs->fs_sb.s_state |= EXT2_VALID_FS;
-		fs->fs_meta_dirty = true;
+		fs->fs_sb_dirty = true;
 		err = ext2_sync(fs);
 	}
 	mount_fail(fs, 0);
@@ -470,7 +484,7 @@ void ext2_set_size(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size)
 		in->i_size_high = (uint32_t)(size >> 32);
 	if (size > 0x7FFFFFFFu && !(fs->fs_sb.s_feature_ro_compat & EXT2_RO_COMPAT_LARGE_FILE)) {
 		fs->fs_sb.s_feature_ro_compat |= EXT2_RO_COMPAT_LARGE_FILE;
-		fs->fs_meta_dirty = true;
+		fs->fs_sb_dirty = true;
 	}
 }
 

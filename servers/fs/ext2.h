@@ -20,9 +20,9 @@
  *     pointer is cleared on the disk before the block it named is freed.
  * So a crash leaves at worst leaked blocks or inodes, link counts too
  * high, or free counts off, never a pointer to a free block or inode.
- * Group descriptors and the superblock's counts are written by
- * ext2_sync, which the server calls before answering a request; the
- * device's own cache is flushed there too.
+ * The group descriptors a change touched are written by ext2_sync, which
+ * the server calls before answering a request; the device's own cache is
+ * flushed there too.
  *
  * A device may gather writes and complete them in any order (the server's
  * block cache does, to send a change's writes together): this code calls
@@ -59,8 +59,11 @@ struct ext2_dev {
 };
 
 /* A mounted filesystem. Invariants: fs_sb and fs_gd are the validated
- * superblock and group descriptors, newer than the disk's when
- * fs_meta_dirty; fs_scratch holds EXT2_SCRATCH blocks of fs_bsize bytes
+ * superblock and group descriptors, newer than the disk's where
+ * fs_sb_dirty and fs_gd_dirty say (the superblock's free counts are
+ * summaries of the descriptors', recomputed at mount, written at unmount
+ * and when something else in the superblock changes: as on Linux, and
+ * e2fsck counts them wrong as no error); fs_scratch holds EXT2_SCRATCH blocks of fs_bsize bytes
  * used only within one call. */
 struct ext2_fs {
 	struct ext2_dev fs_dev;
@@ -74,7 +77,8 @@ struct ext2_fs {
 	uint32_t fs_gd_blocks;  /* blocks of the group descriptor table */
 	uint64_t fs_max_size;   /* the largest file the block map reaches */
 	bool fs_readonly;       /* mounted read-only, by request or by feature */
-	bool fs_meta_dirty;     /* fs_sb or fs_gd differ from the disk */
+	bool fs_sb_dirty;       /* fs_sb differs from the disk in more than its free counts */
+	uint8_t *fs_gd_dirty;   /* a bit per group whose descriptor differs from the disk */
 	bool fs_unordered;      /* a write other than a bitmap's since the last order */
 	const char *fs_message; /* why the mount failed or went read-only */
 	uint8_t *fs_scratch;

@@ -83,7 +83,7 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *b)
 		if (ext2_bwrite_bitmap(fs, gd->bg_block_bitmap, i / 8, 1, &map[i / 8]) < 0)
 			return -EIO;
 		count_dec(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count);
-		fs->fs_meta_dirty = true;
+		ext2_gd_changed(fs, g);
 		*b = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group + i;
 		return 0;
 	}
@@ -108,7 +108,7 @@ int ext2_block_free(struct ext2_fs *fs, uint32_t b)
 	if (ext2_bwrite_bitmap(fs, gd->bg_block_bitmap, i / 8, 1, &byte) < 0)
 		return -EIO;
 	count_inc(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count, fs->fs_sb.s_blocks_per_group);
-	fs->fs_meta_dirty = true;
+	ext2_gd_changed(fs, rel / fs->fs_sb.s_blocks_per_group);
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static int inode_take(struct ext2_fs *fs, uint32_t g, bool dir, uint32_t *ino)
 	count_dec(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count);
 	if (dir)
 		count_inc(&gd->bg_used_dirs_count, NULL, ipg);
-	fs->fs_meta_dirty = true;
+	ext2_gd_changed(fs, g);
 	*ino = g * ipg + i + 1;
 	return 0;
 }
@@ -192,6 +192,6 @@ int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool dir)
 	count_inc(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count, ipg);
 	if (dir)
 		count_dec(&gd->bg_used_dirs_count, NULL);
-	fs->fs_meta_dirty = true;
+	ext2_gd_changed(fs, (ino - 1) / ipg);
 	return 0;
 }

@@ -128,6 +128,7 @@ struct ext2_group_desc {
 	uint16_t bg_flags;
 	uint8_t bg_reserved[12];
 };
+_Static_assert(sizeof(struct ext2_group_desc) == 32, "a descriptor is written as the 32 bytes it is");
 _Static_assert(sizeof(struct ext2_group_desc) == 32, "group descriptor is 32 bytes without 64bit");
 
 /* The first 128 bytes of every inode; bytes beyond (s_inode_size > 128)

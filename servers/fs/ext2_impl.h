@@ -64,6 +64,12 @@ static inline uint64_t ext2_size(const struct ext2_inode *in)
 
 void ext2_set_size(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size);
 
+/* Group g's descriptor changed: ext2_sync writes it. */
+static inline void ext2_gd_changed(struct ext2_fs *fs, uint32_t g)
+{
+	fs->fs_gd_dirty[g / 8] |= (uint8_t)(1u << (g % 8));
+}
+
 /* ext2.c: whole filesystem blocks, by number, checked to lie inside it,
  * or len bytes at off in one (len a power of two that divides off: an
  * inode, a bitmap's byte). bwrite_bitmap writes a bitmap's bytes (see
