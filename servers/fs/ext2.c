@@ -75,9 +75,13 @@ static int block_write(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t le
 	if (b == 0 || b >= fs->fs_sb.s_blocks_count || fs->fs_readonly || off % len ||
 	    off + len > fs->fs_bsize)
 		return -EIO;
-	return fs->fs_dev.d_write(fs->fs_dev.d_ctx, ((uint64_t)b * fs->fs_bsize + off) / len, len, buf) < 0
-	               ? -EIO
-	               : 0;
+	if (b == fs->fs_dir_memo)
+		fs->fs_dir_memo = 0;
+	if (fs->fs_dev.d_write(fs->fs_dev.d_ctx, ((uint64_t)b * fs->fs_bsize + off) / len, len, buf) < 0)
+		return -EIO;
+	if (buf == ext2_scratch(fs, SCR_DIR) && len == fs->fs_bsize)
+		fs->fs_dir_memo = b; /* a directory block written as it was scanned and changed */
+	return 0;
 }
 
 int ext2_bwrite(struct ext2_fs *fs, uint32_t b, const void *buf)

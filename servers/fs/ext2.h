@@ -80,6 +80,7 @@ struct ext2_fs {
 	bool fs_sb_dirty;       /* fs_sb differs from the disk in more than its free counts */
 	uint8_t *fs_gd_dirty;   /* a bit per group whose descriptor differs from the disk */
 	bool fs_unordered;      /* a write other than a bitmap's since the last order */
+	uint32_t fs_dir_memo;   /* the directory block the scratch holds as on the disk (0: none) */
 	const char *fs_message; /* why the mount failed or went read-only */
 	uint8_t *fs_scratch;
 	char *fs_path; /* EXT2_PATH_MAX * 2 bytes for symlink expansion */

@@ -56,35 +56,58 @@ static void count_inc(uint16_t *c16, uint32_t *c32, uint32_t max)
 		(*c32)++;
 }
 
+/* Bytes of a bitmap read at a time: most searches end in the first. */
+#define MAP_CHUNK 64
+
+/* Takes the first clear bit at or after from and below n of bitmap block
+ * bm, skipping bits whose block is not data when data_of_group is a
+ * group's number (a bitmap that calls metadata free is corrupt: never
+ * hand out the inode table): sets it on the disk and returns it, or n if
+ * every bit is set, or -EIO. */
+static int64_t bitmap_take(struct ext2_fs *fs, uint32_t bm, uint32_t from, uint32_t n, int64_t data_of_group)
+{
+	uint8_t chunk[MAP_CHUNK];
+
+	for (uint32_t at = from / 8 / MAP_CHUNK * MAP_CHUNK; (uint64_t)at * 8 < n; at += MAP_CHUNK) {
+		uint32_t base = at * 8, hi = n - base < MAP_CHUNK * 8 ? n - base : MAP_CHUNK * 8;
+		uint32_t i = from > base ? from - base : 0;
+
+		if (ext2_bread_part(fs, bm, at, MAP_CHUNK, chunk) < 0)
+			return -EIO;
+		while ((i = bit_find_clear(chunk, i, hi)) < hi && data_of_group >= 0 &&
+		       !ext2_block_is_data(
+		               fs, fs->fs_sb.s_first_data_block +
+		                           (uint32_t)data_of_group * fs->fs_sb.s_blocks_per_group + base + i))
+			i++;
+		if (i == hi)
+			continue;
+		bit_flip(chunk, i);
+		if (ext2_bwrite_bitmap(fs, bm, at + i / 8, 1, &chunk[i / 8]) < 0)
+			return -EIO;
+		return base + i;
+	}
+	return n;
+}
+
 int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *b)
 {
-	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
-
 	if (fs->fs_readonly)
 		return -EROFS;
 	for (uint32_t k = 0; k < fs->fs_groups; k++) {
 		uint32_t g = (goal_group + k) % fs->fs_groups;
 		struct ext2_group_desc *gd = &fs->fs_gd[g];
-		uint32_t n = blocks_in_group(fs, g), i = 0;
+		uint32_t n = blocks_in_group(fs, g);
+		int64_t i;
 
 		if (gd->bg_free_blocks_count == 0)
 			continue;
-		if (ext2_bread(fs, gd->bg_block_bitmap, map) < 0)
+		if ((i = bitmap_take(fs, gd->bg_block_bitmap, 0, n, g)) < 0)
 			return -EIO;
-		/* A bitmap that calls metadata free is corrupt: skip such
-		 * bits rather than hand out the inode table. */
-		while ((i = bit_find_clear(map, i, n)) < n &&
-		       !ext2_block_is_data(fs, fs->fs_sb.s_first_data_block +
-		                                       g * fs->fs_sb.s_blocks_per_group + i))
-			i++;
 		if (i == n)
 			continue;
-		bit_flip(map, i);
-		if (ext2_bwrite_bitmap(fs, gd->bg_block_bitmap, i / 8, 1, &map[i / 8]) < 0)
-			return -EIO;
 		count_dec(&gd->bg_free_blocks_count, &fs->fs_sb.s_free_blocks_count);
 		ext2_gd_changed(fs, g);
-		*b = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group + i;
+		*b = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group + (uint32_t)i;
 		return 0;
 	}
 	return -ENOSPC;
@@ -130,26 +153,20 @@ static bool group_suits(const struct ext2_fs *fs, uint32_t g, bool dir, bool pic
 
 static int inode_take(struct ext2_fs *fs, uint32_t g, bool dir, uint32_t *ino)
 {
-	uint8_t *map = ext2_scratch(fs, SCR_BITMAP);
 	struct ext2_group_desc *gd = &fs->fs_gd[g];
-	uint32_t ipg = fs->fs_sb.s_inodes_per_group, i = 0;
-
-	if (ext2_bread(fs, gd->bg_inode_bitmap, map) < 0)
-		return -EIO;
+	uint32_t ipg = fs->fs_sb.s_inodes_per_group;
 	/* The format's own inodes are never handed out, whatever the bitmap says. */
-	if (g == 0)
-		i = fs->fs_sb.s_first_ino - 1;
-	i = bit_find_clear(map, i, ipg);
+	int64_t i = bitmap_take(fs, gd->bg_inode_bitmap, g == 0 ? fs->fs_sb.s_first_ino - 1 : 0, ipg, -1);
+
+	if (i < 0)
+		return -EIO;
 	if (i == ipg)
 		return -ENOSPC;
-	bit_flip(map, i);
-	if (ext2_bwrite_bitmap(fs, gd->bg_inode_bitmap, i / 8, 1, &map[i / 8]) < 0)
-		return -EIO;
 	count_dec(&gd->bg_free_inodes_count, &fs->fs_sb.s_free_inodes_count);
 	if (dir)
 		count_inc(&gd->bg_used_dirs_count, NULL, ipg);
 	ext2_gd_changed(fs, g);
-	*ino = g * ipg + i + 1;
+	*ino = g * ipg + (uint32_t)i + 1;
 	return 0;
 }
 

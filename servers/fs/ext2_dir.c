@@ -84,7 +84,10 @@ static int dirent_check(struct ext2_fs *fs, struct dir_pos *dp)
 
 /* Visits each entry of directory din from byte `from` on, block by block
  * (the block in SCR_DIR while fn runs). Returns what fn stopped with, 0
- * at the end, -EIO for a malformed block or a hole. */
+ * at the end, -EIO for a malformed block or a hole. A block SCR_DIR still
+ * holds as the disk has it (fs_dir_memo) is not read again: an open with
+ * O_CREAT scans its directory three times. A visitor that changes the
+ * block calls dir_block_changing first. */
 static int dir_scan(struct ext2_fs *fs, const struct ext2_inode *din, uint64_t from, dir_visit_fn fn,
                     void *arg)
 {
@@ -97,8 +100,14 @@ static int dir_scan(struct ext2_fs *fs, const struct ext2_inode *din, uint64_t f
 
 		if ((r = ext2_bmap(fs, din, dp.dp_lblk, &dp.dp_pblk)) < 0)
 			return r;
-		if (dp.dp_pblk == 0 || ext2_bread(fs, dp.dp_pblk, dp.dp_block) < 0)
+		if (dp.dp_pblk == 0)
 			return -EIO;
+		if (dp.dp_pblk != fs->fs_dir_memo) {
+			fs->fs_dir_memo = 0;
+			if (ext2_bread(fs, dp.dp_pblk, dp.dp_block) < 0)
+				return -EIO;
+			fs->fs_dir_memo = dp.dp_pblk;
+		}
 		dp.dp_prev = UINT32_MAX;
 		for (dp.dp_off = 0; dp.dp_off < fs->fs_bsize; dp.dp_off += dp.dp_de->rec_len) {
 			if ((r = dirent_check(fs, &dp)) < 0)
@@ -109,6 +118,12 @@ static int dir_scan(struct ext2_fs *fs, const struct ext2_inode *din, uint64_t f
 		}
 	}
 	return 0;
+}
+
+/* SCR_DIR's block is about to differ from the disk's, until written. */
+static void dir_block_changing(struct ext2_fs *fs)
+{
+	fs->fs_dir_memo = 0;
 }
 
 struct find_arg {
@@ -263,6 +278,7 @@ static int add_visit(struct ext2_fs *fs, struct dir_pos *dp, void *arg)
 
 	if (de->rec_len - used < EXT2_DIRENT_LEN(aa->aa_len))
 		return 0;
+	dir_block_changing(fs);
 	if (used) {
 		struct ext2_dirent *nde = (struct ext2_dirent *)((uint8_t *)de + used);
 
@@ -343,6 +359,7 @@ int ext2_dir_remove(struct ext2_fs *fs, uint32_t dir, const char *name)
 		return r;
 	struct dir_pos *dp = &fa.fa_pos;
 
+	dir_block_changing(fs);
 	if (dp->dp_prev != UINT32_MAX) {
 		struct ext2_dirent *prev = (struct ext2_dirent *)(dp->dp_block + dp->dp_prev);
 
@@ -363,6 +380,7 @@ int ext2_dir_set(struct ext2_fs *fs, uint32_t dir, const char *name, uint32_t in
 
 	if (r < 0)
 		return r;
+	dir_block_changing(fs);
 	fa.fa_pos.dp_de->inode = ino;
 	if (ext2_has_filetype(fs))
 		fa.fa_pos.dp_de->file_type = ext2_mode_to_ft(mode);

@@ -10,11 +10,10 @@
 
 /* The mount's scratch blocks, one per role, so a caller and its callees
  * never share one: the block map's walk (MAP) runs inside a directory
- * scan (DIR), an allocation (BITMAP) inside a write (DATA, NEW). Truncate
+ * scan (DIR), an allocation inside a write (DATA, NEW). Truncate
  * has one block per indirection level for each of its three uses. */
 enum ext2_scratch {
 	SCR_ITAB,                /* an inode table block: ext2_inode_get/put */
-	SCR_BITMAP,              /* a block or inode bitmap */
 	SCR_MAP,                 /* the block map's descent */
 	SCR_NEW,                 /* a new indirect or directory block being filled */
 	SCR_DIR,                 /* the directory block being scanned or changed */
