@@ -243,6 +243,46 @@ static void restart(void)
 	tap(e == E_OK && IS(lookup("/d1", &a), ENOENT), "works_on_after_the_restart", e);
 }
 
+/* The disk filled through the running server: the write that finds no
+ * block answers ENOSPC (after the bytes that fit, which stay), the
+ * filesystem stays whole (the host's e2fsck checks the image after the
+ * run), and removing the file gives every block back. */
+static void full_disk(void)
+{
+	struct fs_none none = { 0 };
+	struct fs_statfs_rep before, full, after;
+	struct fs_attr_rep a, b;
+	uint64_t off = 0, done = 0;
+	long e = fs_statfs(&fs, &none, &before), w = E_OK;
+
+	memset(buf, 0x5E, FS_IO_MAX);
+	if (e == E_OK)
+		e = open_path("/fill.bin", FS_O_CREAT | FS_O_EXCL, &a);
+	/* Bounded: the disk holds before.bfree blocks, and more than that
+	 * written without ENOSPC is a failure too. */
+	for (unsigned i = 0; e == E_OK && w == E_OK && off <= (before.bfree + 1) * before.bsize; i++) {
+		w = io(true, &a.h, off, FS_IO_MAX, &done);
+		off += done;
+	}
+	if (e == E_OK)
+		e = fs_statfs(&fs, &none, &full);
+	tap(e == E_OK && IS(w, ENOSPC) && full.bfree == 0 && off > (before.bfree / 2) * before.bsize,
+	    "a_full_disk_answers_enospc", e ? e : w);
+	if (e == E_OK)
+		e = fs_stat(&fs, &(struct fs_handle_req){ a.h }, &b);
+	tap(e == E_OK && b.size == off, "the_bytes_that_fit_stay", e ? e : (long)b.size);
+	e = open_path("/one-more", FS_O_CREAT | FS_O_EXCL, &b);
+	if (e == E_OK)
+		e = io(true, &b.h, 0, 4096, &done);
+	tap(IS(e, ENOSPC), "a_new_file_on_a_full_disk_gets_enospc_too", e);
+	name_op(fs_unlink, "/one-more");
+	e = name_op(fs_unlink, "/fill.bin");
+	if (e == E_OK)
+		e = fs_statfs(&fs, &none, &after);
+	tap(e == E_OK && after.bfree == before.bfree && after.ffree == before.ffree,
+	    "removing_the_file_gives_every_block_back", e ? e : (long)after.bfree);
+}
+
 int main(void)
 {
 	struct fs_none none = { 0 };
@@ -257,6 +297,7 @@ int main(void)
 	    "statfs_describes_the_disk", e);
 	reads();
 	changes();
+	full_disk();
 	restart();
 	printf("1..%u\nfstest: %u passed, %u failed\n", n, n - failed, failed);
 	fflush(stdout);
