@@ -113,3 +113,16 @@ long console_read_srv(struct proto_ctx *ctx, const struct console_read_req *q, s
 	w->pw_data[0] = max;
 	return PROTO_DEFERRED;
 }
+
+long console_mode_srv(struct proto_ctx *ctx, const struct console_mode_req *q, struct console_mode_rep *r)
+{
+	struct console *c = ctx->pc_state;
+
+	if (q->mode != CONSOLE_MODE_LINE && q->mode != CONSOLE_MODE_RAW)
+		return PE_BAD_REQUEST;
+	r->previous = c->c_line.l_raw ? CONSOLE_MODE_RAW : CONSOLE_MODE_LINE;
+	line_set_raw(&c->c_line, q->mode == CONSOLE_MODE_RAW);
+	keep(c);
+	answer_readers(c); /* raw: what was being typed is there to read */
+	return 0;
+}

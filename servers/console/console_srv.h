@@ -35,7 +35,7 @@ struct console {
 	bool c_kept; /* c_vault is open */
 };
 
-#define CONSOLE_VAULT_VERSION 1 /* of struct line: change it with the layout */
+#define CONSOLE_VAULT_VERSION 2 /* of struct line: change it with the layout */
 
 PROTO_SERVER(CONSOLE_OPS)
 

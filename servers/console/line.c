@@ -11,13 +11,32 @@ void line_init(struct line *l)
 	l->l_ready_len = 0;
 	l->l_esc = LINE_ESC_NONE;
 	l->l_after_cr = false;
+	l->l_raw = false;
 }
 
+void line_set_raw(struct line *l, bool raw)
+{
+	if (raw && !l->l_raw) {
+		size_t n = l->l_edit_len < LINE_READY_MAX - l->l_ready_len ? l->l_edit_len
+		                                                           : LINE_READY_MAX - l->l_ready_len;
+
+		for (size_t i = 0; i < n; i++)
+			l->l_ready[l->l_ready_len++] = l->l_edit[i];
+		l->l_edit_len = 0;
+	}
+	l->l_raw = raw;
+	l->l_esc = LINE_ESC_NONE;
+}
+
+/* Erases n characters (a UTF-8 sequence is one). */
 static size_t erase(struct line *l, size_t n, char *echo)
 {
 	size_t e = 0;
 
-	for (; n && l->l_edit_len; n--, l->l_edit_len--) {
+	for (; n && l->l_edit_len; n--) {
+		while (l->l_edit_len > 1 && ((unsigned char)l->l_edit[l->l_edit_len - 1] & 0xC0) == 0x80)
+			l->l_edit_len--;
+		l->l_edit_len--;
 		echo[e++] = '\b';
 		echo[e++] = ' ';
 		echo[e++] = '\b';
@@ -67,6 +86,14 @@ size_t line_feed(struct line *l, char c, char *echo)
 {
 	bool after_cr = l->l_after_cr;
 
+	if (l->l_raw) {
+		if (l->l_ready_len == LINE_READY_MAX) {
+			echo[0] = '\a';
+			return 1;
+		}
+		l->l_ready[l->l_ready_len++] = c;
+		return 0;
+	}
 	l->l_after_cr = c == '\r';
 	if (in_escape(l, c))
 		return 0;
@@ -94,7 +121,7 @@ size_t line_feed(struct line *l, char c, char *echo)
 		c = ' ';
 		break;
 	}
-	if (c < 0x20 || c > 0x7E)
+	if ((unsigned char)c < 0x20 || c == DEL)
 		return 0;
 	if (l->l_edit_len == LINE_EDIT_MAX) {
 		echo[0] = '\a';
@@ -116,7 +143,7 @@ size_t line_take(struct line *l, char *dst, size_t max)
 
 	while (n < max && n < l->l_ready_len) {
 		dst[n] = l->l_ready[n];
-		if (dst[n++] == '\n')
+		if (dst[n++] == '\n' && !l->l_raw)
 			break;
 	}
 	for (size_t i = n; i < l->l_ready_len; i++)

@@ -2,7 +2,8 @@
  * being edited, what to echo for it, and the finished lines that wait for
  * a reader. No hardware or IPC here: the host tests link it as it is.
  *
- *   printable bytes   appended and echoed (a tab counts as a space)
+ *   printable bytes   appended and echoed (a tab counts as a space); UTF-8
+ *                     bytes too, a character erased whole
  *   Enter             '\r', '\n' or "\r\n": the line, with '\n', is finished
  *   Backspace / DEL   erase the last byte ("\b \b")
  *   Ctrl-U            erase the whole line
@@ -13,7 +14,10 @@
  *
  * A full line, or an Enter while the finished lines fill their buffer,
  * rings the bell instead: nothing typed is lost without the typist
- * hearing of it. */
+ * hearing of it.
+ *
+ * In raw mode (l_raw) every byte goes to the ready buffer as it is, with
+ * no echo, and line_take takes whatever is there. */
 #pragma once
 
 #include <stdbool.h>
@@ -35,6 +39,7 @@ struct line {
 	size_t l_ready_len;
 	enum line_escape l_esc;
 	bool l_after_cr; /* a '\n' right after a '\r' is the same Enter */
+	bool l_raw;      /* bytes as typed, no editing */
 };
 
 void line_init(struct line *l);
@@ -42,6 +47,9 @@ void line_init(struct line *l);
 /* Feeds one typed byte. Writes what to echo into echo (room for
  * LINE_ECHO_MAX bytes) and returns its length. */
 size_t line_feed(struct line *l, char c, char *echo);
+
+/* Raw mode on or off (the line being typed becomes raw bytes). */
+void line_set_raw(struct line *l, bool raw);
 
 /* Whether a finished line waits. */
 bool line_has_input(const struct line *l);

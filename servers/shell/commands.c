@@ -307,6 +307,11 @@ static const struct command commands[] = {
 	        { NULL, NULL, NULL, NULL },
 };
 
+const char *shell_command_name(unsigned i)
+{
+	return i < sizeof(commands) / sizeof(commands[0]) ? commands[i].c_name : NULL;
+}
+
 void shell_cmd_help(struct shell *sh, int argc, char **argv)
 {
 	(void)sh;

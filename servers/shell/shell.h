@@ -4,12 +4,13 @@
  * is typed at it go through the same driver. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "proto.h"
 
-#define SHELL_LINE_MAX 256 /* the console's longest line (LINE_EDIT_MAX) */
+#define SHELL_LINE_MAX 256 /* the editor's longest line (EDIT_MAX) */
 
 /* The services it uses besides the console (stdin and stdout, through the
  * C library); pc_ep CAP_NULL when the manifest has none. */
@@ -18,11 +19,21 @@ struct shell {
 	struct proto_client sh_sup;
 	uint64_t sh_pool;   /* its memory pool, for mem */
 	uint64_t sh_ioport; /* ports 0xf4-0xf7 in the test manifest (poweroff), or CAP_NULL */
+	bool sh_exit;       /* exit was typed: the prompt loop ends */
 };
 
 /* Runs one command line (modified in place): CMD ... > FILE or >> FILE
  * sends what it prints to FILE (truncated, or appended to). */
 void shell_run(struct shell *sh, char *line);
+
+/* The i-th command's name, in help's order; NULL past the last. */
+const char *shell_command_name(unsigned i);
+
+/* Tab completion for the line editor (complete.c): a command's name in
+ * the first word, a server's after kill, crash and restart, a file's
+ * anywhere else. */
+struct edit_matches;
+void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches *m);
 
 /* The commands, in the order help lists them: X(NAME, USAGE, HELP), each
  * run by shell_cmd_NAME(sh, argc, argv), which gets the words of its line
@@ -56,6 +67,7 @@ void shell_run(struct shell *sh, char *line);
 	X(df, "df", "the filesystem's blocks and inodes, used and free")                                  \
 	X(cd, "cd [DIR]", "change the working directory (/ without DIR)")                                 \
 	X(pwd, "pwd", "print the working directory")                                                      \
+	X(exit, "exit", "leave the shell (the supervisor starts a new one)")                              \
 	X(poweroff, "poweroff", NULL)
 
 #define SHELL_COMMAND_DECLARE(name, usage, help) \

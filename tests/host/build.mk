@@ -90,3 +90,6 @@ $(eval $(call HOST_TEST,host/test_ext2,core,$(EXT2_SRCS) tests/host/test_ext2.c,
 # The filesystem server's block cache over a disk in memory: the test
 # answers the block protocol's calls (proto_call) itself.
 $(eval $(call HOST_TEST,host/test_fscache,fs,servers/fs/cache.c tests/host/test_fscache.c))
+
+# The shell's line editor: keys in, the line and what it draws out.
+$(eval $(call HOST_TEST,host/test_edit,core,servers/shell/edit.c tests/host/test_edit.c))

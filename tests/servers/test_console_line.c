@@ -154,6 +154,36 @@ static void short_reads_take_a_line_in_pieces(void **state)
 	assert_int_equal(line_take(&l, (char[4]){ 0 }, 4), 0);
 }
 
+static void utf8_is_kept_and_erased_a_character_at_a_time(void **state)
+{
+	struct line l;
+
+	(void)state;
+	line_init(&l);
+	assert_string_equal(TYPE(&l, "h\xc3\xa9 \xe6\x97\xa5"), "h\xc3\xa9 \xe6\x97\xa5");
+	assert_string_equal(TYPE(&l, "\x7f"), "\b \b"); /* the three bytes of 日 */
+	assert_string_equal(TYPE(&l, "\x7f\x7f\r"), "\b \b\b \b\r\n");
+	assert_string_equal(take(&l, 100), "h\n");
+}
+
+static void raw_mode_hands_over_bytes_as_typed(void **state)
+{
+	struct line l;
+
+	(void)state;
+	line_init(&l);
+	TYPE(&l, "ab");
+	line_set_raw(&l, true);
+	assert_true(line_has_input(&l));                       /* the line being typed, handed over */
+	assert_string_equal(TYPE(&l, "c\x1b[A\x7f\r\nd"), ""); /* no echo, nothing edited */
+	assert_string_equal(take(&l, 3), "abc");
+	assert_string_equal(take(&l, 100), "\x1b[A\x7f\r\nd");
+	assert_false(line_has_input(&l));
+	line_set_raw(&l, false);
+	assert_string_equal(TYPE(&l, "e\r"), "e\r\n");
+	assert_string_equal(take(&l, 100), "e\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +196,8 @@ int main(void)
 		cmocka_unit_test(full_line_rings_the_bell_and_keeps_what_fits),
 		cmocka_unit_test(enter_with_no_room_rings_and_keeps_the_line),
 		cmocka_unit_test(short_reads_take_a_line_in_pieces),
+		cmocka_unit_test(utf8_is_kept_and_erased_a_character_at_a_time),
+		cmocka_unit_test(raw_mode_hands_over_bytes_as_typed),
 	};
 
 	return cmocka_run_group_tests_name("console_line", tests, NULL, NULL);

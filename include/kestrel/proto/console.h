@@ -14,7 +14,14 @@
  * capability and answers later (PROTO_DEFERRED in libipc/proto.h). One
  * reader after another waits its turn (PE_BUSY past libipc's limit). A read is not
  * repeated after a restart (PE_RESTARTED): what was being typed went with
- * the old server, and the reader should say so (the shell prompts again). */
+ * the old server, and the reader should say so (the shell prompts again).
+ *
+ * mode chooses between those edited lines (CONSOLE_MODE_LINE, the mode a
+ * console starts in) and the bytes as they are typed (CONSOLE_MODE_RAW:
+ * no echo, no editing, a read answers with whatever was typed, at least
+ * one byte), for a reader that edits lines itself (the shell's editor).
+ * Switching to raw hands over the line being typed as raw bytes; the mode
+ * is the console's, kept across its restarts with what was typed. */
 #pragma once
 
 #include <stdint.h>
@@ -34,12 +41,22 @@ struct console_write_rep {
 struct console_read_req {
 	uint64_t max; /* 1..CONSOLE_DATA_MAX */
 };
+#define CONSOLE_MODE_LINE 0
+#define CONSOLE_MODE_RAW  1
+
+struct console_mode_req {
+	uint64_t mode; /* CONSOLE_MODE_* */
+};
+struct console_mode_rep {
+	uint64_t previous;
+};
 struct console_read_rep {
 	uint64_t len;
 	char data[CONSOLE_DATA_MAX];
 };
 
-#define CONSOLE_OPS(X)                                                                  \
-	X(console, write, CONSOLE_BASE + 1, PROTO_IDEMPOTENT, struct console_write_req, \
-	  struct console_write_rep)                                                     \
-	X(console, read, CONSOLE_BASE + 2, 0, struct console_read_req, struct console_read_rep)
+#define CONSOLE_OPS(X)                                                                          \
+	X(console, write, CONSOLE_BASE + 1, PROTO_IDEMPOTENT, struct console_write_req,         \
+	  struct console_write_rep)                                                             \
+	X(console, read, CONSOLE_BASE + 2, 0, struct console_read_req, struct console_read_rep) \
+	X(console, mode, CONSOLE_BASE + 3, PROTO_IDEMPOTENT, struct console_mode_req, struct console_mode_rep)
