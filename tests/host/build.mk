@@ -90,3 +90,8 @@ $(eval $(call HOST_TEST,host/test_ext2,core,$(EXT2_SRCS) tests/host/test_ext2.c,
 # The filesystem server's block cache over a disk in memory: the test
 # answers the block protocol's calls (proto_call) itself.
 $(eval $(call HOST_TEST,host/test_fscache,fs,servers/fs/cache.c tests/host/test_fscache.c))
+
+# The filesystem server's table of clients' windows over the protocol
+# layer's fake kernel (shares, mappings, revocation).
+$(eval $(call HOST_TEST,host/test_fswindow,ipc,servers/fs/window.c tests/host/shim/shim.c \
+	tests/host/test_fswindow.c))
