@@ -152,18 +152,38 @@ long fs_open_srv(struct proto_ctx *ctx, const struct fs_open_req *q, struct fs_a
 	return e < 0 ? e : attr(fs, ino, r);
 }
 
+/* The last handle regular() found naming a regular file. Checking a
+ * handle reads its inode, which ext2_read and ext2_write then read again
+ * (each a copy of the whole inode table block out of the cache), and a
+ * program reads and writes one file many times in a row. What the check
+ * finds (the generation, the type) changes only when the inode is freed,
+ * and only unlink, rmdir and rename free one: they forget the handle
+ * (forget_handles) before they change anything. A restart forgets it too. */
+static struct fs_handle known_regular;
+
+static void forget_handles(void)
+{
+	known_regular = (struct fs_handle){ 0, 0 };
+}
+
 /* A handle's regular file for read and write: EISDIR for a directory,
  * EINVAL for anything else. */
 static int regular(struct ext2_fs *fs, const struct fs_handle *h)
 {
 	struct ext2_stat st;
-	int err = handle_get(fs, h, &st);
+	int err;
 
-	if (err < 0)
+	if (h->fh_ino != 0 && h->fh_ino == known_regular.fh_ino &&
+	    h->fh_generation == known_regular.fh_generation)
+		return 0;
+	if ((err = handle_get(fs, h, &st)) < 0)
 		return err;
 	if ((st.st_mode & FS_S_IFMT) == FS_S_IFDIR)
 		return -EISDIR;
-	return (st.st_mode & FS_S_IFMT) == FS_S_IFREG ? 0 : -EINVAL;
+	if ((st.st_mode & FS_S_IFMT) != FS_S_IFREG)
+		return -EINVAL;
+	known_regular = *h;
+	return 0;
 }
 
 /* count bytes of h's file at offset into buf (at most FS_IO_MAX). */
@@ -248,6 +268,7 @@ long fs_unlink_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs
 	int err = path_parent(fs, q->path, &dir, name);
 
 	(void)r;
+	forget_handles();
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_unlink(fs, dir, name));
 }
 
@@ -273,6 +294,7 @@ long fs_rmdir_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_
 	int err = path_parent(fs, q->path, &dir, name);
 
 	(void)r;
+	forget_handles();
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rmdir(fs, dir, name));
 }
 
@@ -284,6 +306,7 @@ long fs_rename_srv(struct proto_ctx *ctx, const struct fs_two_paths_req *q, stru
 	int err = path_parent(fs, q->from, &odir, oname);
 
 	(void)r;
+	forget_handles();
 	if (err == 0)
 		err = path_parent(fs, q->to, &ndir, nname);
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rename(fs, odir, oname, ndir, nname));

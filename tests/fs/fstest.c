@@ -381,6 +381,34 @@ static void restart(void)
 	e = name_op(fs_unlink, "/d1/moved.bin");
 	h.h = moved.h;
 	tap(e == E_OK && IS(fs_stat(&fs, &h, &a), ESTALE), "a_removed_files_handle_is_estale", e);
+	/* The server remembers the last handle it checked for a read or a
+	 * write: removing the file, or renaming another over it, must make it
+	 * forget, even when a new file takes the inode at once. */
+	for (unsigned how = 0; how < 2; how++) {
+		struct fs_attr_rep old, new;
+		uint64_t done = 0;
+
+		e = put("/reused.txt", "the old file", &old);
+		if (e == E_OK)
+			e = io(false, &old.h, 0, 12, &done);
+		if (e == E_OK && how == 0)
+			e = name_op(fs_unlink, "/reused.txt");
+		if (e == E_OK && how == 1)
+			e = open_path("/over.txt", FS_O_CREAT | FS_O_EXCL, &new);
+		if (e == E_OK && how == 1)
+			e = rename_path("/over.txt", "/reused.txt");
+		if (e == E_OK) /* created, not read or written: the server checks no handle of it */
+			e = open_path("/reusing.txt", FS_O_CREAT | FS_O_EXCL, &new);
+		if (e == E_OK)
+			e = io(false, &old.h, 0, 12, &done);
+		tap(IS(e, ESTALE) && new.h.fh_ino == old.h.fh_ino,
+		    how == 0 ? "a_handle_read_before_its_file_was_removed_is_estale_when_its_inode_is_reused"
+		             : "a_handle_read_before_a_rename_replaced_its_file_is_estale_when_its_inode_is_"
+		               "reused",
+		    e);
+		name_op(fs_unlink, "/reusing.txt");
+		name_op(fs_unlink, "/reused.txt");
+	}
 	e = name_op(fs_rmdir, "/d1");
 	if (e == E_OK)
 		e = mkdir_path("/d2");
