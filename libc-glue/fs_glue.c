@@ -11,7 +11,11 @@
  *
  * The handles stay valid across the server's restarts and the offsets live
  * here, so open descriptors keep working through a restart; the protocol's
- * stubs retry reads, writes (at an explicit offset), stats and truncates. */
+ * stubs retry reads, writes (at an explicit offset), stats and truncates.
+ *
+ * Data moves through the window, a buffer of ours the server maps once
+ * (window_attach), when it fits there, else through a lease of the
+ * caller's own buffer (see window_take). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +24,19 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/lock.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kestrel/cap.h>
 #include <kestrel/error.h>
 #include <kestrel/proto/fs.h>
 
 #include "fd.h"
+#include "glue.h"
 #include "server.h"
+#include "slots.h"
+#include "syscalls.h"
 
 PROTO_CLIENT(FS_OPS)
 
@@ -171,11 +180,148 @@ static void stat_fill(const struct fs_attr_rep *a, struct stat *st)
 	st->st_ctim.tv_sec = a->ctime;
 }
 
+/* The window (fs.h: window_attach): WINDOW_BYTES of our own memory that
+ * the server maps once and keeps, through which reads, writes and readdir
+ * batches that fit move with one call and one copy here. A lease instead
+ * costs a share made, mapped by the server, unmapped and destroyed on
+ * every call, which only transfers bigger than the window repay (a lease
+ * moves the caller's own pages, no copy). The server may forget the
+ * window (it restarted, or let it go for another client's): it then
+ * answers PE_DETACHED, and window_call attaches again and repeats the
+ * call, so programs see nothing of it. One thread at a time uses the
+ * window: __lock_glue_fs_window. */
+#define WINDOW_BYTES (16u << 10)
+#define WINDOW_TRIES 3 /* attaches one call makes before it takes a lease instead */
+
+static struct {
+	uint8_t *w_base;     /* NULL: not made yet */
+	uint64_t w_share;    /* our share of it */
+	uint64_t w_lent;     /* the copy we send: without R_CONTROL, so the server cannot revoke it */
+	bool w_attached;     /* the server held it at our last call */
+	bool w_failed;       /* it could not be made: leases only */
+	unsigned w_attaches; /* attaches the server accepted */
+} win;
+
+__LOCK_INIT_RECURSIVE(glue_fs_window)
+
+static void window_make(void)
+{
+	uint8_t *base = proto_lease_alloc(WINDOW_BYTES);
+	uint64_t share = base ? slot_alloc() : CAP_NULL, lent = share ? slot_alloc() : CAP_NULL;
+
+	if (lent != CAP_NULL && sys_share_create(proto_pool(), share, (uint64_t)base, WINDOW_BYTES / 4096,
+	                                         R_READ | R_WRITE) == E_OK) {
+		if (sys_cap_copy(share, glue_task_slot(), lent, R_READ | R_WRITE | R_GRANT, 0, 0) == E_OK) {
+			win.w_base = base;
+			win.w_share = share;
+			win.w_lent = lent;
+			return;
+		}
+		sys_obj_destroy(share);
+		sys_cap_delete(share);
+	}
+	if (lent != CAP_NULL)
+		slot_free(lent);
+	if (share != CAP_NULL)
+		slot_free(share);
+	proto_lease_free(base, WINDOW_BYTES);
+	win.w_failed = true;
+}
+
+/* Takes the window for one call, making it at the first: false, with
+ * nothing held, when there is none (then the caller lends its buffer). */
+static bool window_take(void)
+{
+	__lock_acquire_recursive(&__lock_glue_fs_window);
+	if (!win.w_base && !win.w_failed)
+		window_make();
+	if (win.w_base)
+		return true;
+	__lock_release_recursive(&__lock_glue_fs_window);
+	return false;
+}
+
+static void window_give(void)
+{
+	__lock_release_recursive(&__lock_glue_fs_window);
+}
+
+unsigned glue_fs_window_attaches(void)
+{
+	return win.w_attaches;
+}
+
+enum window_op { WINDOW_READ, WINDOW_WRITE, WINDOW_READDIR };
+
+/* Makes a window call with the window taken (q and r: the operation's
+ * request and reply), attaching the window first when the server may not
+ * hold it. PE_DETACHED when the server would not take the window, or
+ * forgot it again WINDOW_TRIES times in a row (clients that take each
+ * other's places in its table): the caller then lends its buffer. */
+static long window_call(enum window_op op, const void *q, void *r)
+{
+	long e = PE_DETACHED;
+
+	for (unsigned i = 0; i < WINDOW_TRIES && e == PE_DETACHED; i++) {
+		if (!win.w_attached) {
+			struct fs_window_attach_req aq = { WINDOW_BYTES };
+			struct fs_window_attach_rep ar;
+			struct proto_xfer x = { .px_caps = { win.w_lent } };
+
+			if (fs_window_attach_x(&fs, &aq, &ar, &x) != E_OK)
+				return PE_DETACHED;
+			win.w_attached = true;
+			win.w_attaches++;
+		}
+		switch (op) {
+		case WINDOW_READ:
+			e = fs_window_read(&fs, q, r);
+			break;
+		case WINDOW_WRITE:
+			e = fs_window_write(&fs, q, r);
+			break;
+		case WINDOW_READDIR:
+			e = fs_window_readdir(&fs, q, r);
+			break;
+		}
+		if (e == PE_DETACHED)
+			win.w_attached = false;
+	}
+	return e;
+}
+
 /* The file back end. */
 
+/* One read or write call of n bytes (at most FS_IO_MAX) between buf and
+ * h's file at offset: through the window when they fit, else through a
+ * lease of buf. */
+static long io_call(const struct fs_handle *h, bool write, uint8_t *buf, size_t n, uint64_t offset,
+                    struct fs_io_rep *r)
+{
+	long e = PE_DETACHED;
+
+	if (n <= WINDOW_BYTES && window_take()) {
+		struct fs_window_io_req q = { *h, offset, n, 0 };
+
+		if (write)
+			memcpy(win.w_base, buf, n);
+		e = window_call(write ? WINDOW_WRITE : WINDOW_READ, &q, r);
+		if (!write && e == E_OK)
+			memcpy(buf, win.w_base, r->done < n ? r->done : n);
+		window_give();
+	}
+	if (e == PE_DETACHED) {
+		struct fs_io_req q = { *h, offset, n };
+		struct proto_xfer x = { .px_buf = buf, .px_len = n };
+
+		e = write ? fs_write_x(&fs, &q, r, &x) : fs_read_x(&fs, &q, r, &x);
+	}
+	return e;
+}
+
 /* Moves len bytes between buf and the file at offset, FS_IO_MAX at a time
- * through a lease of buf itself: the count moved (short at the end of the
- * file), or -1 with errno when nothing moved. */
+ * (io_call): the count moved (short at the end of the file), or -1 with
+ * errno when nothing moved. */
 static ssize_t file_io(struct fs_file *f, bool write, void *buf, size_t len, uint64_t offset)
 {
 	int acc = f->ff_flags & O_ACCMODE;
@@ -189,11 +335,11 @@ static ssize_t file_io(struct fs_file *f, bool write, void *buf, size_t len, uin
 		len = LONG_MAX;
 	while (total < len) {
 		size_t n = len - total < FS_IO_MAX ? len - total : FS_IO_MAX;
-		struct fs_io_req q = { f->ff_h, offset + total, n };
 		struct fs_io_rep r = { 0 };
-		struct proto_xfer x = { .px_buf = (char *)buf + total, .px_len = n };
-		long e = write ? fs_write_x(&fs, &q, &r, &x) : fs_read_x(&fs, &q, &r, &x);
+		long e = io_call(&f->ff_h, write, (uint8_t *)buf + total, n, offset + total, &r);
 
+		if (e == E_OK && r.done > n)
+			e = PE_BAD_SIZE; /* a server that says it moved more than asked */
 		if (e != E_OK)
 			return total ? (ssize_t)total : fail(errno_of(e));
 		total += r.done;
@@ -612,14 +758,27 @@ struct dirent *readdir(DIR *d)
 		return NULL;
 	}
 	if (d->d_next == d->d_count) {
-		struct fs_readdir_req q = { d->d_h, d->d_cookie };
 		struct fs_readdir_rep r = { 0, 0 };
-		struct proto_xfer x = { .px_buf = d->d_batch, .px_len = sizeof(d->d_batch) };
-		long err;
+		long err = PE_DETACHED;
 
 		if (d->d_end)
 			return NULL;
-		err = fs_readdir_x(&fs, &q, &r, &x);
+		if (window_take()) {
+			struct fs_window_readdir_req q = { d->d_h, d->d_cookie, 0, sizeof(d->d_batch) };
+
+			err = window_call(WINDOW_READDIR, &q, &r);
+			if (err == E_OK)
+				memcpy(d->d_batch, win.w_base,
+				       (r.count < DIR_BATCH ? r.count : DIR_BATCH) *
+				               sizeof(struct fs_dirent));
+			window_give();
+		}
+		if (err == PE_DETACHED) {
+			struct fs_readdir_req q = { d->d_h, d->d_cookie };
+			struct proto_xfer x = { .px_buf = d->d_batch, .px_len = sizeof(d->d_batch) };
+
+			err = fs_readdir_x(&fs, &q, &r, &x);
+		}
 		if (err != E_OK) {
 			errno = errno_of(err);
 			return NULL;

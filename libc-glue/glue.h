@@ -21,6 +21,11 @@ uint64_t glue_start_arg(void);
 uint64_t glue_task_slot(void);
 uint64_t glue_pool_slot(void);
 
+/* How many times the filesystem server took this program's window
+ * (fs_glue.c): once, plus once after each of its restarts or each time
+ * it let the window go for another client's. */
+unsigned glue_fs_window_attaches(void);
+
 /* Between the glue's files. */
 
 /* start.c: getpid()'s answer and the clock when the program started. */

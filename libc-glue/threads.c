@@ -46,6 +46,9 @@ struct __lock {
  * list, the environment...). */
 struct __lock __lock___libc_recursive_mutex;
 
+/* The glue's own: fs_glue.c's window. */
+struct __lock __lock_glue_fs_window;
+
 enum { PARK_NONE, PARK_MAKING }; /* else: the endpoint's slot (slots from the top: never these) */
 static uint64_t park;
 static uint64_t park_signal; /* a badged copy to signal it with; set before park */

@@ -161,6 +161,12 @@ bool proto_restarted(struct proto_client *c)
 
 static const struct proto_op *find_op(const struct proto_op *ops, size_t nops, uint32_t op)
 {
+	/* A protocol's list usually numbers its operations in order from the
+	 * first: look where that puts op before searching. */
+	size_t guess = nops ? (size_t)(op - ops[0].po_op) : 0;
+
+	if (guess < nops && ops[guess].po_op == op)
+		return &ops[guess];
 	for (size_t i = 0; i < nops; i++)
 		if (ops[i].po_op == op)
 			return &ops[i];

@@ -15,7 +15,7 @@ $(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pc
 $(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c servers/virtio_blk/virtio.c servers/virtio_blk/virtq.c))
 $(eval $(call SERVER,fs,servers/fs/main.c servers/fs/fs_srv.c servers/fs/cache.c servers/fs/ext2.c \
 	servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c servers/fs/ext2_path.c \
-	servers/fs/ext2_file.c servers/fs/ext2_names.c))
+	servers/fs/ext2_file.c servers/fs/ext2_names.c servers/fs/window.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
@@ -29,3 +29,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/blk/blktest.elf,tests/blk/blktest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fs/fstest.elf,tests/fs/fstest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))

@@ -59,7 +59,8 @@
 	X(PE_BAD_REQUEST, -104, "the server refused the request's contents")                   \
 	X(PE_FAILED, -105, "the server failed to start or was left down")                      \
 	X(PE_BUSY, -106, "the server has too many calls waiting already")                      \
-	X(PE_IO, -107, "the device reported an error")
+	X(PE_IO, -107, "the device reported an error")                                         \
+	X(PE_DETACHED, -108, "the server holds no shared buffer of this client now: attach it again")
 
 enum proto_error {
 #define PROTO_ERROR_ENUM(name, value, text) name = value,

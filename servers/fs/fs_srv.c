@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include <kestrel/cap.h>
+#include <kestrel/error.h>
 #include <kestrel/proto/fs.h>
 
 #include "fs_srv.h"
 #include "server.h"
+#include "window.h"
 
 PROTO_SERVER(FS_OPS)
 
@@ -149,53 +152,91 @@ long fs_open_srv(struct proto_ctx *ctx, const struct fs_open_req *q, struct fs_a
 	return e < 0 ? e : attr(fs, ino, r);
 }
 
+/* The last handle regular() found naming a regular file. Checking a
+ * handle reads its inode, which ext2_read and ext2_write then read again
+ * (each a copy of the whole inode table block out of the cache), and a
+ * program reads and writes one file many times in a row. What the check
+ * finds (the generation, the type) changes only when the inode is freed,
+ * and only unlink, rmdir and rename free one: they forget the handle
+ * (forget_handles) before they change anything. A restart forgets it too. */
+static struct fs_handle known_regular;
+
+static void forget_handles(void)
+{
+	known_regular = (struct fs_handle){ 0, 0 };
+}
+
 /* A handle's regular file for read and write: EISDIR for a directory,
  * EINVAL for anything else. */
 static int regular(struct ext2_fs *fs, const struct fs_handle *h)
 {
 	struct ext2_stat st;
-	int err = handle_get(fs, h, &st);
+	int err;
 
-	if (err < 0)
+	if (h->fh_ino != 0 && h->fh_ino == known_regular.fh_ino &&
+	    h->fh_generation == known_regular.fh_generation)
+		return 0;
+	if ((err = handle_get(fs, h, &st)) < 0)
 		return err;
 	if ((st.st_mode & FS_S_IFMT) == FS_S_IFDIR)
 		return -EISDIR;
-	return (st.st_mode & FS_S_IFMT) == FS_S_IFREG ? 0 : -EINVAL;
+	if ((st.st_mode & FS_S_IFMT) != FS_S_IFREG)
+		return -EINVAL;
+	known_regular = *h;
+	return 0;
 }
 
-long fs_read_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+/* count bytes of h's file at offset into buf (at most FS_IO_MAX). */
+static long file_read(struct ext2_fs *fs, const struct fs_handle *h, uint64_t offset, uint8_t *buf,
+                      uint64_t count, struct fs_io_rep *r)
 {
-	MOUNTED(fs);
 	int64_t n;
 	int err;
 
-	if (q->count > FS_IO_MAX || q->count > ctx->pc_lease_len)
+	if (count > FS_IO_MAX)
 		return PE_BAD_REQUEST;
-	if ((err = regular(fs, &q->h)) < 0)
+	if ((err = regular(fs, h)) < 0)
 		return fs_result(err);
-	n = ext2_read(fs, (uint32_t)q->h.fh_ino, q->offset, ctx->pc_lease, q->count);
+	n = ext2_read(fs, (uint32_t)h->fh_ino, offset, buf, count);
 	if (n < 0)
 		return fs_result((int)n);
 	r->done = (uint64_t)n;
 	return 0;
 }
 
-long fs_write_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+/* count bytes from buf into h's file at offset, answered once on the disk. */
+static long file_write(struct ext2_fs *fs, const struct fs_handle *h, uint64_t offset, const uint8_t *buf,
+                       uint64_t count, struct fs_io_rep *r)
 {
-	MOUNTED(fs);
 	int64_t n;
 	long e;
 	int err;
 
-	if (q->count > FS_IO_MAX || q->count > ctx->pc_lease_len)
+	if (count > FS_IO_MAX)
 		return PE_BAD_REQUEST;
-	if ((err = regular(fs, &q->h)) < 0)
+	if ((err = regular(fs, h)) < 0)
 		return fs_result(err);
-	n = ext2_write(fs, (uint32_t)q->h.fh_ino, q->offset, ctx->pc_lease, q->count);
+	n = ext2_write(fs, (uint32_t)h->fh_ino, offset, buf, count);
 	if ((e = fs_synced(fs, n < 0 ? (int)n : 0)) < 0)
 		return e;
 	r->done = (uint64_t)n;
 	return 0;
+}
+
+long fs_read_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	if (q->count > ctx->pc_lease_len)
+		return PE_BAD_REQUEST;
+	return file_read(fs, &q->h, q->offset, ctx->pc_lease, q->count, r);
+}
+
+long fs_write_srv(struct proto_ctx *ctx, const struct fs_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	if (q->count > ctx->pc_lease_len)
+		return PE_BAD_REQUEST;
+	return file_write(fs, &q->h, q->offset, ctx->pc_lease, q->count, r);
 }
 
 long fs_stat_srv(struct proto_ctx *ctx, const struct fs_handle_req *q, struct fs_attr_rep *r)
@@ -227,6 +268,7 @@ long fs_unlink_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs
 	int err = path_parent(fs, q->path, &dir, name);
 
 	(void)r;
+	forget_handles();
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_unlink(fs, dir, name));
 }
 
@@ -252,6 +294,7 @@ long fs_rmdir_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_
 	int err = path_parent(fs, q->path, &dir, name);
 
 	(void)r;
+	forget_handles();
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rmdir(fs, dir, name));
 }
 
@@ -263,6 +306,7 @@ long fs_rename_srv(struct proto_ctx *ctx, const struct fs_two_paths_req *q, stru
 	int err = path_parent(fs, q->from, &odir, oname);
 
 	(void)r;
+	forget_handles();
 	if (err == 0)
 		err = path_parent(fs, q->to, &ndir, nname);
 	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rename(fs, odir, oname, ndir, nname));
@@ -296,15 +340,14 @@ static uint16_t dirent_type(uint8_t ft)
 	return ft < sizeof(type) / sizeof(type[0]) ? type[ft] : 0;
 }
 
-long fs_readdir_srv(struct proto_ctx *ctx, const struct fs_readdir_req *q, struct fs_readdir_rep *r)
+/* Entries of directory h from cookie into out, as many as max. */
+static long dir_read(struct ext2_fs *fs, const struct fs_handle *h, uint64_t cookie, struct fs_dirent *out,
+                     size_t max, struct fs_readdir_rep *r)
 {
-	MOUNTED(fs);
-	struct fs_dirent *out = (struct fs_dirent *)ctx->pc_lease;
-	size_t max = ctx->pc_lease_len / sizeof(*out);
 	struct ext2_entry e;
 	struct ext2_stat st;
-	uint64_t pos = q->cookie;
-	int err = handle_get(fs, &q->h, &st);
+	uint64_t pos = cookie;
+	int err = handle_get(fs, h, &st);
 
 	if (err < 0)
 		return fs_result(err);
@@ -313,7 +356,7 @@ long fs_readdir_srv(struct proto_ctx *ctx, const struct fs_readdir_req *q, struc
 	for (r->count = 0; r->count < max; r->count++) {
 		uint64_t at = pos;
 
-		if ((err = ext2_readdir(fs, (uint32_t)q->h.fh_ino, &pos, &e)) <= 0) {
+		if ((err = ext2_readdir(fs, (uint32_t)h->fh_ino, &pos, &e)) <= 0) {
 			pos = at;
 			break;
 		}
@@ -322,6 +365,13 @@ long fs_readdir_srv(struct proto_ctx *ctx, const struct fs_readdir_req *q, struc
 	}
 	r->cookie = pos;
 	return err < 0 ? fs_result(err) : 0;
+}
+
+long fs_readdir_srv(struct proto_ctx *ctx, const struct fs_readdir_req *q, struct fs_readdir_rep *r)
+{
+	MOUNTED(fs);
+	return dir_read(fs, &q->h, q->cookie, (struct fs_dirent *)ctx->pc_lease,
+	                ctx->pc_lease_len / sizeof(struct fs_dirent), r);
 }
 
 long fs_readlink_srv(struct proto_ctx *ctx, const struct fs_handle_req *q, struct fs_readlink_rep *r)
@@ -352,6 +402,54 @@ long fs_statfs_srv(struct proto_ctx *ctx, const struct fs_none *q, struct fs_sta
 	*r = (struct fs_statfs_rep){ sf.f_bsize, sf.f_blocks, sf.f_bfree,  sf.f_bavail,
 		                     sf.f_files, sf.f_ffree,  sf.f_namemax };
 	return 0;
+}
+
+/* The window: kept by window.c, which takes our copy of the share. */
+long fs_window_attach_srv(struct proto_ctx *ctx, const struct fs_window_attach_req *q,
+                          struct fs_window_attach_rep *r)
+{
+	long e = window_attach(ctx->pc_badge, ctx->pc_caps[0], q->bytes);
+
+	if (e == E_OK) {
+		ctx->pc_caps[0] = CAP_NULL;
+		r->bytes = q->bytes;
+	}
+	return e;
+}
+
+long fs_window_read_srv(struct proto_ctx *ctx, const struct fs_window_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	uint8_t *buf;
+	long e = window_get(ctx->pc_badge, q->at, q->count, &buf);
+
+	return e < 0 ? e : file_read(fs, &q->h, q->offset, buf, q->count, r);
+}
+
+long fs_window_write_srv(struct proto_ctx *ctx, const struct fs_window_io_req *q, struct fs_io_rep *r)
+{
+	MOUNTED(fs);
+	uint8_t *buf;
+	long e = window_get(ctx->pc_badge, q->at, q->count, &buf);
+
+	return e < 0 ? e : file_write(fs, &q->h, q->offset, buf, q->count, r);
+}
+
+/* The entries start at the window's offset at, which need not be aligned
+ * for struct fs_dirent: an unaligned at is refused. */
+long fs_window_readdir_srv(struct proto_ctx *ctx, const struct fs_window_readdir_req *q,
+                           struct fs_readdir_rep *r)
+{
+	MOUNTED(fs);
+	uint8_t *buf;
+	long e = window_get(ctx->pc_badge, q->at, q->count, &buf);
+
+	if (e < 0)
+		return e;
+	if (q->at % _Alignof(struct fs_dirent))
+		return E_BAD_ARG;
+	return dir_read(fs, &q->h, q->cookie, (struct fs_dirent *)buf, q->count / sizeof(struct fs_dirent),
+	                r);
 }
 
 const struct proto_op fs_ops[] = PROTO_TABLE(FS_OPS);

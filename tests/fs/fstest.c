@@ -2,12 +2,14 @@
  * server. It reads files the host put into the image, creates, writes,
  * renames and removes files and directories, checks the POSIX errors,
  * crashes the server once and reads through a handle taken before, and
- * leaves files that the host checks with debugfs after QEMU exits. One
- * TAP line a check; ends QEMU. */
+ * leaves files that the host checks with debugfs after QEMU exits. It
+ * also moves data through a window (fs.h: window_attach) and is refused
+ * every window it should be. One TAP line a check; ends QEMU. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <kestrel/cap.h>
 #include <kestrel/error.h>
 #include <kestrel/proto/fs.h>
 #include <kestrel/proto/supervisor.h>
@@ -15,6 +17,8 @@
 
 #include "io.h"
 #include "server.h"
+#include "slots.h"
+#include "syscalls.h"
 
 PROTO_CLIENT(FS_OPS)
 PROTO_CLIENT(SUP_OPS)
@@ -212,6 +216,136 @@ static void changes(void)
 	}
 }
 
+/* The window: WINDOW_PAGES of ours, lent as a share (slot win_share). */
+#define WINDOW_PAGES 4
+#define WINDOW_BYTES (WINDOW_PAGES * 4096)
+
+static uint8_t *win;
+static uint64_t win_share;
+
+static long share_of(void *base, uint64_t pages, unsigned rights, uint64_t *slot)
+{
+	*slot = slot_alloc();
+	return sys_share_create(server_self()->si_pool, *slot, (uint64_t)base, pages, rights);
+}
+
+static long attach(uint64_t cap, uint64_t bytes)
+{
+	struct fs_window_attach_req q = { bytes };
+	struct fs_window_attach_rep r = { 0 };
+	struct proto_xfer x = { .px_caps = { cap } };
+	long e = fs_window_attach_x(&fs, &q, &r, &x);
+
+	return e == E_OK && r.bytes != bytes ? PE_BAD_SIZE : e;
+}
+
+static long wio(bool write, const struct fs_handle *h, uint64_t off, uint64_t count, uint64_t at,
+                uint64_t *done)
+{
+	struct fs_window_io_req q = { *h, off, count, at };
+	struct fs_io_rep r = { 0 };
+	long e = write ? fs_window_write(&fs, &q, &r) : fs_window_read(&fs, &q, &r);
+
+	*done = r.done;
+	return e;
+}
+
+static void window(void)
+{
+	const struct server_info *si = server_self();
+	struct fs_attr_rep a;
+	uint64_t done = 0, frame = slot_alloc(), ep = slot_alloc(), ro, big;
+	uint8_t *more = proto_lease_alloc((FS_WINDOW_MAX / 4096 + 1) * 4096);
+	long e = lookup("/hello.txt", &a);
+
+	win = proto_lease_alloc(WINDOW_BYTES);
+	tap(e == E_OK && wio(false, &a.h, 0, 10, 0, &done) == PE_DETACHED,
+	    "a_window_op_before_any_attach_is_detached", e);
+	e = sys_mem_alloc(si->si_pool, frame, 1, 0);
+	if (e == E_OK)
+		e = sys_endpoint_create(si->si_pool, ep);
+	tap(e == E_OK && attach(frame, 4096) == E_WRONG_TYPE && attach(ep, 4096) == E_WRONG_TYPE,
+	    "attach_refuses_a_frame_or_an_endpoint", e ? e : attach(frame, 4096));
+	e = share_of(win, WINDOW_PAGES, R_READ, &ro);
+	tap(e == E_OK && attach(ro, WINDOW_BYTES) == E_NO_RIGHTS, "attach_refuses_a_read_only_share",
+	    e ? e : attach(ro, WINDOW_BYTES));
+	e = share_of(more, FS_WINDOW_MAX / 4096 + 1, R_READ | R_WRITE, &big);
+	if (e == E_OK)
+		e = share_of(win, WINDOW_PAGES, R_READ | R_WRITE, &win_share);
+	tap(e == E_OK && attach(big, FS_WINDOW_MAX + 4096) == E_BAD_ARG &&
+	            attach(win_share, 1000) == E_BAD_ARG &&
+	            attach(win_share, WINDOW_BYTES - 4096) == E_BAD_ARG && attach(win_share, 0) == E_BAD_ARG,
+	    "attach_refuses_sizes_that_are_not_the_shares_whole_pages", e);
+	tap(wio(false, &a.h, 0, 10, 0, &done) == PE_DETACHED, "refused_attaches_leave_no_window", 0);
+
+	/* Data through the window, at offsets within it. */
+	e = attach(win_share, WINDOW_BYTES);
+	memset(win, 0, WINDOW_BYTES);
+	if (e == E_OK)
+		e = wio(false, &a.h, 0, 100, 4096 + 3, &done);
+	tap(e == E_OK && done == 21 && memcmp(win + 4096 + 3, "Hello from the host.\n", 21) == 0 &&
+	            win[4096 + 2] == 0,
+	    "a_window_read_brings_the_files_bytes", e ? e : (long)done);
+	e = open_path("/win.bin", FS_O_CREAT | FS_O_TRUNC, &a);
+	for (unsigned i = 0; i < WINDOW_BYTES; i++)
+		win[i] = (uint8_t)(i * 29 + i / 4096);
+	if (e == E_OK)
+		e = wio(true, &a.h, 5000, 3 * 4096, 4096, &done);
+	if (e == E_OK && done == 3 * 4096) {
+		memset(win, 0, WINDOW_BYTES);
+		e = wio(false, &a.h, 5000 + 100, 3 * 4096, 0, &done);
+	}
+	for (unsigned i = 0; e == E_OK && i < 3 * 4096 - 100; i++)
+		if (win[i] != (uint8_t)((4096 + 100 + i) * 29 + (4096 + 100 + i) / 4096))
+			e = -2000 - (long)i;
+	tap(e == E_OK && done == 3 * 4096 - 100, "window_writes_and_reads_move_the_right_data",
+	    e ? e : (long)done);
+	tap(wio(false, &a.h, 0, 1, WINDOW_BYTES, &done) == E_BAD_ARG &&
+	            wio(true, &a.h, 0, 4097, 3 * 4096, &done) == E_BAD_ARG &&
+	            wio(false, &a.h, 0, WINDOW_BYTES + 1, 0, &done) == E_BAD_ARG &&
+	            wio(false, &a.h, 0, 16, UINT64_MAX - 8, &done) == E_BAD_ARG &&
+	            wio(false, &a.h, 0, 0, WINDOW_BYTES, &done) == E_OK,
+	    "ranges_outside_the_window_are_refused", 0);
+	{
+		struct fs_window_readdir_req q = { { 0, 0 }, 0, 4096, 3 * 4096 };
+		struct fs_readdir_rep r = { 0, 0 };
+		const struct fs_dirent *de = (const struct fs_dirent *)(win + 4096);
+		unsigned seen = 0;
+
+		e = lookup("/", &a);
+		q.h = a.h;
+		if (e == E_OK)
+			e = fs_window_readdir(&fs, &q, &r);
+		for (uint64_t i = 0; e == E_OK && i < r.count; i++)
+			seen += strcmp(de[i].d_name, "hello.txt") == 0 ||
+			        strcmp(de[i].d_name, "win.bin") == 0;
+		tap(e == E_OK && seen == 2 && r.count <= 3 * 4096 / sizeof(*de),
+		    "window_readdir_lists_the_root", e ? e : (long)seen);
+	}
+	/* Revoked: the server must not touch it, and says to attach again. */
+	e = lookup("/hello.txt", &a);
+	if (e == E_OK)
+		e = sys_obj_destroy(win_share);
+	tap(e == E_OK && wio(false, &a.h, 0, 10, 0, &done) == PE_DETACHED &&
+	            wio(false, &a.h, 0, 10, 0, &done) == PE_DETACHED,
+	    "a_revoked_window_is_detached", e);
+	sys_cap_delete(win_share);
+	e = share_of(win, WINDOW_PAGES, R_READ | R_WRITE, &win_share);
+	if (e == E_OK)
+		e = attach(win_share, WINDOW_BYTES);
+	if (e == E_OK)
+		e = wio(false, &a.h, 0, 5, 0, &done);
+	tap(e == E_OK && done == 5 && memcmp(win, "Hello", 5) == 0,
+	    "attaching_again_after_a_revocation_works", e);
+	sys_obj_destroy(ro);
+	sys_obj_destroy(big);
+	for (uint64_t *slot = (uint64_t[]){ frame, ep, ro, big }, *end = slot + 4; slot < end; slot++) {
+		sys_cap_delete(*slot);
+		slot_free(*slot);
+	}
+	proto_lease_free(more, (FS_WINDOW_MAX / 4096 + 1) * 4096);
+}
+
 static void restart(void)
 {
 	const struct server_info *si = server_self();
@@ -232,9 +366,49 @@ static void restart(void)
 		e = holds(&keep.h, "written before the crash\n");
 	tap(e == E_OK && fs.pc_generation == before + 1, "a_handle_still_reads_after_the_servers_restart",
 	    e ? e : (long)fs.pc_generation);
+	{
+		uint64_t done = 0;
+
+		long first = wio(false, &keep.h, 0, 7, 0, &done);
+
+		e = attach(win_share, WINDOW_BYTES);
+		if (e == E_OK)
+			e = wio(false, &keep.h, 0, 7, 0, &done);
+		tap(first == PE_DETACHED && e == E_OK && done == 7 && memcmp(win, "written", 7) == 0,
+		    "the_restarted_server_knows_no_window_until_attached_again",
+		    first == PE_DETACHED ? e : first);
+	}
 	e = name_op(fs_unlink, "/d1/moved.bin");
 	h.h = moved.h;
 	tap(e == E_OK && IS(fs_stat(&fs, &h, &a), ESTALE), "a_removed_files_handle_is_estale", e);
+	/* The server remembers the last handle it checked for a read or a
+	 * write: removing the file, or renaming another over it, must make it
+	 * forget, even when a new file takes the inode at once. */
+	for (unsigned how = 0; how < 2; how++) {
+		struct fs_attr_rep old, new;
+		uint64_t done = 0;
+
+		e = put("/reused.txt", "the old file", &old);
+		if (e == E_OK)
+			e = io(false, &old.h, 0, 12, &done);
+		if (e == E_OK && how == 0)
+			e = name_op(fs_unlink, "/reused.txt");
+		if (e == E_OK && how == 1)
+			e = open_path("/over.txt", FS_O_CREAT | FS_O_EXCL, &new);
+		if (e == E_OK && how == 1)
+			e = rename_path("/over.txt", "/reused.txt");
+		if (e == E_OK) /* created, not read or written: the server checks no handle of it */
+			e = open_path("/reusing.txt", FS_O_CREAT | FS_O_EXCL, &new);
+		if (e == E_OK)
+			e = io(false, &old.h, 0, 12, &done);
+		tap(IS(e, ESTALE) && new.h.fh_ino == old.h.fh_ino,
+		    how == 0 ? "a_handle_read_before_its_file_was_removed_is_estale_when_its_inode_is_reused"
+		             : "a_handle_read_before_a_rename_replaced_its_file_is_estale_when_its_inode_is_"
+		               "reused",
+		    e);
+		name_op(fs_unlink, "/reusing.txt");
+		name_op(fs_unlink, "/reused.txt");
+	}
 	e = name_op(fs_rmdir, "/d1");
 	if (e == E_OK)
 		e = mkdir_path("/d2");
@@ -297,6 +471,7 @@ int main(void)
 	    "statfs_describes_the_disk", e);
 	reads();
 	changes();
+	window();
 	full_disk();
 	restart();
 	printf("1..%u\nfstest: %u passed, %u failed\n", n, n - failed, failed);

@@ -93,3 +93,8 @@ $(eval $(call HOST_TEST,host/test_fscache,fs,servers/fs/cache.c tests/host/test_
 
 # The shell's line editor: keys in, the line and what it draws out.
 $(eval $(call HOST_TEST,host/test_edit,core,servers/shell/edit.c tests/host/test_edit.c))
+
+# The filesystem server's table of clients' windows over the protocol
+# layer's fake kernel (shares, mappings, revocation).
+$(eval $(call HOST_TEST,host/test_fswindow,ipc,servers/fs/window.c tests/host/shim/shim.c \
+	tests/host/test_fswindow.c))

@@ -25,7 +25,7 @@ struct share {
 	unsigned rights;
 	uint64_t map_va[8], map_pages[8];
 };
-static struct share shares[16];
+static struct share shares[32];
 static unsigned nshares;
 
 /* Lease buffers: memfd pages mapped into the test. */
@@ -33,7 +33,7 @@ static struct {
 	uint8_t *base;
 	uint64_t pages;
 	int fd;
-} buffers[16];
+} buffers[32];
 static unsigned nbuffers;
 
 static uint8_t *region; /* vspace_alloc's addresses */

@@ -5,3 +5,9 @@
 #include <stdint.h>
 
 uint64_t vspace_alloc(uint64_t bytes, uint64_t align);
+
+/* Our own task, for mem_map: the fake kernel has one address space. */
+static inline uint64_t vspace_self(void)
+{
+	return 0;
+}
