@@ -16,6 +16,7 @@ import sys
 from guest import ENTER, Guest, Tap
 
 PROMPT = r"kestrel> "
+DATE = r"20\d\d-\d\d-\d\d \d\d:\d\d"  # a file's time: the time server's, a year from 2000 on
 
 
 def main():
@@ -81,8 +82,8 @@ def main():
     )
     check(
         "ls_l_shows_type_mode_links_and_size",
-        cmd("ls -l", r"\n-rw-r--r-- +1 +0 empty\n"),
-        cmd("ls -l /work", r"\n-rw-r--r-- +1 +8 f\n"),
+        cmd("ls -l", r"\n-rw-r--r-- +1 +0 " + DATE + " empty\n"),
+        cmd("ls -l /work", r"\n-rw-r--r-- +1 +8 " + DATE + " f\n"),
         cmd("ls /", r"\nhello\.txt\n"),
     )
     check(
@@ -90,7 +91,14 @@ def main():
         quiet("ls /work > /work/listing"),
         cmd("cat listing", r"\nf\n"),
     )
-    check("stat_shows_size_type_and_links", cmd("stat f", r"Type: regular file\n  Size: 8 .*Links: 1\n"))
+    check(
+        "stat_shows_size_type_links_and_times",
+        cmd("stat f", r"Type: regular file\n  Size: 8 .*Links: 1\n(?:.*\n)*?Access: " + DATE + r":\d\d UTC\n"
+            r"Modify: " + DATE + r":\d\d UTC\nChange: " + DATE + r":\d\d UTC\n"),
+    )
+    # The shell's block has no `uses time`: no time of day, said so, while
+    # the files' times (the filesystem server's) are there.
+    check("date_without_the_time_service_says_so", cmd("date", r"\ndate: no time of day \(no time service\): No such device\n"))
     check(
         "hexdump_shows_bytes_and_text",
         cmd("hexdump f", r"\n00000000  68 69 0a 6d 6f 72 65 0a +\|hi\.more\.\|\n00000008\n"),
