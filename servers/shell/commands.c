@@ -162,7 +162,9 @@ void shell_cmd_uptime(struct shell *sh, int argc, char **argv)
 }
 
 /* The time of day from the C library (the time service, through
- * clock_gettime), in UTC: Kestrel has no time zones. */
+ * clock_gettime), in UTC: Kestrel has no time zones. To the millisecond:
+ * a reading alone is the start of the kernel clock's millisecond (the
+ * finer fraction separates only readings close together). */
 void shell_cmd_date(struct shell *sh, int argc, char **argv)
 {
 	struct timespec ts;
@@ -180,7 +182,7 @@ void shell_cmd_date(struct shell *sh, int argc, char **argv)
 		return;
 	}
 	strftime(text, sizeof(text), "%a %Y-%m-%d %H:%M:%S", gmtime_r(&ts.tv_sec, &tm));
-	printf("%s.%06ld UTC\n", text, ts.tv_nsec / 1000);
+	printf("%s.%03ld UTC\n", text, ts.tv_nsec / 1000000);
 }
 
 void shell_cmd_mem(struct shell *sh, int argc, char **argv)
