@@ -4,8 +4,9 @@
  * answers time_now from the kernel clock (wallclock.c). The wall-clock
  * time at boot that it works out is kept in its vault, so a restarted
  * instance goes on with the same clock instead of reading the RTC again.
- * An RTC that cannot be read is logged and every call answered PE_IO,
- * rather than the server dying and being restarted in a loop. */
+ * An RTC that cannot be read, or ports the manifest did not give, are
+ * logged and every call answered PE_IO, rather than the server dying and
+ * being restarted in a loop. */
 #include <stdio.h>
 #include <time.h>
 
@@ -84,33 +85,45 @@ static long rtc_boot_ns(uint64_t *boot_ns)
 	return E_OK;
 }
 
-int main(void)
+/* The wall-clock time at boot: the last instance's from the vault, else
+ * the RTC's, saved there for the next; 0 if there is none. *from says
+ * which. */
+static uint64_t boot_time(const char **from)
 {
-	const struct server_res *ports = server_resource(SERVER_RES_PORTS, 0);
 	struct rtc_saved saved = { 0 };
-	uint64_t ms, tsc;
 	struct vault vault;
 	size_t bytes;
 	void *base = server_vault(&bytes);
 	bool kept = base && vault_open(&vault, base, bytes) == E_OK;
-	const char *from = "the vault";
 
-	if (!ports || ports->sr_first != RTC_PORT_INDEX || ports->sr_count < 2) {
+	*from = "the vault";
+	if (kept && vault_load(&vault, RTC_VAULT_VERSION, &saved, sizeof(saved)) == E_OK)
+		return saved.rs_boot_ns;
+	*from = "the CMOS clock";
+	if (rtc_boot_ns(&saved.rs_boot_ns) != E_OK)
+		return 0;
+	if (kept)
+		vault_save(&vault, RTC_VAULT_VERSION, &saved, sizeof(saved));
+	return saved.rs_boot_ns;
+}
+
+int main(void)
+{
+	const struct server_res *ports = server_resource(SERVER_RES_PORTS, 0);
+	const char *from = NULL;
+	uint64_t boot_ns = 0, ms, tsc;
+
+	if (!ports || ports->sr_first != RTC_PORT_INDEX || ports->sr_count < 2)
 		printf("rtc: the manifest must give ports 0x70 2\n");
-		return (int)PE_BAD_REQUEST;
-	}
-	if (!kept || vault_load(&vault, RTC_VAULT_VERSION, &saved, sizeof(saved)) != E_OK) {
-		from = "the CMOS clock";
-		if (rtc_boot_ns(&saved.rs_boot_ns) == E_OK && kept)
-			vault_save(&vault, RTC_VAULT_VERSION, &saved, sizeof(saved));
-	}
-	have_time = saved.rs_boot_ns != 0;
+	else
+		boot_ns = boot_time(&from);
+	have_time = boot_ns != 0;
 	if (have_time) {
 		time_t now;
 		char text[32];
 
 		sys_clock_read(&ms, &tsc);
-		wallclock_init(&wall, saved.rs_boot_ns, ms, tsc);
+		wallclock_init(&wall, boot_ns, ms, tsc);
 		now = (time_t)(wallclock_now(&wall, ms, tsc) / TIME_NS_PER_SEC);
 		strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
 		printf("rtc: %s, from %s\n", text, from);

@@ -178,7 +178,7 @@ void shell_cmd_date(struct shell *sh, int argc, char **argv)
 		return;
 	}
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-		printf("date: no time of day (no time service): %s\n", strerror(errno));
+		printf("date: no time of day: %s\n", strerror(errno));
 		return;
 	}
 	strftime(text, sizeof(text), "%a %Y-%m-%d %H:%M:%S", gmtime_r(&ts.tv_sec, &tm));

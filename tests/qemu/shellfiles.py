@@ -10,13 +10,14 @@ The checks run in order on one boot, each on the files the ones before
 left.
 """
 
+import re
 import subprocess
 import sys
 
 from guest import ENTER, Guest, Tap
 
 PROMPT = r"kestrel> "
-DATE = r"20\d\d-\d\d-\d\d \d\d:\d\d"  # a file's time: the time server's, a year from 2000 on
+DATE = r"1970-01-01 00:00"  # a file's time: the manifest's time server cannot read the RTC
 
 
 def main():
@@ -96,9 +97,14 @@ def main():
         cmd("stat f", r"Type: regular file\n  Size: 8 .*Links: 1\n(?:.*\n)*?Access: " + DATE + r":\d\d UTC\n"
             r"Modify: " + DATE + r":\d\d UTC\nChange: " + DATE + r":\d\d UTC\n"),
     )
-    # The shell's block has no `uses time`: no time of day, said so, while
-    # the files' times (the filesystem server's) are there.
-    check("date_without_the_time_service_says_so", cmd("date", r"\ndate: no time of day \(no time service\): No such device\n"))
+    # The manifest's time server has no ports: it answers PE_IO, so the
+    # filesystem server has no clock and the shell no time of day.
+    check(
+        "without_a_clock_date_says_so_and_files_get_1970",
+        cmd("date", r"\ndate: no time of day: No such device\n"),
+        lambda: None if re.search(r"rtc: the manifest must give ports 0x70 2\n", g.text) else "no word from rtc",
+        lambda: None if re.search(r"fs: no time service \([^)]*\): files get time 0\n", g.text) else "no word from fs",
+    )
     check(
         "hexdump_shows_bytes_and_text",
         cmd("hexdump f", r"\n00000000  68 69 0a 6d 6f 72 65 0a +\|hi\.more\.\|\n00000008\n"),
