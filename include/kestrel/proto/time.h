@@ -11,7 +11,8 @@
  * vault rather than from the RTC again, so the answers never go back
  * (without a vault line it reads the RTC again: the time may then step
  * back by up to a second). A server whose RTC could not be read (the
- * update never ended, a register not a time) answers PE_IO. */
+ * update never ended, a register not a time, no ports in its manifest
+ * block) answers PE_IO. */
 #pragma once
 
 #include <stdint.h>
