@@ -26,7 +26,8 @@ LIBC_GLUE_SRCS := \
 	libc-glue/heap.c \
 	libc-glue/start.c \
 	libc-glue/stubs.c \
-	libc-glue/threads.c
+	libc-glue/threads.c \
+	libc-glue/time_glue.c
 LIBC_GLUE_OBJS := $(LIBC_GLUE_SRCS:%.c=$(BUILD)/libc/%.o)
 LIBC_GLUE_LIB  := $(BUILD)/libc-glue/libc-glue.a
 

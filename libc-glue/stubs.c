@@ -1,7 +1,8 @@
 /* The POSIX calls picolibc makes to reach the system, over Kestrel's
  * system calls. The heap (sbrk) is in heap.c, the console behind
- * descriptors 0-2 in console_glue.c. Each call fails the POSIX way: -1 with
- * errno (the calling thread's own: it is thread-local) set.
+ * descriptors 0-2 in console_glue.c, the clocks in time_glue.c. Each call
+ * fails the POSIX way: -1 with errno (the calling thread's own: it is
+ * thread-local) set.
  *
  * Descriptors are fd.c's table; 0, 1 and 2 start as the console. Files
  * are fs_glue.c's. Processes arrive with the supervisor's control
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,20 +82,6 @@ int wait(int *status)
 {
 	(void)status;
 	return fail(ENOSYS);
-}
-
-/* There is no wall clock yet: the time of day is the time since boot, so
- * time() counts seconds from 1970-01-01 00:00 at boot. */
-int gettimeofday(struct timeval *tv, void *tz)
-{
-	uint64_t ms = sys_clock_ms();
-
-	(void)tz;
-	if (tv) {
-		tv->tv_sec = (time_t)(ms / 1000);
-		tv->tv_usec = (suseconds_t)(ms % 1000 * 1000);
-	}
-	return 0;
 }
 
 /* clock() is tms_utime + tms_stime, in CLOCKS_PER_SEC (1,000,000) ticks;

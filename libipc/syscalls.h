@@ -107,6 +107,17 @@ static inline uint64_t sys_clock_tsc(void)
 	return o.out1;
 }
 
+/* Both of the kernel clock's readings from one call, so they belong
+ * together: the milliseconds since boot and the time-stamp counter. */
+static inline void sys_clock_read(uint64_t *ms, uint64_t *tsc)
+{
+	struct sys_out o;
+
+	sys_raw(SYS_CLOCK, 0, 0, 0, 0, 0, 0, &o);
+	*ms = o.out0;
+	*tsc = o.out1;
+}
+
 /* What cap_identify reports about a slot. */
 struct cap_info {
 	uint64_t ci_type; /* enum cap_type */

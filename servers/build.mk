@@ -16,6 +16,7 @@ $(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c servers/virtio_blk/vir
 $(eval $(call SERVER,fs,servers/fs/main.c servers/fs/fs_srv.c servers/fs/cache.c servers/fs/ext2.c \
 	servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c servers/fs/ext2_path.c \
 	servers/fs/ext2_file.c servers/fs/ext2_names.c servers/fs/window.c))
+$(eval $(call SERVER,rtc,servers/rtc/main.c servers/rtc/rtc.c servers/rtc/wallclock.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \

@@ -3,7 +3,12 @@
  * filesystem there read-write, and serves the filesystem protocol
  * (fs_srv.c) with one thread, since ext2 takes one caller at a time. A
  * disk it cannot mount is logged with the reason, and the server stays up
- * answering ENODEV rather than dying and being restarted in a loop. */
+ * answering ENODEV rather than dying and being restarted in a loop.
+ *
+ * Timestamps come from the time service, asked once at start for the
+ * wall-clock time at boot: each one is then that plus the kernel clock,
+ * a system call rather than a call to another server. Without the
+ * service, files get time 0 (1970), as ext2 has it with no clock. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,12 +16,16 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/blk.h>
 #include <kestrel/proto/supervisor.h>
+#include <kestrel/proto/time.h>
 
 #include "cache.h"
 #include "fs_srv.h"
 #include "server.h"
+#include "slots.h"
+#include "syscalls.h"
 
 PROTO_CLIENT(BLK_OPS)
+PROTO_CLIENT(TIME_OPS)
 
 #define CACHE_SHARE 2    /* a 1/CACHE_SHARE of the quota for the cache */
 #define CACHE_MAX   4096 /* pages: 16 MiB */
@@ -24,6 +33,7 @@ PROTO_CLIENT(BLK_OPS)
 static struct proto_client blk;
 static struct bcache cache;
 static struct ext2_fs fs;
+static uint64_t boot_ns; /* the wall-clock time at kernel clock 0 (time_now's boot_ns) */
 
 /* The cache's size from the manifest's memory line: a share of the quota,
  * the rest for the heap (ext2's group descriptors and scratch blocks). */
@@ -33,6 +43,35 @@ static unsigned cache_pages(void)
 	uint64_t pages = pool ? pool->sr_count / CACHE_SHARE : 64;
 
 	return (unsigned)(pages > CACHE_MAX ? CACHE_MAX : pages);
+}
+
+/* ext2's clock (d_now): seconds since 1970. */
+static uint32_t fs_now(void *ctx)
+{
+	(void)ctx;
+	return (uint32_t)((boot_ns + sys_clock_ms() * TIME_NS_PER_MS) / TIME_NS_PER_SEC);
+}
+
+/* Asks the time service for the wall-clock time at boot: true if it
+ * answered. The service's capability is needed only for this call. */
+static bool fs_clock(void)
+{
+	struct proto_client time = { 0 };
+	struct time_none q = { 0 };
+	struct time_now_rep r;
+	long e;
+
+	if ((e = service_lookup("time", &time)) == E_OK) {
+		e = time_now(&time, &q, &r);
+		sys_cap_delete(time.pc_ep);
+		slot_free(time.pc_ep);
+	}
+	if (e != E_OK) {
+		printf("fs: no time service (%s): files get time 0\n", proto_error_text(e));
+		return false;
+	}
+	boot_ns = r.boot_ns;
+	return true;
 }
 
 static int fs_start(void)
@@ -55,6 +94,8 @@ static int fs_start(void)
 	dev = (struct ext2_dev){
 		&cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush, NULL, bcache_order
 	};
+	if (fs_clock())
+		dev.d_now = fs_now;
 	err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
 	if (err == -EROFS) {
 		printf("fs: mounting read-only: %s\n", fs.fs_message);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kestrel/proto/hello.h>
@@ -158,6 +159,30 @@ void shell_cmd_uptime(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printf("up %lu.%03lu s\n", ms / 1000, ms % 1000);
+}
+
+/* The time of day from the C library (the time service, through
+ * clock_gettime), in UTC: Kestrel has no time zones. To the millisecond:
+ * a reading alone is the start of the kernel clock's millisecond (the
+ * finer fraction separates only readings close together). */
+void shell_cmd_date(struct shell *sh, int argc, char **argv)
+{
+	struct timespec ts;
+	struct tm tm;
+	char text[40];
+
+	(void)sh;
+	(void)argv;
+	if (argc != 1) {
+		printf("usage: date\n");
+		return;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		printf("date: no time of day: %s\n", strerror(errno));
+		return;
+	}
+	strftime(text, sizeof(text), "%a %Y-%m-%d %H:%M:%S", gmtime_r(&ts.tv_sec, &tm));
+	printf("%s.%03ld UTC\n", text, ts.tv_nsec / 1000000);
 }
 
 void shell_cmd_mem(struct shell *sh, int argc, char **argv)

@@ -2,13 +2,15 @@
  * rm, mkdir, rmdir, touch, stat, hexdump, cd, pwd on the C library's POSIX
  * calls (libc-glue, over the filesystem server), and df, which asks the
  * server itself (statfs has no POSIX call in picolibc). Errors name the
- * file as POSIX tools do: "cat: /x: No such file or directory". */
+ * file as POSIX tools do: "cat: /x: No such file or directory". Times are
+ * dates in UTC. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kestrel/error.h>
@@ -83,10 +85,21 @@ static void file_mode_text(mode_t mode, char out[11])
 	out[10] = '\0';
 }
 
+/* A file's time as a date in UTC (there are no time zones), in the
+ * layout fmt of strftime. */
+static const char *file_time_text(time_t t, const char *fmt, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, size, fmt, &tm))
+		snprintf(out, size, "%lld", (long long)t);
+	return out;
+}
+
 static void ls_one(const char *path, const char *name, bool long_form)
 {
 	struct stat st;
-	char mode[11];
+	char mode[11], when[20];
 
 	if (!long_form) {
 		printf("%s\n", name);
@@ -97,7 +110,8 @@ static void ls_one(const char *path, const char *name, bool long_form)
 		return;
 	}
 	file_mode_text(st.st_mode, mode);
-	printf("%s %3lu %8ld %s\n", mode, (unsigned long)st.st_nlink, (long)st.st_size, name);
+	printf("%s %3lu %8ld %s %s\n", mode, (unsigned long)st.st_nlink, (long)st.st_size,
+	       file_time_text(st.st_mtime, "%Y-%m-%d %H:%M", when, sizeof(when)), name);
 }
 
 static void ls_path(const char *path, bool long_form)
@@ -287,8 +301,9 @@ static const char *file_type_text(mode_t mode)
 
 void shell_cmd_stat(struct shell *sh, int argc, char **argv)
 {
+	static const char when_fmt[] = "%Y-%m-%d %H:%M:%S UTC";
+	char mode[11], accessed[32], modified[32], changed[32];
 	struct stat st;
-	char mode[11];
 
 	(void)sh;
 	if (file_usage(argc, 2, 2, "stat FILE"))
@@ -299,10 +314,13 @@ void shell_cmd_stat(struct shell *sh, int argc, char **argv)
 	}
 	file_mode_text(st.st_mode, mode);
 	printf("  File: %s\n  Type: %s\n  Size: %ld  Blocks: %ld  Links: %lu\n  Inode: %lu  "
-	       "Mode: %04o (%s)  Uid: %lu  Gid: %lu\nModify: %lld s since 1970\n",
+	       "Mode: %04o (%s)  Uid: %lu  Gid: %lu\nAccess: %s\nModify: %s\nChange: %s\n",
 	       argv[1], file_type_text(st.st_mode), (long)st.st_size, (long)st.st_blocks,
 	       (unsigned long)st.st_nlink, (unsigned long)st.st_ino, (unsigned)(st.st_mode & 07777), mode,
-	       (unsigned long)st.st_uid, (unsigned long)st.st_gid, (long long)st.st_mtime);
+	       (unsigned long)st.st_uid, (unsigned long)st.st_gid,
+	       file_time_text(st.st_atime, when_fmt, accessed, sizeof(accessed)),
+	       file_time_text(st.st_mtime, when_fmt, modified, sizeof(modified)),
+	       file_time_text(st.st_ctime, when_fmt, changed, sizeof(changed)));
 }
 
 /* Offset, 16 bytes in hex, then as text: hexdump -C's layout. */

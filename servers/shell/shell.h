@@ -47,6 +47,7 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(kv, "kv put KEY N|get KEY", "the kv server: store N under KEY, or read it")                     \
 	X(lspci, "lspci", "the PCI devices: IDs, class, BARs, interrupts, driver")                        \
 	X(uptime, "uptime", "time since boot")                                                            \
+	X(date, "date", "the time of day (UTC), from the time service")                                   \
 	X(mem, "mem", "free memory: the system's and this shell's pool")                                  \
 	X(ps, "ps", "the servers: state, pid, generation, restarts, uptime")                              \
 	X(kill, "kill NAME", "end a server as a crash would; its restart policy applies")                 \
@@ -54,7 +55,7 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(restart, "restart NAME", "stop a server and start it again now")                                \
 	X(log, "log [N]", "the supervisor's last N log lines (10)")                                       \
 	X(bench, "bench", "time a null system call and a call to hello")                                  \
-	X(ls, "ls [-l] [PATH...]", "list a directory (-l: type, mode, links, size)")                      \
+	X(ls, "ls [-l] [PATH...]", "list a directory (-l: type, mode, links, size, time)")                \
 	X(cat, "cat FILE...", "print the files")                                                          \
 	X(cp, "cp SRC DST", "copy a file (into DST if it is a directory)")                                \
 	X(mv, "mv SRC DST", "rename a file or directory (into DST if it is a directory)")                 \
@@ -62,7 +63,7 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(mkdir, "mkdir DIR...", "make the directories")                                                  \
 	X(rmdir, "rmdir DIR...", "remove the empty directories")                                          \
 	X(touch, "touch FILE...", "create the files if they do not exist")                                \
-	X(stat, "stat FILE", "a file's type, size, blocks, links, inode and mode")                        \
+	X(stat, "stat FILE", "a file's type, size, blocks, links, inode, mode, times")                    \
 	X(hexdump, "hexdump FILE", "a file's bytes in hex and as text")                                   \
 	X(df, "df", "the filesystem's blocks and inodes, used and free")                                  \
 	X(cd, "cd [DIR]", "change the working directory (/ without DIR)")                                 \

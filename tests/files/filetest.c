@@ -1,7 +1,8 @@
 /* The C library's files (tests/qemu/files.sh): the POSIX calls of
  * libc-glue/fs_glue.c and picolibc's stdio over the filesystem server, with
- * their errors. Leaves files the host reads with debugfs after QEMU exits.
- * One TAP line a check; ends QEMU. */
+ * their errors, and the files' times against the C library's clock. Leaves
+ * files the host reads with debugfs after QEMU exits. One TAP line a
+ * check; ends QEMU. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kestrel/qemu_exit.h>
@@ -188,6 +190,23 @@ static void streams(void)
 	    "fopen_append_and_enoent");
 }
 
+/* stat's times are the filesystem server's, from the same time service
+ * as time(): a file written between two readings of time() has its times
+ * from the first one's second (or the one before: the server counts whole
+ * milliseconds, time() has the fraction too) to the second's. */
+static void times(void)
+{
+	struct stat st;
+	time_t t0 = time(NULL), t1;
+	FILE *f = fopen("/timed.txt", "w");
+	int ok = f && fputs("stamped\n", f) >= 0 && fclose(f) == 0 && stat("/timed.txt", &st) == 0;
+
+	t1 = time(NULL);
+	tap(ok && t0 >= 1704067200 /* 2024 */ && st.st_mtime + 1 >= t0 && st.st_mtime <= t1 &&
+	            st.st_ctime == st.st_mtime && st.st_atime + 1 >= t0 && st.st_atime <= t1,
+	    "file_times_are_the_time_of_day");
+}
+
 int main(void)
 {
 	reads_and_writes();
@@ -195,6 +214,7 @@ int main(void)
 	directories();
 	links_and_access();
 	streams();
+	times();
 	printf("1..%u\nfiletest: %u passed, %u failed\n", n, n - failed, failed);
 	fflush(stdout);
 	outl(QEMU_EXIT_PORT, failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);

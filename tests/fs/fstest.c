@@ -4,7 +4,9 @@
  * crashes the server once and reads through a handle taken before, and
  * leaves files that the host checks with debugfs after QEMU exits. It
  * also moves data through a window (fs.h: window_attach) and is refused
- * every window it should be. One TAP line a check; ends QEMU. */
+ * every window it should be. The files' times are the time service's,
+ * which goes on across a crash of its server. One TAP line a check; ends
+ * QEMU. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,17 +15,21 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/fs.h>
 #include <kestrel/proto/supervisor.h>
+#include <kestrel/proto/time.h>
 #include <kestrel/qemu_exit.h>
 
 #include "io.h"
 #include "server.h"
+#include "sleep.h"
 #include "slots.h"
 #include "syscalls.h"
 
 PROTO_CLIENT(FS_OPS)
 PROTO_CLIENT(SUP_OPS)
+PROTO_CLIENT(TIME_OPS)
 
-#define BIG_BYTES (300 * 1024) /* /dir/sub/big.bin: byte i is (i * 7 + i / 4096) & 0xff */
+#define BIG_BYTES (300 * 1024)  /* /dir/sub/big.bin: byte i is (i * 7 + i / 4096) & 0xff */
+#define YEAR_2024 1704067200ULL /* 2024-01-01 00:00 UTC: no clock of ours is older */
 
 static unsigned n, failed;
 static struct proto_client fs;
@@ -346,6 +352,66 @@ static void window(void)
 	proto_lease_free(more, (FS_WINDOW_MAX / 4096 + 1) * 4096);
 }
 
+/* The time service's answer; ns 0 if it did not answer. */
+static struct time_now_rep time_of_day(struct proto_client *time)
+{
+	struct time_none q = { 0 };
+	struct time_now_rep r;
+
+	return time_now(time, &q, &r) == E_OK ? r : (struct time_now_rep){ 0, 0 };
+}
+
+/* The filesystem's timestamps are the time service's seconds: its boot
+ * time plus the kernel clock's whole milliseconds, so a file changed
+ * between two answers t0 and t1 has a time from t0's second (or the one
+ * before, t0 having its millisecond's fraction too) to t1's. */
+static void times(void)
+{
+	const struct server_info *si = server_self();
+	struct proto_client sup = { .pc_ep = si->si_sup, .pc_retries = 1 };
+	struct proto_client time = { 0 };
+	struct sup_name_req name = { "rtc" };
+	struct sup_generation_rep gen;
+	struct time_now_rep t0, t1, t2;
+	struct fs_handle_req h;
+	struct fs_attr_rep a, b;
+	uint64_t s0, s1, done;
+	long e = service_lookup("time", &time);
+
+	t0 = time_of_day(&time);
+	if (e == E_OK)
+		e = put("/timed.txt", "stamped\n", &a);
+	h.h = a.h;
+	if (e == E_OK)
+		e = fs_stat(&fs, &h, &a);
+	t1 = time_of_day(&time);
+	s0 = t0.ns / TIME_NS_PER_SEC;
+	s1 = t1.ns / TIME_NS_PER_SEC;
+	tap(e == E_OK && s0 >= YEAR_2024 && a.mtime + 1 >= s0 && a.mtime <= s1 && a.ctime == a.mtime &&
+	            a.atime + 1 >= s0 && a.atime <= s1,
+	    "new_files_get_the_time_of_day", e ? e : (long)a.mtime - (long)s0);
+	/* A second on, a write moves the modification and change times. */
+	if (e == E_OK)
+		e = sleep_ms(si->si_pool, 1100);
+	memcpy(buf, "again\n", 6);
+	if (e == E_OK)
+		e = io(true, &a.h, 8, 6, &done);
+	if (e == E_OK)
+		e = fs_stat(&fs, &h, &b);
+	tap(e == E_OK && b.mtime > a.mtime && b.ctime == b.mtime &&
+	            b.mtime <= time_of_day(&time).ns / TIME_NS_PER_SEC,
+	    "a_later_write_moves_mtime_and_ctime", e ? e : (long)(b.mtime - a.mtime));
+	/* The time server keeps its boot time in its vault: after a crash
+	 * the time goes on from where it was, and the call cut off by the
+	 * crash is repeated by the stub. */
+	t1 = time_of_day(&time);
+	e = sup_crash(&sup, &name, &gen);
+	t2 = time_of_day(&time);
+	tap(e == E_OK && t1.ns && t2.ns >= t1.ns && t2.boot_ns == t1.boot_ns &&
+	            time.pc_generation == gen.generation + 1,
+	    "the_time_goes_on_across_the_time_servers_restart", e ? e : (long)time.pc_generation);
+}
+
 static void restart(void)
 {
 	const struct server_info *si = server_self();
@@ -473,6 +539,7 @@ int main(void)
 	changes();
 	window();
 	full_disk();
+	times();
 	restart();
 	printf("1..%u\nfstest: %u passed, %u failed\n", n, n - failed, failed);
 	fflush(stdout);

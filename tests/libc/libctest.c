@@ -580,6 +580,106 @@ static int time_advances(void)
 	return 1;
 }
 
+/* The time of day. Under the supervisor the manifest gives libctest the
+ * time service: every way of reading it agrees, in a year from 2024 on.
+ * As the first task there is none: CLOCK_REALTIME fails with ENODEV, and
+ * time() counts the seconds since boot. */
+static int time_of_day(void)
+{
+	struct timespec ts, res;
+	struct timeval tv;
+	struct tm utc, local;
+	char text[32];
+	uint64_t ms;
+	time_t t;
+
+	errno = 0;
+	if (!server_self()) {
+		if (clock_gettime(CLOCK_REALTIME, &ts) != -1 || errno != ENODEV)
+			return fail("clock_gettime(CLOCK_REALTIME) without the service: errno %d", errno);
+		errno = 0;
+		if (clock_getres(CLOCK_REALTIME, &res) != -1 || errno != ENODEV)
+			return fail("clock_getres(CLOCK_REALTIME) without the service: errno %d", errno);
+		t = time(NULL);
+		ms = sys_clock_ms();
+		if (t > (time_t)(ms / 1000) || t + 1 < (time_t)(ms / 1000))
+			return fail("time() is %lld, %llu ms since boot", (long long)t,
+			            (unsigned long long)ms);
+		return 1;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return fail("clock_gettime(CLOCK_REALTIME): %s", strerror(errno));
+	gettimeofday(&tv, NULL);
+	t = time(NULL);
+	if (tv.tv_sec < ts.tv_sec || tv.tv_sec > ts.tv_sec + 1 || t < tv.tv_sec || t > tv.tv_sec + 1)
+		return fail("clock_gettime %lld, gettimeofday %lld, time %lld", (long long)ts.tv_sec,
+		            (long long)tv.tv_sec, (long long)t);
+	if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return fail("fractions out of range: %ld ns, %ld us", ts.tv_nsec, (long)tv.tv_usec);
+	if (!gmtime_r(&t, &utc) || utc.tm_year + 1900 < 2024)
+		return fail("the year is %d", utc.tm_year + 1900);
+	if (!localtime_r(&t, &local) || memcmp(&utc, &local, sizeof(utc)) != 0)
+		return fail("localtime is not UTC without TZ");
+	if (strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &local) != 19)
+		return fail("strftime gave '%s'", text);
+	printf("# the time of day: %s UTC\n", text);
+	if (clock_getres(CLOCK_REALTIME, &res) != 0 || res.tv_sec != 0 || res.tv_nsec != 1)
+		return fail("clock_getres(CLOCK_REALTIME): %ld ns", res.tv_nsec);
+	return 1;
+}
+
+/* CLOCK_MONOTONIC is the kernel clock; the time of day moves with it and
+ * never goes back. Other clocks are EINVAL. */
+static int clocks_move_together(void)
+{
+	struct timespec a, b, res;
+	uint64_t m0 = sys_clock_ms(), m1, mono_ns, real_ns;
+	long long prev = 0;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &a) != 0)
+		return fail("clock_gettime(CLOCK_MONOTONIC): %s", strerror(errno));
+	m1 = sys_clock_ms();
+	if (a.tv_sec * 1000 + a.tv_nsec / 1000000 < (long long)m0 ||
+	    a.tv_sec * 1000 + a.tv_nsec / 1000000 > (long long)m1)
+		return fail("CLOCK_MONOTONIC %lld.%09ld s, kernel clock %llu-%llu ms", (long long)a.tv_sec,
+		            a.tv_nsec, (unsigned long long)m0, (unsigned long long)m1);
+	if (clock_getres(CLOCK_MONOTONIC, &res) != 0 || res.tv_sec != 0 || res.tv_nsec != 1000000)
+		return fail("clock_getres(CLOCK_MONOTONIC): %ld ns", res.tv_nsec);
+	errno = 0;
+	if (clock_gettime(99, &a) != -1 || errno != EINVAL)
+		return fail("clock_gettime(99): errno %d, expected EINVAL", errno);
+	errno = 0;
+	if (clock_getres(99, &res) != -1 || errno != EINVAL)
+		return fail("clock_getres(99): errno %d, expected EINVAL", errno);
+	if (!server_self())
+		return 1;
+	for (int i = 0; i < 200; i++) {
+		long long ns;
+
+		clock_gettime(CLOCK_REALTIME, &a);
+		ns = a.tv_sec * 1000000000LL + a.tv_nsec;
+		if (ns < prev)
+			return fail("the time of day went back by %lld ns", prev - ns);
+		prev = ns;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_REALTIME, &b);
+	mono_ns = (uint64_t)a.tv_sec * 1000000000ULL + (uint64_t)a.tv_nsec;
+	real_ns = (uint64_t)b.tv_sec * 1000000000ULL + (uint64_t)b.tv_nsec;
+	for (m0 = sys_clock_ms(); sys_clock_ms() - m0 < 20;)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_REALTIME, &b);
+	mono_ns = (uint64_t)a.tv_sec * 1000000000ULL + (uint64_t)a.tv_nsec - mono_ns;
+	real_ns = (uint64_t)b.tv_sec * 1000000000ULL + (uint64_t)b.tv_nsec - real_ns;
+	/* Both count the kernel clock's milliseconds: one apart at most, and
+	 * one more for where in its millisecond each reading fell. */
+	if (real_ns + 2000000 < mono_ns || real_ns > mono_ns + 2000000)
+		return fail("in %llu ns of CLOCK_MONOTONIC the time of day moved %llu ns",
+		            (unsigned long long)mono_ns, (unsigned long long)real_ns);
+	return 1;
+}
+
 /* Two threads format floating-point numbers at once, each with its own
  * thread-local storage (errno, the formatter's state) and its own FPU
  * registers; both check every result against a table made beforehand by
@@ -1092,6 +1192,8 @@ int main(void)
 	check("isatty_console", isatty_console);
 	check("getpid_and_kill", getpid_and_kill);
 	check("time_advances", time_advances);
+	check("time_of_day", time_of_day);
+	check("clocks_move_together", clocks_move_together);
 	check("threads_format_floats", threads_format_floats);
 	check("thread_locals_start_with_their_values", thread_locals_start_with_their_values);
 	check("exit_kill_and_abort_statuses", exit_statuses);

@@ -3,7 +3,8 @@
 # (a small file, a 300 KiB one through indirect blocks); fstest
 # (tests/fs/) reads them through the filesystem server, changes the tree,
 # crashes the server once; after QEMU exits the host's e2fsck finds the
-# filesystem clean and debugfs reads what the guest wrote.
+# filesystem clean and debugfs reads what the guest wrote, and the host's
+# time in the inode of a file it wrote.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/qemu/lib.sh
@@ -43,4 +44,14 @@ result "e2fsck_finds_the_image_clean"
 	why+=" /keep.txt differs;"
 debugfs -R "ls -l /" "$img" 2>/dev/null | grep -q ' d1 ' && why+=" /d1 is still there;"
 result "debugfs_reads_what_the_guest_wrote"
+# The inode of a file the guest wrote holds the host's time (QEMU's RTC
+# starts at the host's clock), to within ten minutes.
+mtime=$(debugfs -R "stat /timed.txt" "$img" 2>/dev/null | sed -nE 's/^ *mtime: *0x([0-9a-f]+).*/\1/p')
+now=$(date -u +%s)
+if [[ -z $mtime ]]; then
+	why+=" no mtime in debugfs's stat of /timed.txt;"
+elif ((now - 16#$mtime > 600 || 16#$mtime - now > 600)); then
+	why+=" /timed.txt's mtime $((16#$mtime)) is not within 10 minutes of the host's $now;"
+fi
+result "debugfs_finds_the_hosts_time_in_a_written_inode"
 finish

@@ -129,9 +129,17 @@ class Guest:
                 break
             self._read(0.1)
         if status is None:
-            self.proc.kill()
-            self.proc.wait()
-        while not self.eof:
+            # SIGTERM, which qemu.sh's timeout passes on to QEMU: a SIGKILL
+            # would end timeout alone and leave QEMU running, holding the
+            # pipe this reads to its end.
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        deadline = time.monotonic() + 10
+        while not self.eof and time.monotonic() < deadline:
             self._read(0.1)
         with open(self.log_path, "w") as f:
             f.write(self.text)

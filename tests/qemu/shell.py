@@ -16,7 +16,7 @@ import time
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
-COMMANDS = ["help", "echo", "hello", "kv", "lspci", "uptime", "mem", "ps", "kill", "crash", "restart", "log", "bench",
+COMMANDS = ["help", "echo", "hello", "kv", "lspci", "uptime", "date", "mem", "ps", "kill", "crash", "restart", "log", "bench",
             "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "stat", "hexdump", "df", "cd", "pwd"]
 PROMPT = r"kestrel> "
 SUP = r"\[supervisor \d+ ms\] "  # the supervisor's log lines on the kernel console

@@ -10,12 +10,14 @@ The checks run in order on one boot, each on the files the ones before
 left.
 """
 
+import re
 import subprocess
 import sys
 
 from guest import ENTER, Guest, Tap
 
 PROMPT = r"kestrel> "
+DATE = r"1970-01-01 00:00"  # a file's time: the manifest's time server cannot read the RTC
 
 
 def main():
@@ -81,8 +83,8 @@ def main():
     )
     check(
         "ls_l_shows_type_mode_links_and_size",
-        cmd("ls -l", r"\n-rw-r--r-- +1 +0 empty\n"),
-        cmd("ls -l /work", r"\n-rw-r--r-- +1 +8 f\n"),
+        cmd("ls -l", r"\n-rw-r--r-- +1 +0 " + DATE + " empty\n"),
+        cmd("ls -l /work", r"\n-rw-r--r-- +1 +8 " + DATE + " f\n"),
         cmd("ls /", r"\nhello\.txt\n"),
     )
     check(
@@ -90,7 +92,19 @@ def main():
         quiet("ls /work > /work/listing"),
         cmd("cat listing", r"\nf\n"),
     )
-    check("stat_shows_size_type_and_links", cmd("stat f", r"Type: regular file\n  Size: 8 .*Links: 1\n"))
+    check(
+        "stat_shows_size_type_links_and_times",
+        cmd("stat f", r"Type: regular file\n  Size: 8 .*Links: 1\n(?:.*\n)*?Access: " + DATE + r":\d\d UTC\n"
+            r"Modify: " + DATE + r":\d\d UTC\nChange: " + DATE + r":\d\d UTC\n"),
+    )
+    # The manifest's time server has no ports: it answers PE_IO, so the
+    # filesystem server has no clock and the shell no time of day.
+    check(
+        "without_a_clock_date_says_so_and_files_get_1970",
+        cmd("date", r"\ndate: no time of day: No such device\n"),
+        lambda: None if re.search(r"rtc: the manifest must give ports 0x70 2\n", g.text) else "no word from rtc",
+        lambda: None if re.search(r"fs: no time service \([^)]*\): files get time 0\n", g.text) else "no word from fs",
+    )
     check(
         "hexdump_shows_bytes_and_text",
         cmd("hexdump f", r"\n00000000  68 69 0a 6d 6f 72 65 0a +\|hi\.more\.\|\n00000008\n"),
