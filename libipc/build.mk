@@ -43,6 +43,12 @@ $(BUILD)/user/%.o: %.c | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
+# libipc runs on every IPC path of every server: with no SSE of its own
+# (gcc copies messages through xmm registers otherwise), a server that
+# computes no floating point never touches the FPU, and a call through it
+# costs no lazy FPU switch (docs/kernel.md).
+$(LIBIPC_OBJS): USER_CFLAGS += -mgeneral-regs-only
+
 $(LIBIPC_LIB): $(LIBIPC_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@

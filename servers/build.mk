@@ -5,6 +5,11 @@
 # `make run` boots.
 SERVER = $(call LIBC_PROGRAM,$(BUILD)/servers/$(1).elf,$(2))
 
+# No server computes in floating point: with no SSE in their own code
+# (nor in libipc's, libipc/build.mk) the servers never touch the FPU, so
+# a call that passes through them costs its client no lazy FPU switch.
+$(BUILD)/libc/servers/%.o: LIBC_CFLAGS += -mgeneral-regs-only
+
 $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/control.c \
 	servers/supervisor/heartbeat.c servers/supervisor/log.c servers/supervisor/manifest.c \
 	servers/supervisor/policy.c))

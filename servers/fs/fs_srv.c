@@ -22,6 +22,7 @@ struct ext2_fs *fs_mounted;
 	struct ext2_fs *fs = fs_mounted; \
 	if (!fs)                         \
 		return FS_ERROR(ENODEV); \
+	fs_clock_tick();                 \
 	(void)ctx
 
 static long fs_result(int err)

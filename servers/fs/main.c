@@ -46,10 +46,19 @@ static unsigned cache_pages(void)
 }
 
 /* ext2's clock (d_now): seconds since 1970. */
+static uint32_t now_s; /* this request's time, 0: not read yet */
+
+void fs_clock_tick(void)
+{
+	now_s = 0;
+}
+
 static uint32_t fs_now(void *ctx)
 {
 	(void)ctx;
-	return (uint32_t)((boot_ns + sys_clock_ms() * TIME_NS_PER_MS) / TIME_NS_PER_SEC);
+	if (!now_s)
+		now_s = (uint32_t)((boot_ns + sys_clock_ms() * TIME_NS_PER_MS) / TIME_NS_PER_SEC);
+	return now_s;
 }
 
 /* Asks the time service for the wall-clock time at boot: true if it
