@@ -12,6 +12,9 @@
 #                        comes from the manifest alone
 #     --memory SIZE      guest RAM (default 256M)
 #     --test             headless, output on stdout, isa-debug-exit present
+#     --exit-device      on the terminal, with isa-debug-exit: the program's
+#                        pass or fail (include/kestrel/qemu_exit.h) ends QEMU
+#                        and becomes this script's status 0 or 1
 #     --timeout SECONDS  kill QEMU after this long (exit status 124)
 #     --icount           -icount shift=0: rdtsc counts guest instructions
 #     --gdb              wait for gdb on localhost:1234
@@ -29,6 +32,7 @@ test_mode=0
 timeout_s=""
 icount=0
 gdb=0
+exit_device=0
 modules=()
 disks=()
 
@@ -60,6 +64,7 @@ while [[ $# -gt 0 ]]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--gdb) gdb=1; shift ;;
+	--exit-device) exit_device=1; shift ;;
 	--disk) disks+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
@@ -70,7 +75,7 @@ kernel=$1
 shift
 [[ -n $accel ]] || accel=$("$here/accel.sh")
 
-args=(-M q35 -cpu max -m "$memory" -no-reboot -kernel "$kernel")
+args=(-M q35 -cpu max -m "$memory" -kernel "$kernel")
 case $accel in
 tcg)
 	args+=(-accel tcg)
@@ -109,10 +114,13 @@ if [[ ${#modules[@]} -gt 0 ]]; then
 	args+=(-initrd "$list")
 fi
 if [[ $test_mode -eq 1 ]]; then
-	args+=(-display none -monitor none -serial stdio
+	# A reset (a triple fault, or reboot) ends a test's QEMU instead of
+	# booting again; on the terminal, reboot boots again.
+	args+=(-display none -monitor none -serial stdio -no-reboot
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 else
 	args+=(-display none -serial mon:stdio)
+	[[ $exit_device -eq 1 ]] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	echo "qemu: serial console on this terminal; Ctrl-A x leaves QEMU" >&2
 fi
 if [[ $gdb -eq 1 ]]; then
@@ -120,6 +128,17 @@ if [[ $gdb -eq 1 ]]; then
 	echo "qemu: waiting for gdb on localhost:1234 (gdb -x scripts/gdbinit)" >&2
 fi
 
+if [[ $exit_device -eq 1 && $test_mode -eq 0 ]]; then
+	# isa-debug-exit ends QEMU with (code << 1) | 1.
+	code() { sed -n "s/^#define $1 *\(0x[0-9a-fA-F]*\).*/\1/p" include/kestrel/qemu_exit.h; }
+	status=0
+	qemu-system-x86_64 "${args[@]}" "$@" || status=$?
+	case $status in
+	$((($(code QEMU_EXIT_PASS) << 1) | 1))) exit 0 ;;
+	$((($(code QEMU_EXIT_FAIL) << 1) | 1))) exit 1 ;;
+	*) exit "$status" ;;
+	esac
+fi
 if [[ -n $timeout_s ]]; then
 	exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "$@"
 fi

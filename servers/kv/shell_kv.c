@@ -6,7 +6,6 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/kv.h>
 
-#include "num.h"
 #include "server.h"
 #include "../shell/shell.h"
 
@@ -22,11 +21,12 @@ void shell_cmd_kv(struct shell *sh, int argc, char **argv)
 
 	(void)sh;
 	if (argc < 3 || strlen(argv[2]) >= KV_KEY_MAX ||
-	    !(argc == 4 ? strcmp(argv[1], "put") == 0 && num_parse_word(argv[3], &q.value)
-	                : argc == 3 && strcmp(argv[1], "get") == 0)) {
+	    !(argc == 4 ? strcmp(argv[1], "put") == 0 : argc == 3 && strcmp(argv[1], "get") == 0)) {
 		printf("usage: kv put KEY N | kv get KEY (KEY: at most %d bytes)\n", KV_KEY_MAX - 1);
 		return;
 	}
+	if (argc == 4 && !shell_number("kv", argv[3], &q.value))
+		return;
 	if (!kv.pc_ep && (e = service_lookup("kv", &kv)) != E_OK) {
 		printf("kv: no kv service: %s\n", proto_error_text(e));
 		return;

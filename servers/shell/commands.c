@@ -15,6 +15,7 @@
 #include "io.h"
 #include "num.h"
 #include "ipc.h"
+#include "server.h"
 #include "shell.h"
 #include "sleep.h"
 #include "syscalls.h"
@@ -26,6 +27,7 @@ PROTO_CLIENT(SUP_OPS)
 
 struct command {
 	const char *c_name;
+	int c_min, c_max; /* words after the name */
 	const char *c_usage;
 	const char *c_help; /* NULL: not listed by help */
 	void (*c_fn)(struct shell *sh, int argc, char **argv);
@@ -34,6 +36,21 @@ struct command {
 static void fail(const char *what, long e)
 {
 	printf("%s: %s\n", what, proto_error_text(e));
+}
+
+bool shell_number(const char *cmd, const char *word, uint64_t *n)
+{
+	size_t digits = 0;
+
+	if (num_parse_word(word, n))
+		return true;
+	while (word[digits] >= '0' && word[digits] <= '9')
+		digits++;
+	if (digits && !word[digits])
+		printf("%s: %s is too big (at most %lu)\n", cmd, word, (unsigned long)UINT64_MAX);
+	else
+		printf("%s: '%s' is not a number\n", cmd, word);
+	return false;
 }
 
 void shell_cmd_echo(struct shell *sh, int argc, char **argv)
@@ -70,11 +87,14 @@ void shell_cmd_hello(struct shell *sh, int argc, char **argv)
 		printf("hello: no hello service in the manifest\n");
 		return;
 	}
-	if (argc == 3 && strcmp(argv[1], "echo") == 0 && num_parse_word(argv[2], &n)) {
+	if (argc == 3 && (strcmp(argv[1], "echo") == 0 || strcmp(argv[1], "add") == 0) &&
+	    !shell_number("hello", argv[2], &n))
+		return;
+	if (argc == 3 && strcmp(argv[1], "echo") == 0) {
 		e = hello_echo(&sh->sh_hello, &(struct hello_echo_req){ n }, &er);
 		if (e == E_OK)
 			printf("%lu (from generation %lu)\n", er.value, er.generation);
-	} else if (argc == 3 && strcmp(argv[1], "add") == 0 && num_parse_word(argv[2], &n)) {
+	} else if (argc == 3 && strcmp(argv[1], "add") == 0) {
 		e = hello_add(&sh->sh_hello, &(struct hello_add_req){ n }, &cr);
 		if (e == E_OK)
 			printf("count %lu\n", cr.count);
@@ -242,6 +262,12 @@ static void control(struct shell *sh, int argc, char **argv,
 		printf("usage: %s NAME (ps lists the names)\n", argv[0]);
 		return;
 	}
+	if (strcmp(argv[1], "supervisor") == 0) {
+		printf("%s: the supervisor cannot be stopped: it is what restarts the others, and the "
+		       "system's first task\n",
+		       argv[0]);
+		return;
+	}
 	memcpy(q.name, argv[1], n);
 	e = call(&sh->sh_sup, &q, &r);
 	if (e == E_OK)
@@ -267,10 +293,8 @@ void shell_cmd_crash(struct shell *sh, int argc, char **argv)
 {
 	uint64_t ms = 0;
 
-	if (argc == 3 && !num_parse_word(argv[2], &ms)) {
-		printf("usage: crash NAME [MS]\n");
+	if (argc == 3 && !shell_number("crash", argv[2], &ms))
 		return;
-	}
 	if (argc == 3) {
 		sleep_ms(sh->sh_pool, ms);
 		argc = 2;
@@ -291,10 +315,8 @@ void shell_cmd_log(struct shell *sh, int argc, char **argv)
 	uint64_t want = LOG_DEFAULT, from;
 	long e;
 
-	if (argc > 2 || (argc == 2 && !num_parse_word(argv[1], &want))) {
-		printf("usage: log [N]\n");
+	if (argc == 2 && !shell_number("log", argv[1], &want))
 		return;
-	}
 	e = sup_log(&sh->sh_sup, &(struct sup_log_req){ 0 }, &r);
 	if (e != E_OK) {
 		fail("log", e);
@@ -312,24 +334,67 @@ void shell_cmd_log(struct shell *sh, int argc, char **argv)
 
 /* Not listed: the QEMU tests end the machine with it. Only the test
  * manifest gives the shell the isa-debug-exit port. */
+/* The machine's power and reset ports (QEMU's q35: the ICH9's ACPI
+ * PM1a control register at the PM base SeaBIOS sets, 0x600 + 4, and its
+ * reset control register). */
+#define ACPI_PM1A_CNT  0x604
+#define ACPI_SLP_EN    (1u << 13) /* with sleep type 0: soft off (S5) on QEMU */
+#define RESET_CONTROL  0xCF9
+#define RESET_FULL_CPU 0x06 /* system reset, CPU reset */
+
+/* Whether the manifest gave us ports [first, first + count). */
+static bool have_ports(uint64_t first, uint64_t count)
+{
+	const struct server_res *r;
+
+	for (unsigned i = 0; (r = server_resource(SERVER_RES_PORTS, i)); i++)
+		if (first >= r->sr_first && first + count <= r->sr_first + r->sr_count)
+			return true;
+	return false;
+}
+
+/* Ends the system: through the isa-debug-exit port when the manifest
+ * gives it (the tests: QEMU's status says the run passed), else ACPI's
+ * soft off. Either way QEMU exits. */
 void shell_cmd_poweroff(struct shell *sh, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	if (sh->sh_ioport == CAP_NULL) {
-		printf("poweroff: this shell holds no port to do it with\n");
+	(void)sh, (void)argc, (void)argv;
+	if (have_ports(QEMU_EXIT_PORT, 4)) {
+		printf("poweroff\n");
+		fflush(stdout);
+		outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
+	}
+	if (have_ports(ACPI_PM1A_CNT, 2)) {
+		printf("poweroff\n");
+		fflush(stdout);
+		outw(ACPI_PM1A_CNT, ACPI_SLP_EN);
+		sleep_ms(sh->sh_pool, 500);
+		printf("poweroff: the machine did not turn off (no ACPI power management at 0x%x)\n",
+		       ACPI_PM1A_CNT);
 		return;
 	}
-	printf("poweroff\n");
-	outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
-	printf("poweroff: no isa-debug-exit device here\n");
+	printf("poweroff: the manifest gives the shell no power port (ports 0x%x 2)\n", ACPI_PM1A_CNT);
+}
+
+void shell_cmd_reboot(struct shell *sh, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	if (!have_ports(RESET_CONTROL, 1)) {
+		printf("reboot: the manifest gives the shell no reset port (ports 0x%x 1)\n", RESET_CONTROL);
+		return;
+	}
+	printf("reboot\n");
+	fflush(stdout);
+	outb(RESET_CONTROL, RESET_FULL_CPU);
+	sleep_ms(sh->sh_pool, 500);
+	printf("reboot: the machine did not reset\n");
 }
 
 static const struct command commands[] = {
-#define SHELL_COMMAND_ENTRY(name, usage, help) { #name, usage, help, shell_cmd_##name },
+#define SHELL_COMMAND_ENTRY(name, min, max, usage, help) { #name, min, max, usage, help, shell_cmd_##name },
 	SHELL_COMMANDS(SHELL_COMMAND_ENTRY)
 #undef SHELL_COMMAND_ENTRY
-	        { NULL, NULL, NULL, NULL },
+	        { NULL, 0, 0, NULL, NULL, NULL },
 };
 
 const char *shell_command_name(unsigned i)
@@ -337,12 +402,27 @@ const char *shell_command_name(unsigned i)
 	return i < sizeof(commands) / sizeof(commands[0]) ? commands[i].c_name : NULL;
 }
 
+static const struct command *command_named(const char *name)
+{
+	for (const struct command *c = commands; c->c_name; c++)
+		if (c->c_fn && strcmp(c->c_name, name) == 0)
+			return c;
+	return NULL;
+}
+
 void shell_cmd_help(struct shell *sh, int argc, char **argv)
 {
+	const struct command *c;
+
 	(void)sh;
-	(void)argc;
-	(void)argv;
-	printf("commands:\n");
+	if (argc == 2) {
+		if (!(c = command_named(argv[1])))
+			printf("help: %s: no such command (help lists them)\n", argv[1]);
+		else
+			printf("usage: %s\n  %s\n", c->c_usage, c->c_help ? c->c_help : "");
+		return;
+	}
+	printf("commands (help COMMAND for one):\n");
 	for (const struct command *c = commands; c->c_name; c++)
 		if (c->c_help)
 			printf("  %-16s %s\n", c->c_usage, c->c_help);
@@ -419,13 +499,24 @@ void shell_run(struct shell *sh, char *line)
 		printf("%s\n", argc < 0 ? "redirection: > FILE or >> FILE, once" : "nothing to run");
 		return;
 	}
-	for (const struct command *c = commands; c->c_name; c++)
-		if (c->c_fn && strcmp(c->c_name, argv[0]) == 0) {
-			if (path)
-				run_redirected(c, sh, argc, argv, path, append);
-			else
-				c->c_fn(sh, argc, argv);
-			return;
-		}
-	printf("%s: unknown command (help lists them)\n", argv[0]);
+	const struct command *c = command_named(argv[0]);
+
+	if (!c) {
+		printf("%s: unknown command (help lists them)\n", argv[0]);
+		return;
+	}
+	/* Every command's words counted alike, before it runs. */
+	if (argc - 1 < c->c_min) {
+		printf("%s: missing %s\nusage: %s\n", argv[0], argc == 1 ? "arguments" : "an argument",
+		       c->c_usage);
+		return;
+	}
+	if (argc - 1 > c->c_max) {
+		printf("%s: unexpected word '%s'\nusage: %s\n", argv[0], argv[c->c_max + 1], c->c_usage);
+		return;
+	}
+	if (path)
+		run_redirected(c, sh, argc, argv, path, append);
+	else
+		c->c_fn(sh, argc, argv);
 }

@@ -183,7 +183,6 @@ int main(void)
 	}
 	shell.sh_sup = (struct proto_client){ .pc_ep = si->si_sup, .pc_retries = 1 };
 	shell.sh_pool = si->si_pool;
-	shell.sh_ioport = si->si_ioport;
 	if (service_lookup("hello", &shell.sh_hello) != E_OK)
 		shell.sh_hello.pc_ep = CAP_NULL;
 	if (service_lookup("console", &console) != E_OK)

@@ -18,6 +18,7 @@ expect() searches from where the previous successful expect() ended, so
 each check looks only at output that came after the one before it.
 """
 
+import codecs
 import os
 import re
 import select
@@ -38,6 +39,7 @@ class Guest:
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
         self.eof = False
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def _read(self, timeout):
         """Adds what QEMU printed within timeout seconds to the transcript."""
@@ -51,7 +53,9 @@ class Guest:
         if not data:
             self.eof = True
             return
-        self.text += data.decode("utf-8", errors="replace").replace("\r", "")
+        # Incrementally: a UTF-8 character split between two reads is
+        # decoded whole.
+        self.text += self.decoder.decode(data).replace("\r", "")
 
     def expect(self, regex, timeout=10.0):
         """Waits up to timeout seconds for regex in the output after the
@@ -104,6 +108,16 @@ class Guest:
                 echo = re.escape(key)
             if not self.expect(echo, timeout):
                 return False
+        return True
+
+    def keys(self, keys):
+        """Sends keys at once, waiting for no echo (escape sequences: the
+        editor draws something else for them)."""
+        try:
+            self.proc.stdin.write(keys.encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return False
         return True
 
     def command(self, line, regex, timeout=10.0):
