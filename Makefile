@@ -37,6 +37,7 @@ include boot/build.mk
 include kernel/build.mk
 include libipc/build.mk
 include libc-glue/build.mk
+include libvirtio/build.mk
 include tests/ktest/build.mk
 include tests/libc/build.mk
 include bench/kestrel/build.mk

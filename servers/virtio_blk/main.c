@@ -35,6 +35,33 @@
 PROTO_CLIENT(PCI_OPS)
 PROTO_SERVER(BLK_OPS)
 
+/* virtio-blk (5.2). */
+#define VIRTIO_BLK_F_RO       (1ULL << 5)
+#define VIRTIO_BLK_F_GEOMETRY (1ULL << 4)
+#define VIRTIO_BLK_F_FLUSH    (1ULL << 9)
+#define VIRTIO_BLK_T_IN       0
+#define VIRTIO_BLK_T_OUT      1
+#define VIRTIO_BLK_T_FLUSH    4
+#define VIRTIO_BLK_S_OK       0
+#define VIRTIO_BLK_S_IOERR    1
+#define VIRTIO_BLK_S_UNSUPP   2
+
+struct virtio_blk_config {
+	uint64_t capacity; /* 512-byte sectors */
+	uint32_t size_max;
+	uint32_t seg_max;
+	uint16_t cylinders;
+	uint8_t heads;
+	uint8_t sectors;
+	uint32_t blk_size;
+} __attribute__((packed));
+
+struct virtio_blk_req {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
 #define MSI_BADGE   (1ULL << 40) /* the queue's interrupt, on our endpoint */
 #define QUEUE_MAX   256          /* descriptors we use, at most */
 #define NO_ATTACHED BLK_MAX_ATTACH
