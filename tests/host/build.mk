@@ -61,6 +61,7 @@ $(eval $(call HOST_TEST,host/test_vm,core,$(HOST_CORE) tests/host/test_vm.c))
 $(eval $(call HOST_TEST,host/test_num,core,libipc/num.c tests/host/test_num.c))
 $(eval $(call HOST_TEST,host/test_vault,core,libipc/vault.c tests/host/test_vault.c))
 $(eval $(call HOST_TEST,host/test_virtq,core,libvirtio/virtq.c tests/host/test_virtq.c))
+$(eval $(call HOST_TEST,host/test_nic_ring,core,libipc/nic_ring.c tests/host/test_nic_ring.c))
 $(eval $(call HOST_TEST,host/test_pci,core,servers/pci/pci_parse.c tests/host/test_pci.c))
 $(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	tests/host/test_manifest.c))
