@@ -69,9 +69,22 @@ struct virtio_pci {
 long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const struct pci_info_rep *info,
                        uint64_t config);
 
+/* Resets the device: it lets go of every queue and buffer, and raises
+ * nothing until started again. E_TIMEOUT if it never says it is done. */
+long virtio_pci_reset(struct virtio_pci *v);
+
 /* Resets the device and agrees on VERSION_1 and those of wanted it
  * offers. */
 long virtio_pci_start(struct virtio_pci *v, uint64_t wanted);
+
+/* Copies len bytes from offset off of the device type's configuration,
+ * again while the device changes it meanwhile (its config_generation). */
+void virtio_pci_config_read(struct virtio_pci *v, unsigned off, void *dst, unsigned len);
+
+/* pages of physically contiguous DMA memory from our pool, mapped, with
+ * their physical address in *pa; NULL when there is none (the manifest
+ * block needs a dma line). */
+void *virtio_dma_alloc(uint64_t pages, uint64_t *pa);
 
 /* Points MSI-X entry 0 at the MSI address and data, and enables MSI-X;
  * configuration changes raise nothing. */

@@ -108,22 +108,10 @@ static struct {
 /* The badge an attached frame is kept under: never 0, which is free. */
 #define OWNER(badge) ((badge) | 1ULL << 63)
 
-/* Physically contiguous pages with their physical address. */
-static void *dma_alloc(uint64_t pages, uint64_t *pa)
-{
-	uint64_t frame = slot_alloc(), va = 0, n;
-
-	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
-	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
-	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
-		return (void *)va;
-	return NULL;
-}
-
 static long setup_slots(void)
 {
 	uint64_t pa;
-	uint8_t *hdr = dma_alloc(1, &pa);
+	uint8_t *hdr = virtio_dma_alloc(1, &pa);
 
 	if (!hdr)
 		return E_NO_MEMORY;
@@ -136,7 +124,7 @@ static long setup_slots(void)
 		s->s_req_pa = pa + 32 * i;
 		s->s_status = hdr + 32 * i + 16;
 		s->s_status_pa = pa + 32 * i + 16;
-		s->s_buf = dma_alloc(BLK_MAX_SECTORS * BLK_SECTOR / 4096, &s->s_buf_pa);
+		s->s_buf = virtio_dma_alloc(BLK_MAX_SECTORS * BLK_SECTOR / 4096, &s->s_buf_pa);
 		if (!s->s_buf)
 			return E_NO_MEMORY;
 	}
@@ -191,7 +179,7 @@ static long setup(void)
 			size = QUEUE_MAX;
 		if (size < 4 || (size & (size - 1)))
 			return PE_BAD_REQUEST;
-		mem = dma_alloc((virtq_bytes(size) + 4095) / 4096, &pa);
+		mem = virtio_dma_alloc((virtq_bytes(size) + 4095) / 4096, &pa);
 		if (!mem)
 			return E_NO_MEMORY;
 		virtq_init(&d.q, size, mem, pa);
