@@ -70,8 +70,9 @@
  *   NIC_SHARED_BYTES(nbufs), or a notify that is not a badged endpoint
  *   capability with R_WRITE; E_NO_RIGHTS for a frame that is not DMA
  *   memory (whose physical address the driver may not learn) or that
- *   the driver may not write; PE_BAD_REQUEST when caps[0] is no frame;
- *   PE_IO when the device does not start. Nothing changes on an error.
+ *   the driver may not write; PE_BAD_REQUEST when caps[0] is no frame.
+ *   Nothing changes on those errors. PE_IO when the device does not
+ *   start again: the caller is then not attached.
  * detach: ends the caller's attachment (none: nothing happens): the
  *   device is reset and the driver lets go of the frame, so every buffer
  *   is the client's again.
