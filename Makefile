@@ -57,10 +57,11 @@ $(BUILD)/.deps: scripts/install-deps.sh
 	@touch $@
 
 # The supervisor as the first task, its manifest and the servers the
-# manifest's binary lines name.
+# manifest's binary lines name, on a machine with the disk and a network
+# card (QEMU's user network).
 run: all
 	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
-		-- $(KERNEL_BIN)
+		--net -- $(KERNEL_BIN)
 
 # The disk of make run made again from disk/, losing what the system wrote.
 disk-reset:
