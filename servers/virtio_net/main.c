@@ -7,7 +7,11 @@
  * agree on VERSION_1, MAC, STATUS and MTU (as offered; no offload, no
  * merged receive buffers, no control queue) to read the configuration,
  * lay out both queues' rings and the frame headers in DMA memory, and
- * reset the device: without a client it stays reset.
+ * reset the device: without a client it stays reset. A driver that finds
+ * no card, or one it cannot drive, says why and stays up answering every
+ * call with that error, rather than dying and being restarted in a loop
+ * (its client's calls would wait for ever for a driver that never
+ * becomes ready).
  *
  * attach starts the device again from reset, both queues empty and MSI-X
  * entry 0 raising our vector for both, and hands the client's rings to
@@ -57,6 +61,7 @@ static struct {
 	uint64_t frame;  /* slot of the client's shared frame */
 	uint64_t notify; /* slot of its notify capability */
 	uint64_t header_va;
+	long broken; /* why setup failed, answered to every call; 0: it did not */
 } d;
 
 static void drop(uint64_t slot)
@@ -190,6 +195,8 @@ long nic_info_srv(struct proto_ctx *ctx, const struct nic_none *q, struct nic_in
 	const struct vnet *vn = &d.vn;
 
 	(void)q;
+	if (d.broken)
+		return d.broken;
 	if (d.v.vp_features & VIRTIO_NET_F_STATUS)
 		virtio_pci_config_read(&d.v, offsetof(struct virtio_net_config, status), &status, 2);
 	memcpy(r->mac, d.mac, 6);
@@ -218,6 +225,8 @@ static long attach_check(struct proto_ctx *ctx, const struct nic_attach_req *q, 
 	uint64_t pages;
 	long e;
 
+	if (d.broken)
+		return d.broken;
 	if (d.owner && d.owner != OWNER(ctx->pc_badge))
 		return E_EXISTS;
 	if (q->nbufs == 0 || q->nbufs > NIC_MAX_BUFS)
@@ -274,7 +283,7 @@ long nic_detach_srv(struct proto_ctx *ctx, const struct nic_none *q, struct nic_
 	(void)q, (void)r;
 	if (d.owner == OWNER(ctx->pc_badge))
 		let_go();
-	return 0;
+	return d.broken;
 }
 
 int main(void)
@@ -285,10 +294,13 @@ int main(void)
 	long e = setup();
 
 	if (e != E_OK) {
-		printf("virtio_net: cannot set up the card: %s\n", proto_error_text(e));
-		return (int)e;
+		printf("virtio_net: cannot set up the card (%s); answering that to every call\n",
+		       proto_error_text(e));
+		d.broken = e;
+	} else {
+		printf("virtio_net: MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, queues of %u and %u\n",
+		       d.mac[0], d.mac[1], d.mac[2], d.mac[3], d.mac[4], d.mac[5], d.mtu, d.rx_size,
+		       d.tx_size);
 	}
-	printf("virtio_net: MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, queues of %u and %u\n", d.mac[0],
-	       d.mac[1], d.mac[2], d.mac[3], d.mac[4], d.mac[5], d.mtu, d.rx_size, d.tx_size);
 	return (int)server_loop(&def);
 }

@@ -76,6 +76,9 @@
  * detach: ends the caller's attachment (none: nothing happens): the
  *   device is reset and the driver lets go of the frame, so every buffer
  *   is the client's again.
+ * A driver that found no card (or one it cannot drive) answers every
+ * call with what stopped it, E_NOT_FOUND when there is no card, and
+ * stays up.
  *
  * Restart. A new instance of the driver knows no client: it resets the
  * device, ignores the signals it gets, and waits for an attach. The
