@@ -154,15 +154,19 @@ static long device_start(void)
 }
 
 /* Ends the attachment: the device reset first, so that it lets go of
- * the client's buffers before we let go of the frame. */
+ * the client's buffers before we let go of the frame. A device that does
+ * not reset may still write them: the frame is kept (its pages stay
+ * allocated) rather than freed under it. */
 static void let_go(void)
 {
 	if (!d.owner)
 		return;
-	virtio_pci_reset(&d.v);
+	if (virtio_pci_reset(&d.v) == E_OK)
+		drop(d.frame);
+	else
+		printf("virtio_net: the card does not reset; keeping its client's frame\n");
 	vnet_detach(&d.vn);
 	sys_mem_unmap(vspace_self(), d.header_va, HEADER_PAGES);
-	drop(d.frame);
 	drop(d.notify);
 	d.owner = 0;
 }

@@ -66,6 +66,8 @@
  *   rx_free or tx. One client at a time: another's attach is E_EXISTS
  *   until the first detaches; the same client (its restarted instances
  *   call with the same badge) attaching again replaces its attachment.
+ *   So a client attaches when it starts, whatever info says: an
+ *   attachment its previous instance left reads NIC_ATTACHED_YOU too.
  *   E_BAD_ARG for nbufs 0 or above NIC_MAX_BUFS, a frame smaller than
  *   NIC_SHARED_BYTES(nbufs), or a notify that is not a badged endpoint
  *   capability with R_WRITE; E_NO_RIGHTS for a frame that is not DMA
