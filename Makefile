@@ -37,6 +37,7 @@ include boot/build.mk
 include kernel/build.mk
 include libipc/build.mk
 include libc-glue/build.mk
+include libvirtio/build.mk
 include tests/ktest/build.mk
 include tests/libc/build.mk
 include bench/kestrel/build.mk
@@ -56,10 +57,11 @@ $(BUILD)/.deps: scripts/install-deps.sh
 	@touch $@
 
 # The supervisor as the first task, its manifest and the servers the
-# manifest's binary lines name.
+# manifest's binary lines name, on a machine with the disk and a network
+# card (QEMU's user network).
 run: all
 	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
-		-- $(KERNEL_BIN)
+		--net -- $(KERNEL_BIN)
 
 # The disk of make run made again from disk/, losing what the system wrote.
 disk-reset:

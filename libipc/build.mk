@@ -18,6 +18,7 @@ LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
 	libipc/fmt.c \
+	libipc/nic_ring.c \
 	libipc/num.c \
 	libipc/proto.c \
 	libipc/proto_async.c \

@@ -26,7 +26,7 @@ out=build/bench
 log=$out/recovery.log
 mkdir -p "$out"
 
-opts=(--test --accel "$accel" --timeout 300 --manifest servers/manifest.txt --disk "$(scripts/disk-image.sh)")
+opts=(--test --accel "$accel" --timeout 300 --manifest servers/manifest.txt --disk "$(scripts/disk-image.sh)" --net)
 [[ $accel == tcg ]] && opts+=(--icount)
 
 # shellcheck disable=SC2086 # one argument per server name

@@ -22,6 +22,17 @@
 #                        only, PCI 1af4:1042), the first one the system finds;
 #                        repeatable, each on the next PCI slot (Linux's vda,
 #                        vdb ...)
+#     --net              a virtio-net card (virtio 1.x only, PCI 1af4:1041, MAC
+#                        52:54:00:12:34:56) on QEMU's user network: the guest
+#                        is 10.0.2.15, the gateway 10.0.2.2, DNS 10.0.2.3;
+#                        nothing else can reach the guest
+#     --hostfwd RULE     with --net: forward a port of the host's loopback to
+#                        the guest, QEMU's [tcp|udp]:[HOSTADDR]:HOSTPORT-
+#                        [GUESTADDR]:GUESTPORT with HOSTADDR 127.0.0.1 when
+#                        empty and only ever on loopback (repeatable)
+#     --net-restrict     with --net: the guest reaches QEMU's own addresses
+#                        (ARP, ping and DHCP of the gateway, forwarded ports)
+#                        and nothing beyond them (the tests' setting)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +46,8 @@ gdb=0
 exit_device=0
 modules=()
 disks=()
+net=0
+net_opts=""
 
 # A binary named in a manifest is looked for where the build's SERVER and
 # LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/
@@ -66,6 +79,19 @@ while [[ $# -gt 0 ]]; do
 	--gdb) gdb=1; shift ;;
 	--exit-device) exit_device=1; shift ;;
 	--disk) disks+=("$2"); shift 2 ;;
+	--net) net=1; shift ;;
+	--hostfwd)
+		# proto:hostaddr:hostport-guestaddr:guestport, the host address on loopback
+		IFS=: read -r proto haddr rest <<<"$2"
+		[[ -n $haddr ]] || haddr=127.0.0.1
+		if [[ ! $proto =~ ^(tcp|udp)?$ || ! $haddr =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ || -z $rest ]]; then
+			echo "qemu.sh: --hostfwd $2: want [tcp|udp]:[127.x.y.z]:HOSTPORT-[GUESTADDR]:GUESTPORT" >&2
+			exit 2
+		fi
+		net_opts+=",hostfwd=$proto:$haddr:$rest"
+		shift 2
+		;;
+	--net-restrict) net_opts+=",restrict=on"; shift ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -105,6 +131,14 @@ for i in "${!disks[@]}"; do
 	args+=(-drive "file=${disks[$i]},if=none,id=disk$i,format=raw,cache=writeback"
 		-device virtio-blk-pci,drive=disk$i,disable-legacy=on)
 done
+if [[ -n $net_opts && $net -eq 0 ]]; then
+	echo "qemu.sh: --hostfwd and --net-restrict need --net" >&2
+	exit 2
+fi
+if [[ $net -eq 1 ]]; then
+	args+=(-netdev "user,id=net0,net=10.0.2.0/24$net_opts"
+		-device virtio-net-pci,netdev=net0,disable-legacy=on,mac=52:54:00:12:34:56)
+fi
 if [[ ${#modules[@]} -gt 0 ]]; then
 	# QEMU separates modules with commas; a comma in a name is doubled.
 	list=""

@@ -17,7 +17,8 @@ $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
 	servers/console/line.c servers/console/uart.c))
 $(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pci_parse.c))
-$(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c servers/virtio_blk/virtio.c servers/virtio_blk/virtq.c))
+$(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c $(LIBVIRTIO_SRCS)))
+$(eval $(call SERVER,virtio_net,servers/virtio_net/main.c servers/virtio_net/vnet.c $(LIBVIRTIO_SRCS)))
 $(eval $(call SERVER,fs,servers/fs/main.c servers/fs/fs_srv.c servers/fs/cache.c servers/fs/ext2.c \
 	servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c servers/fs/ext2_path.c \
 	servers/fs/ext2_file.c servers/fs/ext2_names.c servers/fs/window.c))
@@ -36,3 +37,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fs/fstest.elf,tests/fs/fstest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))

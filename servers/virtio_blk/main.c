@@ -35,6 +35,33 @@
 PROTO_CLIENT(PCI_OPS)
 PROTO_SERVER(BLK_OPS)
 
+/* virtio-blk (5.2). */
+#define VIRTIO_BLK_F_RO       (1ULL << 5)
+#define VIRTIO_BLK_F_GEOMETRY (1ULL << 4)
+#define VIRTIO_BLK_F_FLUSH    (1ULL << 9)
+#define VIRTIO_BLK_T_IN       0
+#define VIRTIO_BLK_T_OUT      1
+#define VIRTIO_BLK_T_FLUSH    4
+#define VIRTIO_BLK_S_OK       0
+#define VIRTIO_BLK_S_IOERR    1
+#define VIRTIO_BLK_S_UNSUPP   2
+
+struct virtio_blk_config {
+	uint64_t capacity; /* 512-byte sectors */
+	uint32_t size_max;
+	uint32_t seg_max;
+	uint16_t cylinders;
+	uint8_t heads;
+	uint8_t sectors;
+	uint32_t blk_size;
+} __attribute__((packed));
+
+struct virtio_blk_req {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
 #define MSI_BADGE   (1ULL << 40) /* the queue's interrupt, on our endpoint */
 #define QUEUE_MAX   256          /* descriptors we use, at most */
 #define NO_ATTACHED BLK_MAX_ATTACH
@@ -81,22 +108,10 @@ static struct {
 /* The badge an attached frame is kept under: never 0, which is free. */
 #define OWNER(badge) ((badge) | 1ULL << 63)
 
-/* Physically contiguous pages with their physical address. */
-static void *dma_alloc(uint64_t pages, uint64_t *pa)
-{
-	uint64_t frame = slot_alloc(), va = 0, n;
-
-	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
-	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
-	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
-		return (void *)va;
-	return NULL;
-}
-
 static long setup_slots(void)
 {
 	uint64_t pa;
-	uint8_t *hdr = dma_alloc(1, &pa);
+	uint8_t *hdr = virtio_dma_alloc(1, &pa);
 
 	if (!hdr)
 		return E_NO_MEMORY;
@@ -109,7 +124,7 @@ static long setup_slots(void)
 		s->s_req_pa = pa + 32 * i;
 		s->s_status = hdr + 32 * i + 16;
 		s->s_status_pa = pa + 32 * i + 16;
-		s->s_buf = dma_alloc(BLK_MAX_SECTORS * BLK_SECTOR / 4096, &s->s_buf_pa);
+		s->s_buf = virtio_dma_alloc(BLK_MAX_SECTORS * BLK_SECTOR / 4096, &s->s_buf_pa);
 		if (!s->s_buf)
 			return E_NO_MEMORY;
 	}
@@ -164,7 +179,7 @@ static long setup(void)
 			size = QUEUE_MAX;
 		if (size < 4 || (size & (size - 1)))
 			return PE_BAD_REQUEST;
-		mem = dma_alloc((virtq_bytes(size) + 4095) / 4096, &pa);
+		mem = virtio_dma_alloc((virtq_bytes(size) + 4095) / 4096, &pa);
 		if (!mem)
 			return E_NO_MEMORY;
 		virtq_init(&d.q, size, mem, pa);

@@ -12,15 +12,16 @@
 # stand-in, so the copy has no headers beside it. SET picks the include
 # folders searched before everything else (HOST_INCLUDES_SET: stand-ins
 # first), then HOST_CFLAGS, then the original's own folder:
-#   core    libipc/: the kernel's hardware-free files, libipc's and the
-#           servers' (which may use libipc's pure files, num.c, fmt.c)
+#   core    libipc/ and libvirtio/: the kernel's hardware-free files,
+#           libipc's and the servers' (which may use libipc's pure files,
+#           num.c, fmt.c, nic_ring.c, and libvirtio's virtq.c)
 #   kernel  tests/host/standin/: arch/ without assembly, for the kernel's
 #           object files (KERNEL_OBJECT_SRCS; docs/testing.md)
 #   ipc     tests/host/shim/ (then libipc/): the IPC calls, for libipc's
 #           protocol layer
 #   fs      tests/host/fsstandin/ (then libipc/): the system calls the
 #           filesystem server's block cache makes, answered by its test
-HOST_INCLUDES_core   := libipc
+HOST_INCLUDES_core   := libipc libvirtio
 HOST_INCLUDES_kernel := tests/host/standin
 HOST_INCLUDES_ipc    := tests/host/shim libipc
 HOST_INCLUDES_fs     := tests/host/fsstandin libipc
@@ -60,7 +61,10 @@ $(eval $(call HOST_TEST,host/test_printf,core,$(HOST_CORE) libipc/fmt.c tests/ho
 $(eval $(call HOST_TEST,host/test_vm,core,$(HOST_CORE) tests/host/test_vm.c))
 $(eval $(call HOST_TEST,host/test_num,core,libipc/num.c tests/host/test_num.c))
 $(eval $(call HOST_TEST,host/test_vault,core,libipc/vault.c tests/host/test_vault.c))
-$(eval $(call HOST_TEST,host/test_virtq,core,servers/virtio_blk/virtq.c tests/host/test_virtq.c))
+$(eval $(call HOST_TEST,host/test_virtq,core,libvirtio/virtq.c tests/host/test_virtq.c))
+$(eval $(call HOST_TEST,host/test_nic_ring,core,libipc/nic_ring.c tests/host/test_nic_ring.c))
+$(eval $(call HOST_TEST,host/test_vnet,core,servers/virtio_net/vnet.c libipc/nic_ring.c libvirtio/virtq.c \
+	tests/host/test_vnet.c))
 $(eval $(call HOST_TEST,host/test_pci,core,servers/pci/pci_parse.c tests/host/test_pci.c))
 $(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	tests/host/test_manifest.c))

@@ -1,4 +1,4 @@
-/* The split virtqueue (servers/virtio_blk/virtq.c) against memory, with
+/* The split virtqueue (libvirtio/virtq.c) against memory, with
  * the device played by the test: the layout the virtio spec gives, chains
  * built from the free list and given back, exhaustion, the 16-bit
  * indexes wrapping, and a used entry that names no chain. */
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../servers/virtio_blk/virtq.h"
+#include "../../libvirtio/virtq.h"
 
 #define SIZE 8
 #define PA   0x100000ULL

@@ -1,7 +1,8 @@
-/* The virtio-pci 1.x transport (virtio 1.x, 4.1): a device's structures
+/* The virtio-pci 1.x transport (virtio 1.x, 4.1), shared by every virtio
+ * driver (servers/virtio_blk, servers/virtio_net): a device's structures
  * found through its PCI vendor capabilities, feature negotiation, MSI-X,
- * and queues. What each device type adds (virtio-blk's requests and
- * configuration) is below the transport. Constants are the specification's. */
+ * and queues. What each device type adds (its requests, its configuration)
+ * is its driver's. Constants are the specification's. */
 #pragma once
 
 #include <stdbool.h>
@@ -50,33 +51,6 @@ struct virtio_pci_common {
 
 #define VIRTIO_NO_VECTOR 0xFFFF
 
-/* virtio-blk (5.2). */
-#define VIRTIO_BLK_F_RO       (1ULL << 5)
-#define VIRTIO_BLK_F_GEOMETRY (1ULL << 4)
-#define VIRTIO_BLK_F_FLUSH    (1ULL << 9)
-#define VIRTIO_BLK_T_IN       0
-#define VIRTIO_BLK_T_OUT      1
-#define VIRTIO_BLK_T_FLUSH    4
-#define VIRTIO_BLK_S_OK       0
-#define VIRTIO_BLK_S_IOERR    1
-#define VIRTIO_BLK_S_UNSUPP   2
-
-struct virtio_blk_config {
-	uint64_t capacity; /* 512-byte sectors */
-	uint32_t size_max;
-	uint32_t seg_max;
-	uint16_t cylinders;
-	uint8_t heads;
-	uint8_t sectors;
-	uint32_t blk_size;
-} __attribute__((packed));
-
-struct virtio_blk_req {
-	uint32_t type;
-	uint32_t reserved;
-	uint64_t sector;
-};
-
 /* A device as the driver reaches it. */
 struct virtio_pci {
 	volatile uint8_t *vp_config; /* its PCI configuration page */
@@ -95,9 +69,22 @@ struct virtio_pci {
 long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const struct pci_info_rep *info,
                        uint64_t config);
 
+/* Resets the device: it lets go of every queue and buffer, and raises
+ * nothing until started again. E_TIMEOUT if it never says it is done. */
+long virtio_pci_reset(struct virtio_pci *v);
+
 /* Resets the device and agrees on VERSION_1 and those of wanted it
  * offers. */
 long virtio_pci_start(struct virtio_pci *v, uint64_t wanted);
+
+/* Copies len bytes from offset off of the device type's configuration,
+ * again while the device changes it meanwhile (its config_generation). */
+void virtio_pci_config_read(struct virtio_pci *v, unsigned off, void *dst, unsigned len);
+
+/* pages of physically contiguous DMA memory from our pool, mapped, with
+ * their physical address in *pa; NULL when there is none (the manifest
+ * block needs a dma line). */
+void *virtio_dma_alloc(uint64_t pages, uint64_t *pa);
 
 /* Points MSI-X entry 0 at the MSI address and data, and enables MSI-X;
  * configuration changes raise nothing. */

@@ -4,6 +4,7 @@
 #include <kestrel/error.h>
 
 #include "ipc.h"
+#include "server.h"
 #include "syscalls.h"
 #include "vspace.h"
 
@@ -88,15 +89,25 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
 	return E_OK;
 }
 
-long virtio_pci_start(struct virtio_pci *v, uint64_t wanted)
+long virtio_pci_reset(struct virtio_pci *v)
 {
 	volatile struct virtio_pci_common *c = v->vp_common;
-	uint64_t offered;
 
 	c->device_status = 0; /* reset: reads 0 once done */
 	for (unsigned i = 0; c->device_status != 0; i++)
 		if (i > 1000000)
 			return E_TIMEOUT;
+	return E_OK;
+}
+
+long virtio_pci_start(struct virtio_pci *v, uint64_t wanted)
+{
+	volatile struct virtio_pci_common *c = v->vp_common;
+	uint64_t offered;
+	long e = virtio_pci_reset(v);
+
+	if (e != E_OK)
+		return e;
 	c->device_status = VIRTIO_S_ACKNOWLEDGE;
 	c->device_status = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
 	c->device_feature_select = 0;
@@ -116,6 +127,19 @@ long virtio_pci_start(struct virtio_pci *v, uint64_t wanted)
 		return PE_BAD_REQUEST;
 	}
 	return E_OK;
+}
+
+void virtio_pci_config_read(struct virtio_pci *v, unsigned off, void *dst, unsigned len)
+{
+	volatile const uint8_t *src = (volatile const uint8_t *)v->vp_device + off;
+	uint8_t before;
+	unsigned tries = 0;
+
+	do { /* bounded: a device that never settles gets its last reading */
+		before = v->vp_common->config_generation;
+		for (unsigned i = 0; i < len; i++)
+			((uint8_t *)dst)[i] = src[i];
+	} while (v->vp_common->config_generation != before && ++tries < 100);
 }
 
 long virtio_pci_msix(struct virtio_pci *v, uint64_t address, uint64_t data)
@@ -170,4 +194,15 @@ void virtio_pci_ready(struct virtio_pci *v)
 {
 	v->vp_common->device_status =
 	        VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK;
+}
+
+void *virtio_dma_alloc(uint64_t pages, uint64_t *pa)
+{
+	uint64_t frame = slot_alloc(), va = 0, n;
+
+	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
+	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
+	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
+		return (void *)va;
+	return NULL;
 }
