@@ -15,8 +15,6 @@
 #include "thread.h"
 #include "vm.h"
 
-#define ROOT_PRIORITY 100
-
 static void map_new_pages(struct task *task, uint32_t pool, uint64_t va, uint64_t pages, uint64_t flags)
 {
 	for (uint64_t i = 0; i < pages; i++) {
@@ -98,7 +96,7 @@ void roottask_start(const struct boot_params *bi, uint32_t pool)
 	}
 	map_new_pages(task, pool, BOOT_STACK_TOP - BOOT_STACK_PAGES * FRAME_SIZE, BOOT_STACK_PAGES,
 	              PTE_W | PTE_NX);
-	err = thread_create_in(task, pool, BOOT_IPC_BUFFER, ROOT_PRIORITY, &thread);
+	err = thread_create_in(task, pool, BOOT_IPC_BUFFER, BOOT_PRIORITY, &thread);
 	if (err != E_OK)
 		panic("roottask: cannot create the first thread (error %d)", err);
 

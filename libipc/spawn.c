@@ -39,7 +39,7 @@ static long spawn_memory(const struct spawn_req *r, uint64_t task, uint64_t va, 
 	                     NULL);
 }
 
-static long spawn_segments(const struct spawn_req *r, uint64_t task, const struct elf_file *f)
+static long spawn_segments(const struct spawn_req *r, struct spawned *sp, const struct elf_file *f)
 {
 	struct elf_segment seg;
 	long e;
@@ -53,9 +53,10 @@ static long spawn_segments(const struct spawn_req *r, uint64_t task, const struc
 		pages = (seg.es_vaddr + seg.es_memsz - start + PAGE - 1) / PAGE;
 		if (pages > SPAWN_SCRATCH_PAGES)
 			return E_BAD_ARG;
-		e = spawn_memory(r, task, start, pages, elf_rights(seg.es_flags), f, &seg);
+		e = spawn_memory(r, sp->sp_task, start, pages, elf_rights(seg.es_flags), f, &seg);
 		if (e != E_OK)
 			return e;
+		sp->sp_pages += pages;
 	}
 	return E_OK;
 }
@@ -80,6 +81,7 @@ long spawn_load(const struct spawn_req *r, struct spawned *sp)
 	long e = elf_open(&f, r->sr_image, r->sr_size, BOOT_MODULES_VADDR);
 
 	sp->sp_task = sp->sp_thread = CAP_NULL;
+	sp->sp_pages = 0;
 	if (e != E_OK)
 		return e;
 	sp->sp_entry = f.ef_entry;
@@ -91,10 +93,12 @@ long spawn_load(const struct spawn_req *r, struct spawned *sp)
 	}
 	e = sys_task_create(r->sr_pool, sp->sp_task);
 	if (e == E_OK)
-		e = spawn_segments(r, sp->sp_task, &f);
+		e = spawn_segments(r, sp, &f);
 	if (e == E_OK)
 		e = spawn_memory(r, sp->sp_task, BOOT_STACK_TOP - BOOT_STACK_PAGES * PAGE, BOOT_STACK_PAGES,
 		                 R_READ | R_WRITE, &f, 0);
+	if (e == E_OK)
+		sp->sp_pages += BOOT_STACK_PAGES;
 	if (e == E_OK)
 		e = spawn_caps(r, sp);
 	if (e == E_OK)

@@ -43,6 +43,7 @@ struct spawned {
 	uint64_t sp_task;
 	uint64_t sp_thread;
 	uint64_t sp_entry;
+	uint64_t sp_pages; /* of memory it was loaded with (its segments and stack), from sr_pool */
 };
 
 /* Creates the task, loads the image, gives the capabilities and creates

@@ -17,6 +17,7 @@ enum boot_slot {
 	BOOT_SLOT_MODULES = 7,     /* one read-only frame capability per further module */
 };
 
+#define BOOT_PRIORITY      100                   /* the first thread's */
 #define BOOT_INFO_VADDR    0x00007FFFFFF00000ULL /* struct boot_info, read-only */
 #define BOOT_IPC_BUFFER    0x00007FFFFFF01000ULL /* the first thread's message buffer */
 #define BOOT_STACK_TOP     0x00007FFFFFEF0000ULL /* grows down */

@@ -3,7 +3,7 @@
  * zeroed variable never names anything. */
 #pragma once
 
-#define CAP_SLOTS 256 /* slots in each task's table */
+#define CAP_SLOTS 512 /* slots in each task's table (the supervisor holds about five a server, 64 servers) */
 #define CAP_NULL  0
 
 /* Kinds of object a capability can name (cap_identify reports these). */

@@ -220,6 +220,19 @@ void shell_cmd_mem(struct shell *sh, int argc, char **argv)
 	       free_frames, free_frames * 4, left, left * 4);
 }
 
+/* One row of ps: memory as used/quota in KiB. */
+static void ps_row(const struct sup_list_rep *r, const char *const *states, size_t nstates)
+{
+	char pid[24] = "-", mem[48];
+
+	if (r->pid || r->state == SUP_UP)
+		snprintf(pid, sizeof(pid), "%lu", r->pid);
+	snprintf(mem, sizeof(mem), "%luK/%luK", r->mem_used * 4, r->mem_quota * 4);
+	printf("%-16s %-10s %5s %4lu %8lu %4lu %16s %8lu.%03lu s\n", r->name,
+	       r->state < nstates ? states[r->state] : "?", pid, r->generation, r->restarts, r->priority, mem,
+	       r->uptime_ms / 1000, r->uptime_ms % 1000);
+}
+
 void shell_cmd_ps(struct shell *sh, int argc, char **argv)
 {
 	static const char *const states[] = {
@@ -227,21 +240,21 @@ void shell_cmd_ps(struct shell *sh, int argc, char **argv)
 		SUP_STATES(STATE_TEXT)
 #undef STATE_TEXT
 	};
+	size_t nstates = sizeof(states) / sizeof(states[0]);
 	struct sup_list_rep r;
 	long e;
 
 	(void)argc;
 	(void)argv;
-	printf("%-16s %-10s %5s %4s %8s %14s\n", "NAME", "STATE", "PID", "GEN", "RESTARTS", "UPTIME");
+	printf("%-16s %-10s %5s %4s %8s %4s %16s %14s\n", "NAME", "STATE", "PID", "GEN", "RESTARTS", "PRI",
+	       "MEM USED/QUOTA", "UPTIME");
+	memset(&r, 0, sizeof(r));
+	if (sup_list(&sh->sh_sup, &(struct sup_index_req){ SUP_LIST_SELF }, &r) == E_OK)
+		ps_row(&r, states, nstates);
 	for (uint64_t i = 0; (e = sup_list(&sh->sh_sup, &(struct sup_index_req){ i }, &r)) == E_OK; i++) {
 		r.name[SERVER_NAME_LEN - 1] = '\0';
-		char pid[24] = "-";
-
-		if (r.pid)
-			snprintf(pid, sizeof(pid), "%lu", r.pid);
-		printf("%-16s %-10s %5s %4lu %8lu %8lu.%03lu s\n", r.name,
-		       r.state < sizeof(states) / sizeof(states[0]) ? states[r.state] : "?", pid,
-		       r.generation, r.restarts, r.uptime_ms / 1000, r.uptime_ms % 1000);
+		ps_row(&r, states, nstates);
+		memset(&r, 0, sizeof(r));
 	}
 	if (e != E_NOT_FOUND)
 		fail("ps", e);

@@ -58,7 +58,8 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(uptime, 0, 0, "uptime", "time since boot")                                                    \
 	X(date, 0, 0, "date", "the time of day (UTC), from the time service")                           \
 	X(mem, 0, 0, "mem", "free memory: the system's and this shell's pool")                          \
-	X(ps, 0, 0, "ps", "the servers: state, pid, generation, restarts, uptime")                      \
+	X(ps, 0, 0, "ps",                                                                               \
+	  "the supervisor and the servers: state, pid, generation, restarts, priority, memory, uptime") \
 	X(kill, 1, 1, "kill NAME", "end a server as a crash would; its restart policy applies")         \
 	X(crash, 1, 2, "crash NAME [MS]", "make a server fault on purpose (after MS ms)")               \
 	X(restart, 1, 1, "restart NAME", "stop a server and start it again now")                        \

@@ -6,18 +6,50 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <kestrel/boot.h>
+
 #include "ipc.h"
 #include "srv.h"
 #include "syscalls.h"
 
+/* The supervisor's own row: its share of the boot pool is what it did not
+ * give the servers: their pools, and the memory it loaded them with. */
+static long list_self(struct sup_list_rep *r)
+{
+	const struct boot_info *bi = (const struct boot_info *)BOOT_INFO_VADDR;
+	uint64_t left = 0, free_frames, given = 0;
+
+	for (unsigned i = 0; i < srv_count; i++)
+		if (srvs[i].s_pool != CAP_NULL)
+			given += srvs[i].s_ms->ms_memory_pages + srvs[i].s_sp.sp_pages;
+	(void)sys_pool_info_out(BOOT_SLOT_POOL, &left, &free_frames);
+	memcpy(r->name, "supervisor", sizeof("supervisor"));
+	r->state = SUP_UP;
+	r->generation = 1;
+	r->uptime_ms = sys_clock_ms();
+	r->pid = sys_thread_id();
+	r->priority = BOOT_PRIORITY;
+	r->mem_quota = bi->bi_pool_pages;
+	r->mem_used = bi->bi_pool_pages - left > given ? bi->bi_pool_pages - left - given : 0;
+	return E_OK;
+}
+
 long sup_list_srv(struct proto_ctx *ctx, const struct sup_index_req *q, struct sup_list_rep *r)
 {
 	const struct srv *s;
+	uint64_t left = 0, free_frames;
 
 	(void)ctx;
+	if (q->index == SUP_LIST_SELF)
+		return list_self(r);
 	if (q->index >= srv_count)
 		return E_NOT_FOUND;
 	s = &srvs[q->index];
+	r->priority = s->s_ms->ms_priority;
+	r->mem_quota = s->s_ms->ms_memory_pages;
+	/* What its pool holds, and what we loaded it with from ours. */
+	if (s->s_pool != CAP_NULL && sys_pool_info_out(s->s_pool, &left, &free_frames) == E_OK)
+		r->mem_used = (r->mem_quota > left ? r->mem_quota - left : 0) + s->s_sp.sp_pages;
 	memcpy(r->name, s->s_ms->ms_name, strlen(s->s_ms->ms_name));
 	r->state = s->s_state;
 	r->generation = s->s_generation;
@@ -84,7 +116,7 @@ long sup_restart_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct
 		srv_log_event(s, "stopped for a restart on request");
 		s->s_died_tsc = sys_clock_tsc();
 		s->s_died_ms = sys_clock_ms();
-		spawn_destroy(&s->s_sp);
+		srv_stop(s);
 	}
 	/* Asked for, not a crash: the policy's count of crashes in a row
 	 * starts afresh. */

@@ -216,6 +216,16 @@ static long give_vault(struct srv *s, struct server_info *si)
 	return e;
 }
 
+void srv_stop(struct srv *s)
+{
+	spawn_destroy(&s->s_sp);
+	if (s->s_pool != CAP_NULL) {
+		sys_cap_delete(s->s_pool);
+		slot_free(s->s_pool);
+		s->s_pool = CAP_NULL;
+	}
+}
+
 long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
@@ -261,15 +271,17 @@ long srv_start(struct srv *s)
 		e = spawn_load(&req, &s->s_sp);
 	}
 	/* Whatever happened, the child's copies are the only ones kept: they
-	 * go with the child. */
+	 * go with the child. But for the pool: ours tells ps what the
+	 * instance holds, and goes with it (srv_stop). */
 	sys_cap_delete(fault);
 	slot_free(fault);
-	for (unsigned k = 0; k < nours; k++) {
+	for (unsigned k = e == E_OK ? 1 : 0; k < nours; k++) {
 		sys_cap_delete(ours[k]);
 		slot_free(ours[k]);
 	}
 	if (e != E_OK)
 		return e;
+	s->s_pool = ours[0];
 	si.si_ep = CHILD_EP;
 	si.si_sup = CHILD_SUP;
 	si.si_self = CHILD_SELF;
@@ -284,7 +296,7 @@ long srv_start(struct srv *s)
 		e = give_info(s, &si);
 	}
 	if (e != E_OK || (e = spawn_start(&s->s_sp, SERVER_INFO_VADDR))) {
-		spawn_destroy(&s->s_sp);
+		srv_stop(s);
 		return e;
 	}
 	s->s_state = SUP_STARTING;
@@ -314,7 +326,7 @@ void srv_end(struct srv *s, const char *why)
 	srv_log_event(s, why);
 	s->s_died_tsc = sys_clock_tsc();
 	s->s_died_ms = now;
-	spawn_destroy(&s->s_sp);
+	srv_stop(s);
 	delay = policy_after_death(s->s_ms, &s->s_rs, now);
 	if (delay < 0) {
 		s->s_state = SUP_FAILED;
@@ -536,6 +548,7 @@ static long setup(void)
 		srvs[i].s_ms = &manifest.m_servers[i];
 		srvs[i].s_state = SUP_FAILED;
 		srvs[i].s_vault = CAP_NULL;
+		srvs[i].s_pool = CAP_NULL;
 		if (manifest.m_servers[i].ms_refused)
 			srv_log_event(&srvs[i], "not started: its manifest block has errors (above)");
 	}

@@ -43,6 +43,7 @@ struct srv {
 	uint64_t s_died_ms;
 	uint64_t s_pid;   /* what the running instance said when ready; 0 before */
 	uint64_t s_vault; /* our frame of its vault pages (kept for ever), or CAP_NULL */
+	uint64_t s_pool;  /* our copy of the running instance's pool (ps's memory), or CAP_NULL */
 	bool s_requested; /* the running instance was started by a restart request */
 };
 
@@ -59,6 +60,9 @@ static inline bool srv_running(const struct srv *s)
 {
 	return s->s_state == SUP_STARTING || s->s_state == SUP_UP;
 }
+
+/* Ends the running instance's task (and lets its pool go). */
+void srv_stop(struct srv *s);
 
 /* Starts a new instance (generation + 1) of a server that is not running.
  * Returns E_OK or the error of the step that failed. */

@@ -188,12 +188,14 @@ def main():
     check("a_long_line_is_refused_not_cut", a_long_line_is_refused_not_cut)
 
     def ps_lists_every_server():
-        if not g.command("ps", r"\nNAME +STATE +PID +GEN +RESTARTS +UPTIME\n"):
+        if not g.command("ps", r"\nNAME +STATE +PID +GEN +RESTARTS +PRI +MEM USED/QUOTA +UPTIME\n"):
             return "ps printed no header"
         table = g.expect(r"(?s)(.*?)" + PROMPT)
         rows = table.group(1) if table else ""
-        # A running server shows its pid, one left down a dash.
-        want = {"console": r"up +\d+", "hello": r"up +\d+", "kv": r"up +\d+", "pci": r"up +\d+", "crasher": "failed +-", "shell": r"up +\d+"}
+        # A running server shows its pid, one left down a dash; the
+        # supervisor comes first; priority and memory (used/quota, KiB)
+        # are the manifest's (hello: priority 50, memory 1M by default).
+        want = {"supervisor": r"up +\d+ +1 +0 +100 +\d+K/\d+K ", "console": r"up +\d+", "hello": r"up +\d+ +\d+ +\d+ +50 +[1-9]\d*K/\d+K ", "kv": r"up +\d+", "pci": r"up +\d+", "crasher": r"failed +- +\d+ +\d+ +30 +0K/\d+K", "shell": r"up +\d+"}
         bad = [n for n, st in want.items() if not re.search(rf"(?m)^{n} +{st} ", rows)]
         return f"rows wrong for {bad}: {rows!r}" if bad else None
 

@@ -111,8 +111,9 @@ enum sup_state {
 };
 
 struct sup_index_req {
-	uint64_t index;
+	uint64_t index; /* 0..: the manifest's servers; SUP_LIST_SELF: the supervisor */
 };
+#define SUP_LIST_SELF UINT64_MAX
 struct sup_list_rep {
 	char name[SERVER_NAME_LEN];
 	uint64_t state; /* enum sup_state */
@@ -120,6 +121,10 @@ struct sup_list_rep {
 	uint64_t restarts;  /* automatic and requested, since boot */
 	uint64_t uptime_ms; /* of the running instance; 0 when none runs */
 	uint64_t pid;       /* of the running instance once it is ready, else 0 */
+	uint64_t priority;
+	uint64_t mem_quota; /* pages its pool may hold (the manifest's memory line) */
+	uint64_t mem_used;  /* pages its running instance holds (its pool's, and the image and stack
+	                     * the supervisor loaded it with); 0 when none runs */
 };
 
 /* The supervisor keeps its last SUP_LOG_LINES log lines (what it prints
