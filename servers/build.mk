@@ -5,6 +5,8 @@
 # `make run` boots.
 SERVER = $(call LIBC_PROGRAM,$(BUILD)/servers/$(1).elf,$(2))
 
+include servers/net/lwip.mk
+
 $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/control.c \
 	servers/supervisor/heartbeat.c servers/supervisor/log.c servers/supervisor/manifest.c \
 	servers/supervisor/policy.c))
