@@ -16,6 +16,7 @@
 	X(PCI, 4, "the PCI bus server: the functions found, claims, BARs") \
 	X(BLK, 5, "block devices: read, write, flush, geometry")           \
 	X(FS, 6, "the filesystem")                                         \
+	X(NET, 8, "the network: TCP and UDP sockets")                      \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 
 enum protocol_base {

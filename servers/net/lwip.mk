@@ -58,3 +58,10 @@ $(LWIP_DIR)/servers/net/port/%.o: servers/net/port/%.c $(LWIP_STAMP) $(PICOLIBC_
 $(LWIP_LIB): $(LWIP_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# The network server (servers/build.mk links it with $(LWIP_LIB)): its own
+# files see lwIP's headers and the port's.
+NET_SRCS := servers/net/main.c servers/net/net_srv.c servers/net/sock.c servers/net/table.c \
+	servers/net/ethif.c servers/net/nic.c
+$(BUILD)/libc/servers/net/%.o: LIBC_CFLAGS += -Iservers/net/port -I$(LWIP_SRC)/include
+$(NET_SRCS:%.c=$(BUILD)/libc/%.o): $(LWIP_STAMP)

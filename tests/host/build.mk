@@ -62,6 +62,7 @@ $(eval $(call HOST_TEST,host/test_num,core,libipc/num.c tests/host/test_num.c))
 $(eval $(call HOST_TEST,host/test_vault,core,libipc/vault.c tests/host/test_vault.c))
 $(eval $(call HOST_TEST,host/test_virtq,core,servers/virtio_blk/virtq.c tests/host/test_virtq.c))
 $(eval $(call HOST_TEST,host/test_pci,core,servers/pci/pci_parse.c tests/host/test_pci.c))
+$(eval $(call HOST_TEST,host/test_net_table,core,servers/net/table.c tests/host/test_net_table.c))
 $(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	tests/host/test_manifest.c))
 $(eval $(call HOST_TEST,host/test_policy,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
