@@ -1,5 +1,5 @@
 /* The console server's handlers: write, read (deferred until a line is
- * typed) and the UART interrupt. See console_srv.h for how they fit. */
+ * typed), ready and the UART interrupt. See console_srv.h for how they fit. */
 #include "console_srv.h"
 
 #include "ipc.h"
@@ -112,4 +112,13 @@ long console_read_srv(struct proto_ctx *ctx, const struct console_read_req *q, s
 		return PE_BUSY;
 	w->pw_data[0] = max;
 	return PROTO_DEFERRED;
+}
+
+long console_ready_srv(struct proto_ctx *ctx, const struct console_ready_req *q, struct console_ready_rep *r)
+{
+	struct console *c = ctx->pc_state;
+
+	(void)q;
+	r->ready = line_has_input(&c->c_line) && !proto_waiter_next(NULL, READER);
+	return 0;
 }

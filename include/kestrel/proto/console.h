@@ -14,7 +14,10 @@
  * capability and answers later (PROTO_DEFERRED in libipc/proto.h). One
  * reader after another waits its turn (PE_BUSY past libipc's limit). A read is not
  * repeated after a restart (PE_RESTARTED): what was being typed went with
- * the old server, and the reader should say so (the shell prompts again). */
+ * the old server, and the reader should say so (the shell prompts again).
+ *
+ * ready answers at once whether a read would: a finished line is waiting
+ * and no reader is before it (poll and select in the C library). */
 #pragma once
 
 #include <stdint.h>
@@ -38,8 +41,16 @@ struct console_read_rep {
 	uint64_t len;
 	char data[CONSOLE_DATA_MAX];
 };
+struct console_ready_req {
+	uint64_t unused;
+};
+struct console_ready_rep {
+	uint64_t ready; /* 1: a read would answer at once */
+};
 
-#define CONSOLE_OPS(X)                                                                  \
-	X(console, write, CONSOLE_BASE + 1, PROTO_IDEMPOTENT, struct console_write_req, \
-	  struct console_write_rep)                                                     \
-	X(console, read, CONSOLE_BASE + 2, 0, struct console_read_req, struct console_read_rep)
+#define CONSOLE_OPS(X)                                                                          \
+	X(console, write, CONSOLE_BASE + 1, PROTO_IDEMPOTENT, struct console_write_req,         \
+	  struct console_write_rep)                                                             \
+	X(console, read, CONSOLE_BASE + 2, 0, struct console_read_req, struct console_read_rep) \
+	X(console, ready, CONSOLE_BASE + 3, PROTO_IDEMPOTENT, struct console_ready_req,         \
+	  struct console_ready_rep)
