@@ -24,6 +24,9 @@ LIBC_GLUE_SRCS := \
 	libc-glue/fd.c \
 	libc-glue/fs_glue.c \
 	libc-glue/heap.c \
+	libc-glue/inet.c \
+	libc-glue/net_glue.c \
+	libc-glue/poll.c \
 	libc-glue/start.c \
 	libc-glue/stubs.c \
 	libc-glue/threads.c
