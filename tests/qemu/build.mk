@@ -18,6 +18,8 @@ TEST_SUITES += "qemu/shell=ACCEL=$(ACCEL) tests/qemu/shell.sh"
 TEST_SUITES += "qemu/fs=ACCEL=$(ACCEL) tests/qemu/fs.sh"
 TEST_SUITES += "qemu/files=ACCEL=$(ACCEL) tests/qemu/files.sh"
 TEST_SUITES += "qemu/shellfiles=ACCEL=$(ACCEL) tests/qemu/shellfiles.sh"
+# The network server and the C library's sockets on 127.0.0.1.
+TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
