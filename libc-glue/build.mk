@@ -27,6 +27,7 @@ LIBC_GLUE_SRCS := \
 	libc-glue/inet.c \
 	libc-glue/net_glue.c \
 	libc-glue/poll.c \
+	libc-glue/sockopt.c \
 	libc-glue/start.c \
 	libc-glue/stubs.c \
 	libc-glue/threads.c

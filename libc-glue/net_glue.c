@@ -19,14 +19,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
 #include <kestrel/error.h>
 #include <kestrel/proto/net.h>
@@ -41,28 +39,6 @@
 PROTO_CLIENT(NET_OPS)
 
 #define BUSY_RETRY_MS 5 /* the server has too many calls waiting: try again after */
-
-/* A socket. The handle is read without the lock (a word); everything else
- * is written by the calls that own it and by restore, under the lock. */
-struct socket {
-	uint64_t so_handle;   /* the server's, of the generation in its top bits */
-	int so_type;          /* SOCK_STREAM, SOCK_DGRAM */
-	bool so_nonblock;     /* O_NONBLOCK */
-	uint64_t so_rcvtimeo; /* ms; 0: none */
-	uint64_t so_sndtimeo;
-	unsigned so_opts; /* NET_OPT_* that are on, as bits (1 << opt) */
-	bool so_bound;    /* so_local holds the address it has */
-	struct net_addr so_local;
-	bool so_listening;
-	unsigned so_backlog;
-	bool so_has_peer; /* UDP: connect set a peer (so_peer) */
-	struct net_addr so_peer;
-	bool so_connected; /* TCP: connecting, connected or accepted: not made again */
-	int so_reset;      /* 0, SO_RESET_DUE (ECONNRESET not reported yet) or SO_RESET_TOLD */
-	int so_lost;       /* the errno that made it again in vain (EADDRINUSE, ...) */
-};
-
-enum { SO_RESET_DUE = 1, SO_RESET_TOLD };
 
 enum { NET_UNKNOWN, NET_SERVER, NET_NONE };
 static int net_kind = NET_UNKNOWN;
@@ -239,9 +215,7 @@ static int done(long e)
 	return e == E_OK ? 0 : e == 1 ? -1 : fail(errno_of(e));
 }
 
-/* The socket fd names, held until fd_put(*f); NULL with errno EBADF or
- * ENOTSOCK. */
-static struct socket *sock_get(int fd, struct file **f)
+struct socket *net_sock_get(int fd, struct file **f)
 {
 	*f = fd_get(fd);
 	if (!*f)
@@ -342,7 +316,7 @@ int socket(int domain, int type, int protocol)
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_bind_req q = { 0 };
 	struct net_addr_rep r;
 	long e;
@@ -365,7 +339,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 int listen(int fd, int backlog)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_listen_req q = { 0, backlog < 1 ? 1 : (uint64_t)backlog };
 	struct net_name_req n = { 0, 0 };
 	struct net_none_rep r;
@@ -392,7 +366,7 @@ int listen(int fd, int backlog)
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f), *n;
+	struct socket *so = net_sock_get(fd, &f), *n;
 	struct net_accept_req q = { 0, 0 };
 	struct net_accept_rep r;
 	long e;
@@ -428,7 +402,7 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_connect_req q = { 0 };
 	struct net_addr_rep r;
 	long e;
@@ -499,7 +473,7 @@ static ssize_t sock_send(struct socket *so, const void *buf, size_t len, int fla
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_addr a;
 	ssize_t n;
 
@@ -541,7 +515,7 @@ static ssize_t recv_some(struct socket *so, void *buf, size_t len, int flags, st
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_addr a = { 0 };
 	ssize_t n = 0, got;
 
@@ -572,7 +546,7 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 int shutdown(int fd, int how)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_shutdown_req q = { 0, (uint64_t)how };
 	struct net_none_rep r;
 	long e;
@@ -591,7 +565,7 @@ int shutdown(int fd, int how)
 static int sock_name(int fd, int peer, struct sockaddr *addr, socklen_t *len)
 {
 	struct file *f;
-	struct socket *so = sock_get(fd, &f);
+	struct socket *so = net_sock_get(fd, &f);
 	struct net_name_req q = { 0, (uint64_t)peer };
 	struct net_addr_rep r;
 	long e;
@@ -619,39 +593,7 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 	return sock_name(fd, 1, addr, len);
 }
 
-/* The protocol's option for a level and name, or 0 if it is not one. */
-static unsigned opt_of(int level, int name)
-{
-	if (level == IPPROTO_TCP && name == TCP_NODELAY)
-		return NET_OPT_NODELAY;
-	if (level != SOL_SOCKET)
-		return 0;
-	return name == SO_REUSEADDR ? NET_OPT_REUSEADDR : name == SO_KEEPALIVE ? NET_OPT_KEEPALIVE : 0;
-}
-
-static int int_arg(const void *val, socklen_t len, int *v)
-{
-	if (!val || len < sizeof(int))
-		return fail(EINVAL);
-	memcpy(v, val, sizeof(int));
-	return 0;
-}
-
-static int set_timeout(uint64_t *ms, const void *val, socklen_t len)
-{
-	struct timeval tv;
-
-	if (!val || len < sizeof(tv))
-		return fail(EINVAL);
-	memcpy(&tv, val, sizeof(tv));
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return fail(EDOM);
-	*ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)(tv.tv_usec + 999) / 1000;
-	return 0;
-}
-
-/* Sets the protocol's option opt on so (and keeps it for remake). */
-static int set_opt(struct socket *so, unsigned opt, int on)
+int net_sock_setopt(struct socket *so, unsigned opt, int on)
 {
 	struct net_opt_req q = { 0, opt, on != 0 };
 	struct net_opt_rep r;
@@ -663,94 +605,19 @@ static int set_opt(struct socket *so, unsigned opt, int on)
 	return done(e);
 }
 
-int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+int net_sock_error(struct socket *so, int *err)
 {
-	struct file *f;
-	struct socket *so = sock_get(fd, &f);
-	unsigned opt = opt_of(level, name);
-	struct linger l;
-	int v = 0, r;
+	struct net_opt_req q = { 0, NET_OPT_ERROR, 0 };
+	struct net_opt_rep o = { 0 };
+	long e;
 
-	if (!so)
-		return -1;
-	if (opt)
-		r = int_arg(val, len, &v) < 0 ? -1 : set_opt(so, opt, v);
-	else if (level == SOL_SOCKET && name == SO_RCVTIMEO)
-		r = set_timeout(&so->so_rcvtimeo, val, len);
-	else if (level == SOL_SOCKET && name == SO_SNDTIMEO)
-		r = set_timeout(&so->so_sndtimeo, val, len);
-	else if (level == SOL_SOCKET && name == SO_LINGER && val && len >= sizeof(l))
-		r = (memcpy(&l, val, sizeof(l)), set_opt(so, NET_OPT_LINGER0, l.l_onoff && l.l_linger == 0));
-	else if (level == SOL_SOCKET && (name == SO_BROADCAST || name == SO_SNDBUF || name == SO_RCVBUF))
-		r = int_arg(val, len, &v); /* accepted, nothing to change */
-	else
-		r = fail(level == SOL_SOCKET && name == SO_LINGER ? EINVAL : ENOPROTOOPT);
-	fd_put(f);
-	return r;
-}
-
-static int give(void *val, socklen_t *len, const void *v, socklen_t size)
-{
-	if (!val || !len)
-		return fail(EFAULT);
-	memcpy(val, v, *len < size ? *len : size);
-	*len = size;
-	return 0;
-}
-
-static int give_int(void *val, socklen_t *len, int v)
-{
-	return give(val, len, &v, sizeof(v));
-}
-
-static int give_timeout(void *val, socklen_t *len, uint64_t ms)
-{
-	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000 * 1000) };
-
-	return give(val, len, &tv, sizeof(tv));
-}
-
-int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
-{
-	struct file *f;
-	struct socket *so = sock_get(fd, &f);
-	unsigned opt = opt_of(level, name);
-	int r;
-
-	if (!so)
-		return -1;
-	if (opt) {
-		r = give_int(val, len, !!(so->so_opts & 1u << opt));
-	} else if (level == SOL_SOCKET && name == SO_ERROR) {
-		struct net_opt_req q = { 0, NET_OPT_ERROR, 0 };
-		struct net_opt_rep o = { 0 };
-		long e;
-
-		SOCK_CALL(so, e, (q.handle = so->so_handle, net_getopt(&net, &q, &o)));
-		if (e == 1 && errno != EPIPE) /* ECONNRESET from a restart is the pending error */
-			o.value = (uint64_t)errno, e = E_OK;
-		r = e == E_OK || e == 1 ? give_int(val, len, (int)o.value) : done(e);
-	} else if (level == SOL_SOCKET && name == SO_TYPE) {
-		r = give_int(val, len, so->so_type);
-	} else if (level == SOL_SOCKET && name == SO_ACCEPTCONN) {
-		r = give_int(val, len, so->so_listening);
-	} else if (level == SOL_SOCKET && name == SO_RCVTIMEO) {
-		r = give_timeout(val, len, so->so_rcvtimeo);
-	} else if (level == SOL_SOCKET && name == SO_SNDTIMEO) {
-		r = give_timeout(val, len, so->so_sndtimeo);
-	} else if (level == SOL_SOCKET && name == SO_LINGER) {
-		struct linger l = { !!(so->so_opts & 1u << NET_OPT_LINGER0), 0 };
-
-		r = give(val, len, &l, sizeof(l));
-	} else if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF)) {
-		r = give_int(val, len, NET_IO_MAX);
-	} else if (level == SOL_SOCKET && name == SO_BROADCAST) {
-		r = give_int(val, len, 1);
-	} else {
-		r = fail(ENOPROTOOPT);
+	SOCK_CALL(so, e, (q.handle = so->so_handle, net_getopt(&net, &q, &o)));
+	if (e == 1) { /* ensure's: ECONNRESET from a restart is the pending error */
+		*err = errno == EPIPE ? 0 : errno;
+		return 0;
 	}
-	fd_put(f);
-	return r;
+	*err = (int)o.value;
+	return done(e);
 }
 
 /* --- the descriptor table's back end ------------------------------------ */
