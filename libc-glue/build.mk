@@ -24,6 +24,10 @@ LIBC_GLUE_SRCS := \
 	libc-glue/fd.c \
 	libc-glue/fs_glue.c \
 	libc-glue/heap.c \
+	libc-glue/inet.c \
+	libc-glue/net_glue.c \
+	libc-glue/poll.c \
+	libc-glue/sockopt.c \
 	libc-glue/start.c \
 	libc-glue/stubs.c \
 	libc-glue/threads.c \
@@ -74,11 +78,12 @@ libc_link = $(CC) $(USER_LDFLAGS) -Wl,--wrap=main -Wl,--wrap=fflush \
 	-Wl,--wrap=realloc -Wl,--wrap=abort -Wl,--wrap=raise -o $(1) $(USER_CRT0) $(2) \
 	-Wl,--start-group $(LIBC_GLUE_LIB) $(LIBIPC_CORE_LIB) $(PICOLIBC_LIBC) -lgcc -Wl,--end-group
 
-# $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES)): OUTPUT is built by `make user`
-# from SOURCES, a C-library program.
+# $(eval $(call LIBC_PROGRAM,OUTPUT,SOURCES[,LIBRARIES])): OUTPUT is built
+# by `make user` from SOURCES, a C-library program, linked with LIBRARIES
+# (archives of its own, such as the network server's lwIP) too.
 define LIBC_PROGRAM
 user: $(1)
-$(1): $(2:%.c=$(BUILD)/libc/%.o) $$(LIBC_LINK_DEPS)
+$(1): $(2:%.c=$(BUILD)/libc/%.o) $(3) $$(LIBC_LINK_DEPS)
 	@mkdir -p $$(dir $$@)
-	$$(call libc_link,$$@,$(2:%.c=$(BUILD)/libc/%.o))
+	$$(call libc_link,$$@,$(2:%.c=$(BUILD)/libc/%.o) $(3))
 endef

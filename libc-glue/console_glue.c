@@ -8,6 +8,7 @@
  * the kernel console (SYS_DEBUG_WRITE, the same serial port) and reads
  * end of file. The choice is made at the first use. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include <kestrel/error.h>
@@ -116,10 +117,27 @@ static int console_file_fstat(void *obj, struct stat *st)
 	return 0;
 }
 
+/* poll: output never waits long (a write goes out or answers how much
+ * did); input is ready when the server has a line (the kernel console
+ * reads end of file, at once). */
+static short console_file_poll(void *obj, short events)
+{
+	struct console_ready_req q = { 0 };
+	struct console_ready_rep r = { 0 };
+	short ready = POLLOUT;
+
+	(void)obj;
+	if (!(events & POLLIN) || console_pick() != CONSOLE_SERVER ||
+	    (console_ready(&console, &q, &r) == E_OK && r.ready))
+		ready |= POLLIN;
+	return ready & events;
+}
+
 static const struct fd_ops console_ops = {
 	.fo_read = console_file_read,
 	.fo_write = console_file_write,
 	.fo_fstat = console_file_fstat,
+	.fo_poll = console_file_poll,
 	.fo_isatty = 1,
 };
 

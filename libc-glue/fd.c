@@ -37,9 +37,7 @@ static int fail(int err)
 	return -1;
 }
 
-/* The open file behind fd, holding a reference for the caller, or NULL
- * (EBADF). */
-static struct file *get(int fd)
+struct file *fd_get(int fd)
 {
 	struct file *f = NULL;
 
@@ -83,6 +81,21 @@ static int place(struct file *f, int from)
 	return -1;
 }
 
+void fd_put(struct file *f)
+{
+	put(f);
+}
+
+const struct fd_ops *fd_ops_of(const struct file *f)
+{
+	return f->f_ops;
+}
+
+void *fd_obj_of(const struct file *f)
+{
+	return f->f_obj;
+}
+
 int fd_open(const struct fd_ops *ops, void *obj)
 {
 	struct file *f = NULL;
@@ -104,7 +117,7 @@ int fd_open(const struct fd_ops *ops, void *obj)
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -116,7 +129,7 @@ ssize_t read(int fd, void *buf, size_t len)
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -128,7 +141,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 
 ssize_t pread(int fd, void *buf, size_t len, off_t offset)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -140,7 +153,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t offset)
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -152,7 +165,7 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
 
 int fsync(int fd)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	int r;
 
 	if (!f)
@@ -164,7 +177,7 @@ int fsync(int fd)
 
 int ftruncate(int fd, off_t size)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	int r;
 
 	if (!f)
@@ -176,7 +189,7 @@ int ftruncate(int fd, off_t size)
 
 off_t lseek(int fd, off_t offset, int whence)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	off_t r;
 
 	if (!f)
@@ -188,7 +201,7 @@ off_t lseek(int fd, off_t offset, int whence)
 
 int fstat(int fd, struct stat *st)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	int r;
 
 	if (!f)
@@ -200,7 +213,7 @@ int fstat(int fd, struct stat *st)
 
 int isatty(int fd)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	int r;
 
 	if (!f)
@@ -226,7 +239,7 @@ int close(int fd)
 
 int dup(int old)
 {
-	struct file *f = get(old);
+	struct file *f = fd_get(old);
 	int fd;
 
 	if (!f)
@@ -240,7 +253,7 @@ int dup(int old)
 
 int dup2(int old, int new)
 {
-	struct file *f = get(old), *gone = NULL;
+	struct file *f = fd_get(old), *gone = NULL;
 
 	if (!f)
 		return -1;
@@ -265,7 +278,7 @@ int dup2(int old, int new)
 
 int fcntl(int fd, int cmd, ...)
 {
-	struct file *f = get(fd);
+	struct file *f = fd_get(fd);
 	va_list ap;
 	int r, from;
 
@@ -286,9 +299,17 @@ int fcntl(int fd, int cmd, ...)
 		if (r < 0)
 			r = fail(EMFILE);
 		break;
+	case F_GETFL:
+		r = f->f_ops->fo_getfl ? f->f_ops->fo_getfl(f->f_obj) : 0;
+		break;
+	case F_SETFL:
+		va_start(ap, cmd);
+		from = va_arg(ap, int);
+		va_end(ap);
+		r = f->f_ops->fo_setfl ? f->f_ops->fo_setfl(f->f_obj, from) : 0;
+		break;
 	case F_GETFD:
 	case F_SETFD:
-	case F_GETFL:
 		r = 0;
 		break;
 	default:

@@ -89,12 +89,34 @@ static long serve(const struct server_def *d)
 	return e;
 }
 
+/* serve() for the first thread of a server with a timer: the timer runs
+ * before every receive and bounds its wait. */
+static long serve_timed(const struct server_def *d, uint64_t (*timer)(void *state))
+{
+	uint64_t ep = self->si_ep;
+	struct msg m;
+	long e;
+
+	for (;;) {
+		e = ipc_recv(ep, timer(d->sd_state), &m);
+		if (e == E_TIMEOUT)
+			continue;
+		if (e != E_OK)
+			return e;
+		if (msg_label(&m) == KMSG_NOTIFY && msg_words(&m) == 0)
+			notify(d, m.badge);
+		else if (proto_dispatch(d->sd_ops, d->sd_nops, d->sd_state, &m))
+			proto_reply(&m); /* a caller that has gone is no matter */
+	}
+}
+
 static long worker(uint64_t def)
 {
 	return serve((const struct server_def *)def);
 }
 
-long server_loop(const struct server_def *d)
+/* Starts the workers and tells the supervisor we are ready. */
+static long loop_start(const struct server_def *d)
 {
 	struct uthread_info ui;
 	long e;
@@ -105,9 +127,21 @@ long server_loop(const struct server_def *d)
 		if ((e = uthread_create(worker, (uint64_t)d, (unsigned)self->si_priority, self->si_fault,
 		                        self->si_pool, &ui)) != E_OK)
 			return e;
-	if ((e = server_ready()) != E_OK)
-		return e;
-	return serve(d);
+	return server_ready();
+}
+
+long server_loop(const struct server_def *d)
+{
+	long e = loop_start(d);
+
+	return e == E_OK ? serve(d) : e;
+}
+
+long server_loop_timed(const struct server_def *d, uint64_t (*timer)(void *state))
+{
+	long e = loop_start(d);
+
+	return e == E_OK ? serve_timed(d, timer) : e;
 }
 
 long server_run(const struct proto_op *ops, size_t nops, void *state)

@@ -56,6 +56,14 @@ struct server_def {
  * error. */
 long server_loop(const struct server_def *d);
 
+/* server_loop for a server with timers of its own (the network server's
+ * TCP retransmissions): its first thread calls timer(d->sd_state) before
+ * each receive, to do the work due (timers, deferred calls that can be
+ * answered now), and the receive waits at most the milliseconds it
+ * returns (IPC_FOREVER: no limit) before timer is called again. That
+ * thread answers with a reply and then a receive, not reply_recv. */
+long server_loop_timed(const struct server_def *d, uint64_t (*timer)(void *state));
+
 /* server_loop with just a protocol: one thread, no notifications. */
 long server_run(const struct proto_op *ops, size_t nops, void *state);
 

@@ -11,6 +11,7 @@
 #   name      version      suite   tarball                        sha256
 packages=(
 	"picolibc 1.8.10-2 trixie picolibc_1.8.10.orig.tar.gz d1fc2a20f217472f8d9da084a519a25678e8d91852a41c7f3f1840d3508f7163"
+	"lwip 2.2.1+dfsg1-1+deb13u1 trixie lwip_2.2.1+dfsg1.orig.tar.xz 83729c274c499d3348e9fbbe043a3113f3fa8953e7efddc7c21c7fcbb1f2b7b1"
 )
 set -euo pipefail
 cd "$(dirname "$0")/.."

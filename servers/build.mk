@@ -1,9 +1,12 @@
 # servers/: the supervisor (first task) and the servers it starts, one line
-# each: $(eval $(call SERVER,NAME,SOURCES)) builds $(BUILD)/servers/NAME.elf,
-# a C-library program (libc-glue/build.mk). A manifest's `binary NAME.elf`
-# finds it there (scripts/qemu.sh --manifest); servers/manifest.txt is what
-# `make run` boots.
-SERVER = $(call LIBC_PROGRAM,$(BUILD)/servers/$(1).elf,$(2))
+# each: $(eval $(call SERVER,NAME,SOURCES[,LIBRARIES])) builds
+# $(BUILD)/servers/NAME.elf, a C-library program (libc-glue/build.mk),
+# linked with LIBRARIES too. A manifest's `binary NAME.elf` finds it there
+# (scripts/qemu.sh --manifest); servers/manifest.txt is what `make run`
+# boots.
+SERVER = $(call LIBC_PROGRAM,$(BUILD)/servers/$(1).elf,$(2),$(3))
+
+include servers/net/lwip.mk
 
 # No server computes in floating point: with no SSE in their own code
 # (nor in libipc's, libipc/build.mk) the servers never touch the FPU, so
@@ -23,6 +26,8 @@ $(eval $(call SERVER,fs,servers/fs/main.c servers/fs/fs_srv.c servers/fs/cache.c
 	servers/fs/ext2_alloc.c servers/fs/ext2_map.c servers/fs/ext2_dir.c servers/fs/ext2_path.c \
 	servers/fs/ext2_file.c servers/fs/ext2_names.c servers/fs/window.c))
 $(eval $(call SERVER,rtc,servers/rtc/main.c servers/rtc/rtc.c servers/rtc/wallclock.c))
+# The network server on lwIP (servers/net/lwip.mk: NET_SRCS, LWIP_LIB).
+$(eval $(call SERVER,net,$(NET_SRCS),$(LWIP_LIB)))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
@@ -38,3 +43,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetes
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))

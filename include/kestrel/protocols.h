@@ -17,6 +17,7 @@
 	X(BLK, 5, "block devices: read, write, flush, geometry")           \
 	X(FS, 6, "the filesystem")                                         \
 	X(TIME, 7, "the wall clock: the time of day")                      \
+	X(NET, 8, "the network: TCP and UDP sockets")                      \
 	X(NIC, 9, "network cards: Ethernet frames through shared rings")   \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 

@@ -1,5 +1,5 @@
 /* The console server's handlers: write, read (deferred until a line is
- * typed) and the UART interrupt. See console_srv.h for how they fit. */
+ * typed), ready and the UART interrupt. See console_srv.h for how they fit. */
 #include "console_srv.h"
 
 #include "ipc.h"
@@ -124,5 +124,14 @@ long console_mode_srv(struct proto_ctx *ctx, const struct console_mode_req *q, s
 	line_set_raw(&c->c_line, q->mode == CONSOLE_MODE_RAW);
 	keep(c);
 	answer_readers(c); /* raw: what was being typed is there to read */
+	return 0;
+}
+
+long console_ready_srv(struct proto_ctx *ctx, const struct console_ready_req *q, struct console_ready_rep *r)
+{
+	struct console *c = ctx->pc_state;
+
+	(void)q;
+	r->ready = line_has_input(&c->c_line) && !proto_waiter_next(NULL, READER);
 	return 0;
 }

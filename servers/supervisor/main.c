@@ -409,7 +409,7 @@ static bool srv_may_use(const struct srv *s, const char *service)
 
 long sup_lookup_srv(struct proto_ctx *ctx, const struct sup_name_req *q, struct sup_lookup_rep *r)
 {
-	uint64_t caller = ctx->pc_badge & BADGE_INDEX, copy, badge = caller + 1;
+	uint64_t caller = ctx->pc_badge & BADGE_INDEX, copy, badge = SUP_CLIENT_BADGE(caller);
 	const struct manifest_server *ms = srvs[caller].s_ms;
 	char name[SERVER_NAME_LEN + 1] = { 0 };
 	struct srv *s;

@@ -66,6 +66,7 @@ $(eval $(call HOST_TEST,host/test_nic_ring,core,libipc/nic_ring.c tests/host/tes
 $(eval $(call HOST_TEST,host/test_vnet,core,servers/virtio_net/vnet.c libipc/nic_ring.c libvirtio/virtq.c \
 	tests/host/test_vnet.c))
 $(eval $(call HOST_TEST,host/test_pci,core,servers/pci/pci_parse.c tests/host/test_pci.c))
+$(eval $(call HOST_TEST,host/test_net_table,core,servers/net/table.c tests/host/test_net_table.c))
 $(eval $(call HOST_TEST,host/test_manifest,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \
 	tests/host/test_manifest.c))
 $(eval $(call HOST_TEST,host/test_policy,core,$(HOST_CORE) libipc/num.c servers/supervisor/manifest.c \

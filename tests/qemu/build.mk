@@ -22,6 +22,8 @@ TEST_SUITES += "qemu/shellfiles=ACCEL=$(ACCEL) tests/qemu/shellfiles.sh"
 TEST_SUITES += "qemu/fswindow=ACCEL=$(ACCEL) tests/qemu/fswindow.sh"
 # The wall clock: make run's manifest, date against the host's clock.
 TEST_SUITES += "qemu/clock=ACCEL=$(ACCEL) tests/qemu/clock.sh"
+# The network server and the C library's sockets on 127.0.0.1.
+TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"

@@ -21,7 +21,10 @@
  * no echo, no editing, a read answers with whatever was typed, at least
  * one byte), for a reader that edits lines itself (the shell's editor).
  * Switching to raw hands over the line being typed as raw bytes; the mode
- * is the console's, kept across its restarts with what was typed. */
+ * is the console's, kept across its restarts with what was typed.
+ *
+ * ready answers at once whether a read would: a finished line is waiting
+ * and no reader is before it (poll and select in the C library). */
 #pragma once
 
 #include <stdint.h>
@@ -54,9 +57,18 @@ struct console_read_rep {
 	uint64_t len;
 	char data[CONSOLE_DATA_MAX];
 };
+struct console_ready_req {
+	uint64_t unused;
+};
+struct console_ready_rep {
+	uint64_t ready; /* 1: a read would answer at once */
+};
 
 #define CONSOLE_OPS(X)                                                                          \
 	X(console, write, CONSOLE_BASE + 1, PROTO_IDEMPOTENT, struct console_write_req,         \
 	  struct console_write_rep)                                                             \
 	X(console, read, CONSOLE_BASE + 2, 0, struct console_read_req, struct console_read_rep) \
-	X(console, mode, CONSOLE_BASE + 3, PROTO_IDEMPOTENT, struct console_mode_req, struct console_mode_rep)
+	X(console, mode, CONSOLE_BASE + 3, PROTO_IDEMPOTENT, struct console_mode_req,           \
+	  struct console_mode_rep)                                                              \
+	X(console, ready, CONSOLE_BASE + 4, PROTO_IDEMPOTENT, struct console_ready_req,         \
+	  struct console_ready_rep)

@@ -79,6 +79,13 @@ static inline uint64_t pid_of_thread(uint64_t thread_id)
 	return thread_id + 1;
 }
 
+/* The badge of a service's capability that lookup hands a client: the
+ * client's index in the manifest + 1, in the low 16 bits (a PCI claim
+ * adds bits above). A server tells its clients apart by it, and may ask
+ * list about one (the index) to learn whether it still runs. */
+#define SUP_CLIENT_BADGE(index) ((uint64_t)(index) + 1)
+#define SUP_CLIENT_INDEX(badge) (((uint64_t)(badge)&0xFFFF) - 1)
+
 struct sup_ready_req {
 	uint64_t pid; /* the caller's, for ps (it is only shown) */
 };
