@@ -28,6 +28,8 @@ $(eval $(call SERVER,fs,servers/fs/main.c servers/fs/fs_srv.c servers/fs/cache.c
 $(eval $(call SERVER,rtc,servers/rtc/main.c servers/rtc/rtc.c servers/rtc/wallclock.c))
 # The network server on lwIP (servers/net/lwip.mk: NET_SRCS, LWIP_LIB).
 $(eval $(call SERVER,net,$(NET_SRCS),$(LWIP_LIB)))
+# The HTTP server of /www on port 80, a client of net and fs.
+$(eval $(call SERVER,httpd,servers/httpd/main.c servers/httpd/conn.c servers/httpd/files.c servers/httpd/http.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
@@ -44,3 +46,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscr
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/httpd/httptest.elf,tests/httpd/httptest.c))

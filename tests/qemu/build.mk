@@ -27,3 +27,5 @@ TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
+# The HTTP server (servers/httpd/) on 127.0.0.1, fetched by a guest client.
+TEST_SUITES += "qemu/httpd=ACCEL=$(ACCEL) tests/qemu/httpd.sh"
