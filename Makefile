@@ -9,6 +9,8 @@
 #   make fuzz    the long system-call fuzzing campaign (FUZZ_CALLS, FUZZ_SEEDS)
 #
 # ACCEL=tcg|kvm picks the accelerator; by default scripts/accel.sh decides.
+# HTTP_PORT=N: the host's port (on 127.0.0.1) make run forwards to httpd's
+# port 80 in the guest (8080).
 
 BUILD := build
 ACCEL ?= $(shell scripts/accel.sh)
@@ -58,10 +60,12 @@ $(BUILD)/.deps: scripts/install-deps.sh
 
 # The supervisor as the first task, its manifest and the servers the
 # manifest's binary lines name, on a machine with the disk and a network
-# card (QEMU's user network).
+# card (QEMU's user network), the host's 127.0.0.1:HTTP_PORT forwarded
+# to httpd's port 80 (curl http://localhost:8080/).
+HTTP_PORT ?= 8080
 run: all
 	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
-		--net -- $(KERNEL_BIN)
+		--net --hostfwd tcp:127.0.0.1:$(HTTP_PORT)-:80 -- $(KERNEL_BIN)
 
 # The disk of make run made again from disk/, losing what the system wrote.
 disk-reset:
