@@ -32,7 +32,7 @@ $(eval $(call SERVER,net,$(NET_SRCS),$(LWIP_LIB)))
 $(eval $(call SERVER,httpd,servers/httpd/main.c servers/httpd/conn.c servers/httpd/files.c servers/httpd/http.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
-$(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c \
+$(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c servers/shell/nc.c \
 	servers/shell/edit.c servers/shell/complete.c servers/shell/files.c servers/kv/shell_kv.c \
 	servers/pci/shell_lspci.c))
 
@@ -47,3 +47,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wi
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/httpd/httptest.elf,tests/httpd/httptest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netshell/ncpeer.elf,tests/netshell/ncpeer.c))

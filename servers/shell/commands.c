@@ -423,6 +423,13 @@ static const struct command *command_named(const char *name)
 	return NULL;
 }
 
+void shell_usage(const char *name)
+{
+	const struct command *c = command_named(name);
+
+	printf("usage: %s\n", c ? c->c_usage : name);
+}
+
 void shell_cmd_help(struct shell *sh, int argc, char **argv)
 {
 	const struct command *c;

@@ -104,7 +104,7 @@ static void draw(void)
  * discipline shows it, and reaches the editor when the next line is read.
  * A console without the mode leaves its lines, which the editor takes as
  * typed keys all the same. */
-static void console_set(uint64_t mode)
+void shell_console_mode(uint64_t mode)
 {
 	struct console_mode_rep r;
 
@@ -130,7 +130,7 @@ static int feed(const unsigned char *in, size_t n)
 		/* The console echoes again before the Enter shows: whatever
 		 * is typed once it is seen (while the command runs) shows at
 		 * once. */
-		console_set(CONSOLE_MODE_LINE);
+		shell_console_mode(CONSOLE_MODE_LINE);
 		draw();
 		memmove(ahead, in + i + 1, n - i - 1);
 		ahead_len = n - i - 1;
@@ -148,7 +148,7 @@ static int read_line(void)
 	size_t n = ahead_len;
 	int r;
 
-	console_set(CONSOLE_MODE_RAW);
+	shell_console_mode(CONSOLE_MODE_RAW);
 	edit_start(&ed, PROMPT);
 	draw();
 	memcpy(in, ahead, n);

@@ -34,6 +34,15 @@ const char *shell_command_name(unsigned i);
  * "cmd: 99999999999999999999 is too big"). */
 bool shell_number(const char *cmd, const char *word, uint64_t *n);
 
+/* Prints "usage: " and the command's usage as SHELL_COMMANDS gives it,
+ * for a command that finds its words wrong. */
+void shell_usage(const char *name);
+
+/* The console's mode (CONSOLE_MODE_RAW: the bytes as typed, for an
+ * editor of the shell's own; CONSOLE_MODE_LINE: its edited lines, while
+ * a command runs). A command that sets raw puts line back. */
+void shell_console_mode(uint64_t mode);
+
 /* Tab completion for the line editor (complete.c): a command's name in
  * the first word, a server's after kill, crash and restart, a file's
  * anywhere else. */
@@ -78,6 +87,9 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(df, 0, 0, "df", "the filesystem's blocks and inodes, used and free")                          \
 	X(cd, 0, 1, "cd [DIR]", "change the working directory (/ without DIR)")                         \
 	X(pwd, 0, 0, "pwd", "print the working directory")                                              \
+	X(nc, 2, 3, "nc [-u] HOST PORT|-l [-u] PORT",                                                   \
+	  "talk to a TCP (or UDP) peer, or wait for one (-l); Ctrl-D or Ctrl-C ends it")                \
+	X(host, 1, 1, "host NAME", "the addresses of a name (getaddrinfo)")                             \
 	X(exit, 0, 0, "exit", "leave the shell (the supervisor starts a new one)")                      \
 	X(poweroff, 0, 0, "poweroff", "turn the machine off (QEMU exits)")                              \
 	X(reboot, 0, 0, "reboot", "reset the machine (it boots again)")

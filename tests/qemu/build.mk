@@ -29,3 +29,5 @@ TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
 # The HTTP server (servers/httpd/) on 127.0.0.1, fetched by a guest client.
 TEST_SUITES += "qemu/httpd=ACCEL=$(ACCEL) tests/qemu/httpd.sh"
+# The shell's nc and host on make run's manifest, with httpd.
+TEST_SUITES += "qemu/netshell=ACCEL=$(ACCEL) tests/qemu/netshell.sh"
