@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,8 +80,10 @@ static bool room(void)
 	return false;
 }
 
-/* Takes the connections waiting on the listener while there is room. */
-static void accept_all(int lfd, uint64_t now)
+/* Takes the connections waiting on the listener while there is room.
+ * Returns 0, or the errno of an accept that failed otherwise than for
+ * want of a connection. */
+static int accept_all(int lfd, uint64_t now)
 {
 	for (int k = 0; k < HTTPD_CONNS; k++) {
 		struct conn *slot = NULL, *oldest = NULL;
@@ -95,9 +98,9 @@ static void accept_all(int lfd, uint64_t now)
 				oldest = c;
 		}
 		if (!slot && !oldest)
-			return;
+			return 0;
 		if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) < 0)
-			return;
+			return errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED ? 0 : errno;
 		if (!slot) {
 			conn_close(oldest);
 			slot = oldest;
@@ -105,6 +108,26 @@ static void accept_all(int lfd, uint64_t now)
 		conn_open(slot, fd, now);
 		conn_ready(slot, 0, now); /* the request may be here already */
 	}
+	return 0;
+}
+
+/* An accept failed with err: out of sockets (the network server's, or
+ * ours), wait a little rather than spin on a listener that stays ready;
+ * a listener that is broken (the network server could not make it again
+ * after a restart: its port taken meanwhile) is made again. */
+static int accept_failed(int lfd, int err)
+{
+	if (err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS) {
+		sleep_ms(glue_pool_slot(), POLL_FAIL_MS);
+		return lfd;
+	}
+	printf("httpd: the listener failed (%s): listening again\n", strerror(err));
+	close(lfd);
+	if ((lfd = listen_on(HTTPD_PORT)) < 0) {
+		printf("httpd: cannot listen on port %d: %s\n", HTTPD_PORT, strerror(errno));
+		exit(1); /* the supervisor's policy decides what follows */
+	}
+	return lfd;
 }
 
 static void serve(int lfd)
@@ -113,7 +136,7 @@ static void serve(int lfd)
 		struct pollfd p[1 + HTTPD_CONNS];
 		struct conn *who[1 + HTTPD_CONNS];
 		uint64_t now = sys_clock_ms(), until = UINT64_MAX;
-		int n = 0, timeout;
+		int n = 0, timeout, err;
 
 		if (room()) {
 			who[n] = NULL;
@@ -144,8 +167,8 @@ static void serve(int lfd)
 				continue;
 			if (who[i])
 				conn_ready(who[i], p[i].revents, now);
-			else
-				accept_all(lfd, now);
+			else if ((err = accept_all(lfd, now)) != 0)
+				lfd = accept_failed(lfd, err);
 		}
 		for (int i = 0; i < HTTPD_CONNS; i++)
 			conn_expire(&conns[i], now);
