@@ -99,7 +99,9 @@ static long serve_timed(const struct server_def *d, uint64_t (*timer)(void *stat
 
 	for (;;) {
 		e = ipc_recv(ep, timer(d->sd_state), &m);
-		if (e == E_TIMEOUT)
+		/* A timer that returns 0 (more work due at once) makes the
+		 * receive a poll, which finds no message as E_WOULD_BLOCK. */
+		if (e == E_TIMEOUT || e == E_WOULD_BLOCK)
 			continue;
 		if (e != E_OK)
 			return e;

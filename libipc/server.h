@@ -60,7 +60,8 @@ long server_loop(const struct server_def *d);
  * TCP retransmissions): its first thread calls timer(d->sd_state) before
  * each receive, to do the work due (timers, deferred calls that can be
  * answered now), and the receive waits at most the milliseconds it
- * returns (IPC_FOREVER: no limit) before timer is called again. That
+ * returns (IPC_FOREVER: no limit; 0: none, only a message already
+ * waiting is taken) before timer is called again. That
  * thread answers with a reply and then a receive, not reply_recv. */
 long server_loop_timed(const struct server_def *d, uint64_t (*timer)(void *state));
 

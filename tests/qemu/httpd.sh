@@ -6,7 +6,7 @@
 # and httptest (tests/httpd/), which fetches from it over 127.0.0.1,
 # crashes the network server and httpd, and ends QEMU. Every TAP line of
 # httptest is a test here; then the log must show httpd restarted once
-# (its own crash) and the network server once.
+# (its own crash) and the network server once, neither having exited.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/qemu/lib.sh
@@ -50,5 +50,6 @@ expect_line "$task"'httpd: serving /www on port 80 \(generation 2\)$'
 expect_count 1 'httpd \(generation [0-9]+\): page fault'
 expect_count 1 'net \(generation [0-9]+\): page fault'
 expect_no_line 'lwIP assertion failed'
+expect_no_line '(net|httpd) \(generation [0-9]+\): exit'
 result "httpd_restarted_once_for_its_own_crash_only"
 finish
