@@ -40,11 +40,11 @@ $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
 	tests/sup/claimer.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/blk/blktest.elf,tests/blk/blktest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/httpd/httptest.elf,tests/httpd/httptest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netshell/ncpeer.elf,tests/netshell/ncpeer.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fs/fstest.elf,tests/fs/fstest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))
-$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/httpd/httptest.elf,tests/httpd/httptest.c))
-$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netshell/ncpeer.elf,tests/netshell/ncpeer.c))

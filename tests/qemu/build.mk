@@ -22,12 +22,12 @@ TEST_SUITES += "qemu/shellfiles=ACCEL=$(ACCEL) tests/qemu/shellfiles.sh"
 TEST_SUITES += "qemu/fswindow=ACCEL=$(ACCEL) tests/qemu/fswindow.sh"
 # The wall clock: make run's manifest, date against the host's clock.
 TEST_SUITES += "qemu/clock=ACCEL=$(ACCEL) tests/qemu/clock.sh"
+# The HTTP server (servers/httpd/) on 127.0.0.1, fetched by a guest client.
+TEST_SUITES += "qemu/httpd=ACCEL=$(ACCEL) tests/qemu/httpd.sh"
+# The shell's nc and host on make run's manifest, with httpd.
+TEST_SUITES += "qemu/netshell=ACCEL=$(ACCEL) tests/qemu/netshell.sh"
 # The network server and the C library's sockets on 127.0.0.1.
 TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
-# The HTTP server (servers/httpd/) on 127.0.0.1, fetched by a guest client.
-TEST_SUITES += "qemu/httpd=ACCEL=$(ACCEL) tests/qemu/httpd.sh"
-# The shell's nc and host on make run's manifest, with httpd.
-TEST_SUITES += "qemu/netshell=ACCEL=$(ACCEL) tests/qemu/netshell.sh"
