@@ -60,9 +60,13 @@ uint64_t conn_deadline(const struct conn *c)
 	}
 }
 
-bool conn_idle(const struct conn *c)
+uint64_t conn_idle_from(const struct conn *c)
 {
-	return (c->c_state == CONN_READ && c->c_in_len == 0) || c->c_state == CONN_LINGER;
+	if (c->c_state == CONN_LINGER)
+		return c->c_since;
+	if (c->c_state == CONN_READ && c->c_in_len == 0)
+		return c->c_since + HTTPD_EVICT_MS;
+	return UINT64_MAX;
 }
 
 /* The response's body, given up (sent, or not to be sent). */

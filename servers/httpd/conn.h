@@ -25,6 +25,7 @@
 #define HTTPD_REQUEST_MS 10000  /* a request, from its first byte to its last */
 #define HTTPD_SEND_MS    10000  /* a response that the client reads nothing of */
 #define HTTPD_LINGER_MS  2000   /* the client's close, after ours */
+#define HTTPD_EVICT_MS   1000   /* idle before a newcomer may take the slot */
 
 enum conn_state { CONN_FREE, CONN_READ, CONN_BODY, CONN_SEND, CONN_LINGER };
 
@@ -67,9 +68,11 @@ void conn_ready(struct conn *c, short revents, uint64_t now);
 /* Drops c if its deadline has passed: a request begun gets a 408. */
 void conn_expire(struct conn *c, uint64_t now);
 
-/* Whether c may be dropped for a new connection: it waits for a request
- * of which nothing has come (or for the client's close). */
-bool conn_idle(const struct conn *c);
+/* From when c may be dropped for a new connection (ms; UINT64_MAX:
+ * never): once it has waited HTTPD_EVICT_MS for a request of which
+ * nothing has come (a client that just connected is about to send one),
+ * or at once when it only waits for the client's close. */
+uint64_t conn_idle_from(const struct conn *c);
 
 /* Closes c's socket and file and frees it. */
 void conn_close(struct conn *c);

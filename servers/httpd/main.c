@@ -13,10 +13,13 @@
  * filesystem server (16 KiB at most, usually from its cache).
  *
  * Bounds: HTTPD_CONNS connections at once, each with its buffers and
- * deadlines (conn.h). When every slot is taken and another connection
- * waits, the one idle longest (no request begun) is dropped for it; when
- * none is idle, the listener is left out of poll and connections wait in
- * the network server's queue (16; lwIP refuses more).
+ * deadlines (conn.h). When every slot is taken, the listener is left
+ * out of poll and new connections wait in the network server's queue
+ * (16; lwIP refuses more) until a slot is free, or until a connection
+ * has been idle (no request begun) for HTTPD_EVICT_MS: then the one idle
+ * longest is dropped for the newcomer. A burst of clients that each send
+ * their request at once is served in turn; idle connections cannot hold
+ * every slot.
  *
  * Restarts: when the network server crashes, the C library makes the
  * listener again in its next generation by itself (httpd is in poll
@@ -70,13 +73,21 @@ static int listen_on(uint16_t port)
 	return -1;
 }
 
-/* Whether a new connection would find a slot (a free one, or an idle one
- * to drop). */
-static bool room(void)
+/* Whether a new connection would find a slot (a free one, or an idle
+ * one to drop); if not, *until is brought forward to when an idle one
+ * may be dropped. */
+static bool room(uint64_t now, uint64_t *until)
 {
-	for (int i = 0; i < HTTPD_CONNS; i++)
-		if (conns[i].c_state == CONN_FREE || conn_idle(&conns[i]))
+	uint64_t first = UINT64_MAX;
+
+	for (int i = 0; i < HTTPD_CONNS; i++) {
+		if (conns[i].c_state == CONN_FREE || conn_idle_from(&conns[i]) <= now)
 			return true;
+		if (conn_idle_from(&conns[i]) < first)
+			first = conn_idle_from(&conns[i]);
+	}
+	if (first < *until)
+		*until = first;
 	return false;
 }
 
@@ -94,7 +105,8 @@ static int accept_all(int lfd, uint64_t now)
 
 			if (c->c_state == CONN_FREE)
 				slot = c;
-			else if (conn_idle(c) && (!oldest || c->c_since < oldest->c_since))
+			else if (conn_idle_from(c) <= now &&
+			         (!oldest || conn_idle_from(c) < conn_idle_from(oldest)))
 				oldest = c;
 		}
 		if (!slot && !oldest)
@@ -138,7 +150,7 @@ static void serve(int lfd)
 		uint64_t now = sys_clock_ms(), until = UINT64_MAX;
 		int n = 0, timeout, err;
 
-		if (room()) {
+		if (room(now, &until)) {
 			who[n] = NULL;
 			p[n++] = (struct pollfd){ lfd, POLLIN, 0 };
 		}

@@ -11,7 +11,8 @@
  * bytes compared with the file read through the filesystem), a directory
  * listed and one redirected to its '/', 404, 400, 405, 414, 431, every
  * way out of the root refused, a request split over many writes,
- * keep-alive and pipelining, 20 connections at once, a slow client and
+ * keep-alive and pipelining, 28 connections at once (more than httpd
+ * has slots), a slow client and
  * an idle one dropped without holding up the others, a flood of idle
  * connections, a large file streamed whole by a server whose memory is
  * smaller than it, then a crash of the network server (httpd serves again,
@@ -46,7 +47,7 @@ PROTO_CLIENT(SUP_OPS)
 #define WAIT_MS   30000        /* the longest any answer may take */
 #define BIG_BYTES (4 << 20)    /* /www/big.bin, more than httpd's memory quota */
 #define HEAD_MAX  16384        /* a response head the test reads */
-#define CONNS     20           /* connections at once */
+#define CONNS     28           /* connections at once: more than httpd's 24 slots */
 #define FLOOD     26           /* idle connections: more than httpd's 24 slots */
 #define SECRET    "TOP SECRET" /* /secret.txt's text: never in an answer */
 
@@ -516,22 +517,26 @@ static void split_and_kept(void)
 	check("http_1_0_keep_alive_when_asked", why);
 }
 
-/* CONNS connections, each sent its request before any is read. */
+/* CONNS connections at once, more than httpd's slots, each sending its
+ * request as soon as it is connected and reading nothing until all are
+ * sent: httpd serves them in turn, dropping none that has a request. */
 static void many(void)
 {
 	int fds[CONNS];
 	struct reader *rd = calloc(CONNS, sizeof(*rd));
 	const char *why = rd ? NULL : "no memory";
 
-	for (int i = 0; i < CONNS && !why; i++)
+	for (int i = 0; i < CONNS; i++)
+		fds[i] = -1;
+	for (int i = 0; i < CONNS && !why; i++) {
 		if ((fds[i] = dial()) < 0)
 			why = "a connection failed";
+		else if (send_text(fds[i], i % 2 ? "GET /hello.txt HTTP/1.0\r\n\r\n"
+		                                 : "GET /dir/a.txt HTTP/1.0\r\n\r\n"))
+			why = "a send failed";
 		else
 			rd[i].rd_fd = fds[i];
-	for (int i = 0; i < CONNS && !why; i++)
-		if (send_text(fds[i],
-		              i % 2 ? "GET /hello.txt HTTP/1.0\r\n\r\n" : "GET /dir/a.txt HTTP/1.0\r\n\r\n"))
-			why = "a send failed";
+	}
 	for (int i = CONNS - 1; i >= 0 && !why; i--)
 		why = read_response(&rd[i], 0, &resp, page, sizeof(page)) < 0
 		              ? "a response did not come"
@@ -540,7 +545,7 @@ static void many(void)
 	for (int i = 0; i < CONNS; i++)
 		close(fds[i]);
 	free(rd);
-	check("twenty_connections_at_once", why);
+	check("more_connections_at_once_than_httpd_has_slots", why);
 }
 
 /* Waits until the server ends fd: what it sent last, in page (empty if
