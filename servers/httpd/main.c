@@ -15,7 +15,7 @@
  * Bounds: HTTPD_CONNS connections at once, each with its buffers and
  * deadlines (conn.h). When every slot is taken, the listener is left
  * out of poll and new connections wait in the network server's queue
- * (16; lwIP refuses more) until a slot is free, or until a connection
+ * (HTTPD_BACKLOG: the network server refuses more) until a slot is free, or until a connection
  * has been idle (no request begun) for HTTPD_EVICT_MS: then the one idle
  * longest is dropped for the newcomer. A burst of clients that each send
  * their request at once is served in turn; idle connections cannot hold
@@ -39,14 +39,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kestrel/proto/net.h>
+
 #include "conn.h"
 #include "glue.h"
 #include "server.h"
 #include "sleep.h"
 #include "syscalls.h"
 
-#define HTTPD_PORT   80
-#define HTTPD_CONNS  24 /* of the 32 sockets the network server gives a client (NET_SOCKETS_PER_CLIENT) */
+#define HTTPD_PORT    80
+/* Connections served at once, and those the network server keeps for
+ * accept meanwhile: a burst of clients arrives there before httpd can
+ * accept any, so the queue is the network server's longest, and each
+ * connection in it holds a socket of httpd's there; with the listener
+ * they fill the NET_SOCKETS_PER_CLIENT it gives a client. It refuses
+ * (resets) more. */
+#define HTTPD_BACKLOG NET_BACKLOG_MAX
+#define HTTPD_CONNS   (NET_SOCKETS_PER_CLIENT - 1 - HTTPD_BACKLOG)
+_Static_assert(HTTPD_CONNS >= 8, "connections enough to serve");
 #define LISTEN_TRIES 50 /* 100 ms apart: the port may still be the last instance's */
 #define POLL_FAIL_MS 100
 
@@ -62,7 +72,7 @@ static int listen_on(uint16_t port)
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
-		    bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, SOMAXCONN) == 0)
+		    bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, HTTPD_BACKLOG) == 0)
 			return fd;
 		err = errno;
 		if (fd >= 0)

@@ -47,8 +47,8 @@ PROTO_CLIENT(SUP_OPS)
 #define WAIT_MS   30000        /* the longest any answer may take */
 #define BIG_BYTES (4 << 20)    /* /www/big.bin, more than httpd's memory quota */
 #define HEAD_MAX  16384        /* a response head the test reads */
-#define CONNS     28           /* connections at once: more than httpd's 24 slots */
-#define FLOOD     26           /* idle connections: more than httpd's 24 slots */
+#define CONNS     28           /* connections at once: more than httpd's 15 slots */
+#define FLOOD     26           /* idle connections: more than httpd's 15 slots */
 #define SECRET    "TOP SECRET" /* /secret.txt's text: never in an answer */
 
 static unsigned n, failed;
