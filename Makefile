@@ -86,7 +86,8 @@ test: deps kernel user host-tests
 
 bench: all
 	@scripts/install-deps.sh bench
-	@scripts/bench.sh
+	@bash -o pipefail -c 'scripts/bench.sh | tee build/bench/last-run.txt'
+	@scripts/readme-figures.sh --check
 
 fuzz: all
 	@scripts/fuzz.sh
