@@ -27,3 +27,5 @@ TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
+# docs/first-hour.md's transcripts, typed at make run's system.
+TEST_SUITES += "qemu/firsthour=ACCEL=$(ACCEL) tests/qemu/firsthour.sh"
