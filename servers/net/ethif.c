@@ -110,6 +110,7 @@ long ethif_start(void)
 		return e;
 	if (!netif_add(&eth, NULL, NULL, NULL, NULL, ethif_init, ethernet_input))
 		return E_NO_MEMORY;
+	eth.num = 0; /* en0: lwIP numbers interfaces of every kind together; we count each kind */
 	netif_set_status_callback(&eth, ethif_status);
 	netif_set_default(&eth);
 	netif_set_up(&eth);
