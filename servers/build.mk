@@ -44,3 +44,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscr
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netnic/netresolve.elf,tests/netnic/netresolve.c))
