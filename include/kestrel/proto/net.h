@@ -245,7 +245,7 @@ struct net_sockinfo_rep {
 	char state[NET_STATE_MAX];     /* TCP's (LISTEN, ESTABLISHED, ...); UDP: empty */
 	uint64_t owner;                /* the client's manifest index (SUP_CLIENT_INDEX of its badge) */
 	uint64_t session;              /* the client's generation */
-	uint64_t rx_queued, tx_queued; /* bytes received not read; sent not acknowledged */
+	uint64_t rx_queued, tx_queued; /* bytes received not read; written, not acknowledged */
 };
 
 /* socket: a new TCP or UDP socket (EMFILE, ENFILE, EPROTONOSUPPORT).
