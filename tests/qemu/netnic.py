@@ -227,19 +227,25 @@ def main():
     # The host's nc to netecho, TCP and UDP, through the forwarded ports.
     out = nc(["-N", "-w", "10", "127.0.0.1", tcp_port], b"hello over tcp\n", 30)
     tap.result("host_nc_tcp_echo", [] if out == b"hello over tcp\n" else [f"nc printed {out!r}"])
-    out = nc(["-u", "-w", "2", "127.0.0.1", udp_port], b"hello over udp\n", 30)
+    for _ in range(3):  # a datagram may be lost: UDP promises nothing
+        out = nc(["-u", "-w", "2", "127.0.0.1", udp_port], b"hello over udp\n", 30)
+        if out == b"hello over udp\n":
+            break
     tap.result("host_nc_udp_echo", [] if out == b"hello over udp\n" else [f"nc printed {out!r}"])
 
     # A connection held open from the host: netstat shows it with the
     # listeners.
     held = socket.create_connection(("127.0.0.1", int(tcp_port)), timeout=10)
-    held.sendall(b"before\n")
     got = b""
-    while len(got) < 7:
-        chunk = held.recv(64)
-        if not chunk:
-            break
-        got += chunk
+    try:
+        held.sendall(b"before\n")
+        while len(got) < 7:  # each recv waits 10 s at most
+            chunk = held.recv(64)
+            if not chunk:
+                break
+            got += chunk
+    except OSError as e:
+        got += str(e).encode()
     tap.result("a_held_connection_echoes", [] if got == b"before\n" else [f"got {got!r}"])
     check(
         "netstat_shows_the_listeners_and_the_connection",
