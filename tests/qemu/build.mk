@@ -24,6 +24,9 @@ TEST_SUITES += "qemu/fswindow=ACCEL=$(ACCEL) tests/qemu/fswindow.sh"
 TEST_SUITES += "qemu/clock=ACCEL=$(ACCEL) tests/qemu/clock.sh"
 # The network server and the C library's sockets on 127.0.0.1.
 TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
+# The network server on the virtio-net driver, on QEMU's user network:
+# DHCP, ping, DNS, the host's nc through forwarded ports, crashes.
+TEST_SUITES += "qemu/netnic=ACCEL=$(ACCEL) tests/qemu/netnic.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"

@@ -17,7 +17,7 @@ import time
 
 from guest import CTRL_U, DEL, ENTER, Guest, Tap
 
-COMMANDS = ["help", "echo", "hello", "kv", "lspci", "uptime", "date", "mem", "ps", "kill", "crash", "restart", "log", "bench",
+COMMANDS = ["help", "echo", "hello", "kv", "lspci", "ifconfig", "ping", "netstat", "uptime", "date", "mem", "ps", "kill", "crash", "restart", "log", "bench",
             "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "stat", "hexdump", "df", "cd", "pwd",
             "exit", "poweroff", "reboot"]
 UP, LEFT = "\x1b[A", "\x1b[D"  # arrow keys as a terminal sends them
