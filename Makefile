@@ -58,10 +58,11 @@ $(BUILD)/.deps: scripts/install-deps.sh
 
 # The supervisor as the first task, its manifest and the servers the
 # manifest's binary lines name, on a machine with the disk and a network
-# card (QEMU's user network).
+# card (QEMU's user network): scripts/qemu.sh --system. make debug boots
+# the same, stopped until gdb comes (scripts/gdbinit).
+RUN_ARGS = --accel $(ACCEL) --system --disk $$(scripts/disk-image.sh)
 run: all
-	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
-		--net -- $(KERNEL_BIN)
+	scripts/qemu.sh $(RUN_ARGS) -- $(KERNEL_BIN)
 
 # The disk of make run made again from disk/, losing what the system wrote.
 disk-reset:
@@ -79,7 +80,7 @@ run-libc: all
 	scripts/qemu.sh --accel $(ACCEL) --exit-device --module build/tests/libc/libctest.elf -- $(KERNEL_BIN)
 
 debug: all
-	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)
+	scripts/qemu.sh $(RUN_ARGS) --gdb -- $(KERNEL_BIN)
 
 test: deps kernel user host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)

@@ -9,6 +9,8 @@ TEST_SUITES += "qemu/ktest-nofastpath=ACCEL=$(ACCEL) KTEST_NAME=ktest-nofastpath
 TEST_SUITES += "qemu/libc=ACCEL=$(ACCEL) tests/qemu/libc.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
+# gdb in a server of make debug's machine: a breakpoint in hello.
+TEST_SUITES += "qemu/debug-server=ACCEL=$(ACCEL) tests/qemu/debug-server.sh"
 TEST_SUITES += "docs=scripts/check-docs.sh"
 TEST_SUITES += "qemu/bench-smoke=ACCEL=$(ACCEL) tests/qemu/bench-smoke.sh"
 TEST_SUITES += "qemu/supervisor=ACCEL=$(ACCEL) tests/qemu/supervisor.sh"
