@@ -46,7 +46,7 @@ def transcripts(page):
 
 # Commands whose numbers differ from run to run (times, sizes, ids); in
 # the others' output a number is what the page says ("count 5").
-VARYING = {"ps", "ls", "df", "uptime", "mem", "log", "date", "bench", "lspci", "stat"}
+VARYING = {"ps", "ls", "df", "uptime", "mem", "log", "date", "bench", "lspci", "stat", "ping", "ifconfig", "netstat"}
 
 
 def pattern(line, command):

@@ -15,5 +15,5 @@ cp "$(scripts/disk-image.sh)" "$img"
 awk '{ print } /^server shell$/ { print "\tports 0xf4 4 # added by tests/qemu/firsthour.sh: poweroff" }' \
 	servers/manifest.txt >"$manifest"
 exec python3 tests/qemu/firsthour.py ${FIRSTHOUR_PRINT:+--print} "$LOGDIR/firsthour.log" "$EXIT_PASS" \
-	docs/first-hour.md -- scripts/qemu.sh --test --accel "$ACCEL" --timeout 240 --net --net-restrict \
+	docs/first-hour.md -- scripts/qemu.sh --test --accel "$ACCEL" --timeout 240 --net \
 	--manifest "$manifest" --disk "$img" -- "$KERNEL"
