@@ -60,12 +60,14 @@ $(BUILD)/.deps: scripts/install-deps.sh
 
 # The supervisor as the first task, its manifest and the servers the
 # manifest's binary lines name, on a machine with the disk and a network
-# card (QEMU's user network), the host's 127.0.0.1:HTTP_PORT forwarded
-# to httpd's port 80 (curl http://localhost:8080/).
+# card (QEMU's user network): scripts/qemu.sh --system. make debug boots
+# the same, stopped until gdb comes (scripts/gdbinit). make run also
+# forwards the host's 127.0.0.1:HTTP_PORT to httpd's port 80 (curl
+# http://localhost:8080/).
+RUN_ARGS = --accel $(ACCEL) --system --disk $$(scripts/disk-image.sh)
 HTTP_PORT ?= 8080
 run: all
-	scripts/qemu.sh --accel $(ACCEL) --manifest servers/manifest.txt --disk $$(scripts/disk-image.sh) \
-		--net --hostfwd tcp:127.0.0.1:$(HTTP_PORT)-:80 -- $(KERNEL_BIN)
+	scripts/qemu.sh $(RUN_ARGS) --hostfwd tcp:127.0.0.1:$(HTTP_PORT)-:80 -- $(KERNEL_BIN)
 
 # The disk of make run made again from disk/, losing what the system wrote.
 disk-reset:
@@ -83,14 +85,15 @@ run-libc: all
 	scripts/qemu.sh --accel $(ACCEL) --exit-device --module build/tests/libc/libctest.elf -- $(KERNEL_BIN)
 
 debug: all
-	scripts/qemu.sh --accel $(ACCEL) --gdb -- $(KERNEL_BIN)
+	scripts/qemu.sh $(RUN_ARGS) --gdb -- $(KERNEL_BIN)
 
 test: deps kernel user host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)
 
 bench: all
 	@scripts/install-deps.sh bench
-	@scripts/bench.sh
+	@bash -o pipefail -c 'scripts/bench.sh | tee build/bench/last-run.txt'
+	@scripts/readme-figures.sh --check
 
 fuzz: all
 	@scripts/fuzz.sh

@@ -57,8 +57,29 @@ $(BUILD)/kernel/%.o: kernel/%.asm | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -w+all -MD $(@:.o=.d) -o $@ $<
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LD)
-	$(CC) $(KERNEL_LDFLAGS) -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS) -lgcc
+# The kernel's functions for its exception reports (struct ksym in
+# arch/x86_64/trap.h): a first link with an empty table gives the
+# functions' addresses, the table made of them goes into the second link,
+# and since the table lies after the code, no function may move between
+# the two (gen-ksyms.py --check).
+KERNEL_ELF_NOSYMS := $(BUILD)/kernel/kernel-nosyms.elf
+
+$(BUILD)/kernel/ksyms-empty.c: scripts/gen-ksyms.py
+	@mkdir -p $(dir $@)
+	scripts/gen-ksyms.py --empty > $@
+
+$(BUILD)/kernel/ksyms.c: $(KERNEL_ELF_NOSYMS) scripts/gen-ksyms.py
+	scripts/gen-ksyms.py $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernel/ksyms.o $(BUILD)/kernel/ksyms-empty.o: %.o: %.c
+	$(CC) $(KERNEL_CFLAGS) -Ikernel -c -o $@ $<
+
+$(KERNEL_ELF_NOSYMS): $(KERNEL_OBJS) $(BUILD)/kernel/ksyms-empty.o $(KERNEL_LD)
+	$(CC) $(KERNEL_LDFLAGS) -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS) $(BUILD)/kernel/ksyms-empty.o -lgcc
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(BUILD)/kernel/ksyms.o $(KERNEL_LD)
+	$(CC) $(KERNEL_LDFLAGS) -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS) $(BUILD)/kernel/ksyms.o -lgcc
+	scripts/gen-ksyms.py --check $(KERNEL_ELF_NOSYMS) $@
 
 # Multiboot 1 loaders take the flat image; gdb takes the ELF.
 $(KERNEL_BIN): $(KERNEL_ELF)

@@ -1,6 +1,6 @@
 /* IPv4 addresses as text (inet_pton, inet_ntop, inet_aton, inet_addr,
- * inet_ntoa) and getaddrinfo for numeric addresses and "localhost": there
- * is no resolver yet (lwIP's DNS will answer other names). */
+ * inet_ntoa) and getaddrinfo: numeric addresses and "localhost" here,
+ * other names by the network server's DNS resolver (net_glue.c). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "net_glue.h"
 
 /* inet_pton's form: exactly four decimal numbers 0-255, no leading zeros. */
 static int dotted_quad(const char *s, uint32_t *out)
@@ -149,6 +151,7 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
 	unsigned long port = 0;
 	struct in_addr a;
+	int e;
 
 	if (!node && !service)
 		return EAI_NONAME;
@@ -167,8 +170,10 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 		a.s_addr = htonl(h.ai_flags & AI_PASSIVE ? INADDR_ANY : INADDR_LOOPBACK);
 	else if (strcasecmp(node, "localhost") == 0 && !(h.ai_flags & AI_NUMERICHOST))
 		a.s_addr = htonl(INADDR_LOOPBACK);
-	else if (!inet_aton(node, &a))
-		return EAI_NONAME; /* names need the resolver, which is not there yet */
+	else if (!inet_aton(node, &a) && (h.ai_flags & AI_NUMERICHOST))
+		return EAI_NONAME;
+	else if (!inet_aton(node, &a) && (e = net_glue_resolve(node, &a.s_addr)) != 0)
+		return e;
 	for (unsigned i = 0; i < 2; i++) {
 		if (h.ai_socktype && h.ai_socktype != types[i])
 			continue;

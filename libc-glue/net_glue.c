@@ -18,6 +18,7 @@
  * connect); a non-blocking socket's call answers at once. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -618,6 +619,35 @@ int net_sock_error(struct socket *so, int *err)
 	}
 	*err = (int)o.value;
 	return done(e);
+}
+
+int net_glue_resolve(const char *name, uint32_t *addr)
+{
+	struct net_resolve_req q = { .wait_ms = NET_RESOLVE_WAIT_MS };
+	struct net_resolve_rep r;
+	long e;
+
+	if (strlen(name) >= sizeof(q.name))
+		return EAI_NONAME;
+	if (!net_present())
+		return EAI_FAIL;
+	strcpy(q.name, name);
+	while ((e = heard(net_resolve(&net, &q, &r))) == PE_BUSY)
+		sleep_ms(glue_pool_slot(), BUSY_RETRY_MS);
+	if (e == E_OK) {
+		*addr = r.addr;
+		return 0;
+	}
+	switch (net_errno(e)) {
+	case ENOENT:
+	case EINVAL:
+		return EAI_NONAME;
+	case ENETDOWN:
+	case EAGAIN:
+		return EAI_AGAIN;
+	default:
+		return EAI_FAIL;
+	}
 }
 
 /* --- the descriptor table's back end ------------------------------------ */

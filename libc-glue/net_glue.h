@@ -50,3 +50,11 @@ extern const struct fd_ops net_sock_ops;
  * to wait_ms (NET_WAIT_FOREVER: no limit) for one. Fills revents; returns
  * how many have some, or -1 with errno. */
 int net_glue_poll(void *const socks[], const short events[], short revents[], int n, uint64_t wait_ms);
+
+/* getaddrinfo's resolver: name's IPv4 address (network byte order) from
+ * the network server's DNS resolver, waiting up to NET_RESOLVE_WAIT_MS.
+ * 0, or an EAI_* code: EAI_NONAME (no such name, or no server answered),
+ * EAI_AGAIN (no DNS server known yet, or no answer in time), EAI_FAIL (no
+ * network service). */
+#define NET_RESOLVE_WAIT_MS 20000 /* lwIP gives up on each of 2 servers in 7 s */
+int net_glue_resolve(const char *name, uint32_t *addr);

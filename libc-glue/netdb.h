@@ -1,6 +1,6 @@
 /* Names to addresses (libc-glue/inet.c; picolibc has no <netdb.h>):
- * getaddrinfo for numeric IPv4 addresses and "localhost" (no resolver
- * yet: other names answer EAI_NONAME). */
+ * getaddrinfo for IPv4: numeric addresses, "localhost", and names by the
+ * network server's DNS resolver (its servers are DHCP's). */
 #pragma once
 
 #include <netinet/in.h>

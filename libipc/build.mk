@@ -17,6 +17,7 @@ AR := ar
 LIBIPC_SRCS := \
 	libipc/console.c \
 	libipc/elf.c \
+	libipc/elf_line.c \
 	libipc/fmt.c \
 	libipc/nic_ring.c \
 	libipc/num.c \

@@ -123,22 +123,76 @@ static bool name_is(const struct elf_file *f, const struct elf64_shdr *strtab, u
 	return false;
 }
 
+/* The i-th section's symbols, if it is a symbol table that lies in the
+ * image with its string table (*str); NULL otherwise. */
+static const struct elf64_sym *elf_symtab(const struct elf_file *f, unsigned i, uint64_t *count,
+                                          const struct elf64_shdr **str)
+{
+	const struct elf64_shdr *sh = elf_section(f, i);
+
+	if (!sh || sh->sh_type != SHT_SYMTAB || sh->sh_offset % 8 ||
+	    !in_range(sh->sh_offset, sh->sh_size, f->ef_size))
+		return NULL;
+	*str = elf_section(f, sh->sh_link);
+	if (!*str || (*str)->sh_type != SHT_STRTAB ||
+	    !in_range((*str)->sh_offset, (*str)->sh_size, f->ef_size))
+		return NULL;
+	*count = sh->sh_size / sizeof(struct elf64_sym);
+	return (const struct elf64_sym *)(f->ef_base + sh->sh_offset);
+}
+
 uint64_t elf_symbol(const struct elf_file *f, const char *name)
 {
 	for (unsigned i = 0; i < f->ef_eh->e_shnum; i++) {
-		const struct elf64_shdr *sh = elf_section(f, i), *str;
-		const struct elf64_sym *sym;
+		const struct elf64_shdr *str;
+		uint64_t n;
+		const struct elf64_sym *sym = elf_symtab(f, i, &n, &str);
 
-		if (!sh || sh->sh_type != SHT_SYMTAB || sh->sh_offset % 8 ||
-		    !in_range(sh->sh_offset, sh->sh_size, f->ef_size))
-			continue;
-		str = elf_section(f, sh->sh_link);
-		if (!str || str->sh_type != SHT_STRTAB || !in_range(str->sh_offset, str->sh_size, f->ef_size))
-			continue;
-		sym = (const struct elf64_sym *)(f->ef_base + sh->sh_offset);
-		for (uint64_t k = 0; k < sh->sh_size / sizeof(*sym); k++)
+		for (uint64_t k = 0; sym && k < n; k++)
 			if (sym[k].st_name && name_is(f, str, sym[k].st_name, name))
 				return sym[k].st_value;
 	}
 	return 0;
+}
+
+bool elf_function(const struct elf_file *f, uint64_t addr, char *name, size_t size, uint64_t *offset)
+{
+	for (unsigned i = 0; i < f->ef_eh->e_shnum; i++) {
+		const struct elf64_shdr *str;
+		uint64_t n;
+		const struct elf64_sym *sym = elf_symtab(f, i, &n, &str);
+
+		for (uint64_t k = 0; sym && k < n; k++) {
+			const char *s = (const char *)f->ef_base + str->sh_offset;
+			uint64_t at = sym[k].st_name, len = 0;
+
+			if ((sym[k].st_info & 0xf) != STT_FUNC || addr - sym[k].st_value >= sym[k].st_size ||
+			    at >= str->sh_size || size == 0)
+				continue;
+			for (; at + len < str->sh_size && s[at + len] && len + 1 < size; len++)
+				name[len] = s[at + len];
+			name[len] = '\0';
+			*offset = addr - sym[k].st_value;
+			return true;
+		}
+	}
+	return false;
+}
+
+const unsigned char *elf_section_data(const struct elf_file *f, const char *name, uint64_t *size)
+{
+	const struct elf64_shdr *names = elf_section(f, f->ef_eh->e_shstrndx);
+
+	if (!names || !in_range(names->sh_offset, names->sh_size, f->ef_size))
+		return NULL;
+	for (unsigned i = 0; i < f->ef_eh->e_shnum; i++) {
+		const struct elf64_shdr *sh = elf_section(f, i);
+
+		if (sh && sh->sh_type != SHT_NOBITS && in_range(sh->sh_offset, sh->sh_size, f->ef_size) &&
+		    name_is(f, names, sh->sh_name, name)) {
+			*size = sh->sh_size;
+			return f->ef_base + sh->sh_offset;
+		}
+	}
+	return NULL;
 }

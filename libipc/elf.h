@@ -1,6 +1,7 @@
 /* Reading ELF64 executables from memory: checking one is loadable, its
- * loadable segments and its symbols. Pure computation on the image (no
- * system calls), so host tests can check it; spawn.c does the loading. */
+ * loadable segments, its symbols and its source lines. Pure computation on
+ * the image (no system calls), so host tests can check it; spawn.c does
+ * the loading. */
 #pragma once
 
 #include <stdbool.h>
@@ -39,3 +40,18 @@ unsigned elf_phnum(const struct elf_file *f);
 
 /* The value of a symbol in the image's symbol table; 0 if it has none. */
 uint64_t elf_symbol(const struct elf_file *f, const char *name);
+
+/* The function (a symbol of type STT_FUNC) holding addr: its name, cut to
+ * fit size bytes with the NUL, and addr's offset in it. Returns false if
+ * no function holds addr. */
+bool elf_function(const struct elf_file *f, uint64_t addr, char *name, size_t size, uint64_t *offset);
+
+/* The bytes of the section called name and their number, or NULL. */
+const unsigned char *elf_section_data(const struct elf_file *f, const char *name, uint64_t *size);
+
+/* The source line of the instruction at addr, from the DWARF line table
+ * (.debug_line, versions 2 to 5; elf_line.c): "dir/file" (the directory
+ * left out when it is absolute, or the compilation's own), cut to fit size
+ * bytes with the NUL, and the line. Returns false if no line table covers
+ * addr, or the table is damaged where it would. */
+bool elf_line(const struct elf_file *f, uint64_t addr, char *file, size_t size, unsigned *line);

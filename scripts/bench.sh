@@ -30,7 +30,15 @@ else
 	label=kvm
 fi
 
+# Progress on stderr, the table on stdout.
+step=0
+section() {
+	step=$((step + 1))
+	echo "bench: [$step/7] $1" >&2
+}
+
 # --- Kestrel: the IPC benchmark with the fast path on and off -----------
+section "Kestrel's IPC, the fast path on and off (bench/kestrel/kbench.c)"
 scripts/bench-kestrel.sh --fastpath on >"$out/kbench-on.txt"
 scripts/bench-kestrel.sh --fastpath off >"$out/kbench-off.txt"
 # fig FILE PREFIX NAME: "MEDIAN P99 MIN"
@@ -42,6 +50,7 @@ fig() {
 }
 
 # --- Boot time ------------------------------------------------------------
+section "boot: guest instructions to the banner, and $runs boots timed on this host"
 boot_log=$out/boot-icount.log
 scripts/qemu.sh --test --accel tcg --icount --timeout 60 --append shutdown -- build/kernel/kernel.bin \
 	</dev/null >"$boot_log" 2>&1 || [[ $? -eq 33 ]]
@@ -57,6 +66,7 @@ done
 wall_ms=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 
 # --- Recovery: hello crashed on request until its restart answers -------------
+section "recovery: hello crashed on request (tests/sup)"
 sup_log=$out/supervisor.log
 sup_opts=(--test --accel "$accel" --timeout 60 --manifest tests/sup/manifest.txt)
 [[ $accel == tcg ]] && sup_opts+=(--icount)
@@ -66,6 +76,7 @@ sup_recovery=$(sed -n 's/.*hello (generation 2): up again, \([0-9]*\) TSC.*/\1/p
 [[ -n $recovery && -n $sup_recovery ]] || { echo "bench: no recovery figure in $sup_log" >&2; exit 1; }
 
 # --- Recovery of each server of the default image, crashed at its shell ------
+section "recovery: each server of make run's manifest crashed at its shell"
 scripts/bench-recovery.sh >"$out/recovery.txt"
 servers=$(scripts/bench-recovery.sh --names)
 declare -A fault_to_ready
@@ -76,12 +87,15 @@ for s in $servers; do
 done
 
 # --- The disk: requests through Kestrel's virtio-blk driver ----------------
+section "the disk: requests through virtio_blk (bench/disk)"
 scripts/bench-disk.sh >"$out/blkbench.txt"
 
 # --- Files: the C library's file calls through the filesystem server --------
+section "files: the C library through fs (bench/files)"
 scripts/bench-files.sh >"$out/filebench.txt"
 
 # --- Linux on the same machine --------------------------------------------
+section "Linux on the same QEMU machine: system calls, pipes, the disk, files (bench/linux)"
 linux_out=$out/linux/bench.txt
 mkdir -p "${linux_out%/*}"
 scripts/bench-linux.sh >"$linux_out"
@@ -104,6 +118,7 @@ row() { # row TEXT KEY "MEDIAN P99 MIN" [SLOW_MEDIAN]
 slow() { fig "$out/kbench-off.txt" kbench "$1" | cut -d' ' -f1; }
 
 echo "Kestrel ($unit_text; accel $label)"
+[[ $unit == instr ]] && echo "(each call runs the same instructions every time under -icount, so median, p99 and min agree; Linux's vary with its timer and caches)"
 printf '%-46s %8s %8s %8s %11s\n' "" median p99 min "no fastpath"
 row "null system call" null_syscall "$(fig "$out/kbench-on.txt" kbench null_syscall)"
 for where in inter intra; do
@@ -256,8 +271,10 @@ echo "boot: $boot_instr guest instructions from entry to banner; $wall_ms ms fro
 	echo "}"
 } >"$out/results.json"
 {
+	# x: words + 1, on a log scale, so 0 can be shown and 64 sits where
+	# its value puts it.
 	for w in 0 1 4 8 64; do
-		echo "$w $(fig "$out/kbench-on.txt" kbench "ipc_rt_inter_${w}w" | cut -d' ' -f1) $(slow "ipc_rt_inter_${w}w") $l_pipe $l_futex"
+		echo "$((w + 1)) $(fig "$out/kbench-on.txt" kbench "ipc_rt_inter_${w}w" | cut -d' ' -f1) $(slow "ipc_rt_inter_${w}w") $l_pipe $l_futex"
 	done
 } >"$out/ipc-round-trips.dat"
 if command -v gnuplot >/dev/null; then
@@ -265,17 +282,19 @@ if command -v gnuplot >/dev/null; then
 set terminal pngcairo size 900,520 font ",11" noenhanced
 set output "$out/ipc-round-trips.png"
 set title "IPC round trip between two address spaces, QEMU TCG ($unit_text, median)"
-set xlabel "message size (64-bit words)"
+set xlabel "message size (64-bit words, log scale)"
 set ylabel "$unit_text per round trip"
 set logscale y
 set yrange [100:40000]
-set key top left
+set logscale x 2
+set xrange [0.8:80]
+set xtics ("0" 1, "1" 2, "4" 5, "8" 9, "64" 65)
+set key outside below horizontal
 set style data linespoints
-set xtics ("0" 0, "1" 1, "4" 2, "8" 3, "64" 4)
-plot "$out/ipc-round-trips.dat" using 0:2 title "Kestrel call + reply_recv (fast path)" lw 2 pt 7, \
-     "" using 0:3 title "Kestrel, fast path off" lw 2 pt 5, \
-     "" using 0:4 title "Linux $linux_kernel pipe round trip" lw 2 dt 2 pt 0, \
-     "" using 0:5 title "Linux futex round trip" lw 2 dt 3 pt 0
+plot "$out/ipc-round-trips.dat" using 1:2 title "Kestrel call + reply_recv (fast path)" lw 2 pt 7, \
+     "" using 1:3 title "Kestrel, fast path off" lw 2 pt 5, \
+     "" using 1:4 title "Linux $linux_kernel pipe round trip" lw 2 dt 2 pt 0, \
+     "" using 1:5 title "Linux futex round trip" lw 2 dt 3 pt 0
 GP
 	echo "chart: $out/ipc-round-trips.png; figures: $out/results.json"
 else

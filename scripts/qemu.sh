@@ -17,7 +17,11 @@
 #                        and becomes this script's status 0 or 1
 #     --timeout SECONDS  kill QEMU after this long (exit status 124)
 #     --icount           -icount shift=0: rdtsc counts guest instructions
-#     --gdb              wait for gdb on localhost:1234
+#     --system           what `make run` boots: the supervisor with
+#                        servers/manifest.txt (--manifest) and a network card
+#                        (--net); the disk is --disk's
+#     --gdb              wait for gdb on localhost:1234 (127.0.0.1 only)
+#     --gdb-port PORT    the same on PORT (the tests take a free one)
 #     --disk FILE        a raw disk image as a virtio-blk device (virtio 1.x
 #                        only, PCI 1af4:1042), the first one the system finds;
 #                        repeatable, each on the next PCI slot (Linux's vda,
@@ -43,6 +47,7 @@ test_mode=0
 timeout_s=""
 icount=0
 gdb=0
+gdb_port=1234
 exit_device=0
 modules=()
 disks=()
@@ -76,7 +81,9 @@ while [[ $# -gt 0 ]]; do
 	--test) test_mode=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--system) manifest_modules servers/manifest.txt; net=1; shift ;;
 	--gdb) gdb=1; shift ;;
+	--gdb-port) gdb=1; gdb_port=$2; shift 2 ;;
 	--exit-device) exit_device=1; shift ;;
 	--disk) disks+=("$2"); shift 2 ;;
 	--net) net=1; shift ;;
@@ -158,8 +165,10 @@ else
 	echo "qemu: serial console on this terminal; Ctrl-A x leaves QEMU" >&2
 fi
 if [[ $gdb -eq 1 ]]; then
-	args+=(-s -S)
-	echo "qemu: waiting for gdb on localhost:1234 (gdb -x scripts/gdbinit)" >&2
+	args+=(-gdb "tcp:127.0.0.1:$gdb_port" -S)
+	port_note=""
+	[[ $gdb_port == 1234 ]] || port_note="KESTREL_GDB_PORT=$gdb_port "
+	echo "qemu: waiting for gdb on localhost:$gdb_port (${port_note}gdb -x scripts/gdbinit)" >&2
 fi
 
 if [[ $exit_device -eq 1 && $test_mode -eq 0 ]]; then

@@ -13,6 +13,8 @@ logdir=build/test-logs
 mkdir -p "$logdir"
 passed=0
 failed=0
+summary=$logdir/summary.txt # each suite's line and the total, for scripts/readme-figures.sh
+: >"$summary"
 
 for spec in "$@"; do
 	name=${spec%%=*}
@@ -33,10 +35,10 @@ for spec in "$@"; do
 		tail -n 40 "$log"
 		echo "----"
 	fi
-	echo "# $name: $ok passed, $bad failed in $((SECONDS - start)) s"
+	echo "# $name: $ok passed, $bad failed in $((SECONDS - start)) s" | tee -a "$summary"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed" | tee -a "$summary"
 [[ $failed -eq 0 ]]

@@ -34,7 +34,7 @@ $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c servers/shell/nc.c \
 	servers/shell/edit.c servers/shell/complete.c servers/shell/files.c servers/kv/shell_kv.c \
-	servers/pci/shell_lspci.c))
+	servers/pci/shell_lspci.c servers/net/shell_net.c))
 
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
@@ -48,3 +48,4 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscr
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netnic/netresolve.elf,tests/netnic/netresolve.c))

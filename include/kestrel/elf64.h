@@ -28,6 +28,9 @@
 
 #define SHT_SYMTAB 2 /* sh_type */
 #define SHT_STRTAB 3
+#define SHT_NOBITS 8 /* no bytes in the file (.bss) */
+
+#define STT_FUNC 2 /* st_info & 0xf: a function */
 
 struct elf64_ehdr {
 	unsigned char e_ident[16];

@@ -4,9 +4,16 @@
 
 #include <stdbool.h>
 
-/* Opens the NIC and brings the interface up with DHCP: false when there
- * is no NIC (the server then runs on the loopback interface alone). */
-bool ethif_start(void);
+struct netif;
 
-/* Gives lwIP the frames the NIC received; called from the server loop. */
+/* Opens the NIC and brings the interface up with DHCP: E_OK, or why there
+ * is no NIC (nic_open's errors; the server then runs on the loopback
+ * interface alone). */
+long ethif_start(void);
+
+/* Gives lwIP the frames the NIC received and takes back the buffers it
+ * sent; called on the driver's signal and from the server loop. */
 void ethif_poll(void);
+
+/* Whether n is this interface (the one on the NIC). */
+bool ethif_is(const struct netif *n);

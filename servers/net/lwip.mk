@@ -62,6 +62,6 @@ $(LWIP_LIB): $(LWIP_OBJS)
 # The network server (servers/build.mk links it with $(LWIP_LIB)): its own
 # files see lwIP's headers and the port's.
 NET_SRCS := servers/net/main.c servers/net/net_srv.c servers/net/sock.c servers/net/table.c \
-	servers/net/ethif.c servers/net/nic.c
+	servers/net/ethif.c servers/net/nic.c servers/net/lookup.c servers/net/netinfo.c
 $(BUILD)/libc/servers/net/%.o: LIBC_CFLAGS += -Iservers/net/port -I$(LWIP_SRC)/include
 $(NET_SRCS:%.c=$(BUILD)/libc/%.o): $(LWIP_STAMP)

@@ -1,10 +1,14 @@
 /* net: the network server. lwIP's raw API in one thread (NO_SYS=1): the
- * server loop receives the socket protocol's calls (net_srv.c), and its
+ * server loop receives the socket protocol's calls (net_srv.c) and the
+ * NIC driver's signals (frames came in, buffers came back), and its
  * timer, run before every receive, drives lwIP: the loopback interface's
  * packets, the NIC's frames, lwIP's timers, then the calls that can be
- * answered now. The receive waits no longer than lwIP's next timer or the
- * next call's deadline. */
+ * answered now, and last the driver is signalled for the frames lwIP
+ * sent meanwhile. The receive waits no longer than lwIP's next timer,
+ * the next call's deadline or the next look at the driver (nic_check). */
 #include <stdio.h>
+
+#include <kestrel/error.h>
 
 #include <kestrel/ipc.h>
 #include <kestrel/proto/net.h>
@@ -15,6 +19,7 @@
 
 #include "ethif.h"
 #include "net_srv.h"
+#include "nic.h"
 #include "server.h"
 #include "syscalls.h"
 
@@ -38,7 +43,7 @@ static bool loopback_pending(void)
  * answers; the ms the next receive may wait. */
 static uint64_t net_timer(void *state)
 {
-	uint64_t now, until;
+	uint64_t now, until, nic_next;
 	u32_t lwip_ms;
 
 	(void)state;
@@ -51,6 +56,10 @@ static uint64_t net_timer(void *state)
 		if (!loopback_pending())
 			break;
 	}
+	nic_next = nic_check(now);
+	if (nic_next < until)
+		until = nic_next;
+	nic_flush();
 	if (loopback_pending())
 		return 0;
 	lwip_ms = sys_timeouts_sleeptime();
@@ -59,14 +68,24 @@ static uint64_t net_timer(void *state)
 	return until == NET_WAIT_FOREVER ? IPC_FOREVER : until > now ? until - now : 0;
 }
 
+/* The driver's signal: frames came in, or buffers came back. */
+static void nic_signalled(void *state, uint64_t bits)
+{
+	(void)state;
+	(void)bits;
+	ethif_poll();
+}
+
 int main(void)
 {
+	static const struct server_notify notes[] = { { NIC_NOTIFY_BADGE, nic_signalled } };
 	const struct server_info *si = server_self();
-	struct server_def d = { net_ops, net_nops, NULL, NULL, 0, 0 };
+	struct server_def d = { net_ops, net_nops, NULL, notes, 1, 0 };
+	long e;
 
 	lwip_init(); /* the loopback interface, 127.0.0.1, comes with it */
 	net_srv_init(si->si_generation);
-	if (!ethif_start())
-		printf("net: no NIC yet: loopback (127.0.0.1) only\n");
+	if ((e = ethif_start()) != E_OK)
+		printf("net: no NIC (%s): loopback (127.0.0.1) only\n", proto_error_text(e));
 	return (int)server_loop_timed(&d, net_timer);
 }

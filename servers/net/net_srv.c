@@ -23,6 +23,7 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/net.h>
 
+#include "lookup.h"
 #include "net_srv.h"
 #include "server.h"
 #include "sock.h"
@@ -38,12 +39,13 @@ const size_t net_nops = sizeof(net_ops) / sizeof(net_ops[0]);
 
 /* What a waiter waits for (pw_data[0]); pw_data[1] is its deadline in ms
  * (NET_WAIT_FOREVER: none), pw_data[2] the socket's handle, pw_data[3]
- * the call's own word (recv's flags, the poll record). */
-enum wait_kind { WAIT_ACCEPT = 1, WAIT_CONNECT, WAIT_SEND, WAIT_RECV, WAIT_POLL };
+ * the call's own word (recv's flags, the poll record, the lookup slot). */
+enum wait_kind { WAIT_ACCEPT = 1, WAIT_CONNECT, WAIT_SEND, WAIT_RECV, WAIT_POLL, WAIT_LOOKUP };
 
 /* A poll call's list, kept while it waits: a tag of its own. */
-#define POLLS_MAX 16
-#define TAG_POLL  (1ULL << 32)
+#define POLLS_MAX  16
+#define TAG_POLL   (1ULL << 32)
+#define TAG_LOOKUP (1ULL << 33) /* | the slot of a resolve or a ping (lookup.h) */
 struct poll_rec {
 	bool pr_used;
 	uint64_t pr_badge;
@@ -59,6 +61,8 @@ void net_srv_init(uint64_t generation)
 {
 	table_init(&table, generation);
 	sock_init(&table);
+	lookup_init();
+	netinfo_init(&table);
 }
 
 static uint64_t deadline_of(uint64_t wait_ms)
@@ -341,6 +345,42 @@ long net_poll_srv(struct proto_ctx *ctx, const struct net_poll_req *q, struct ne
 	return PROTO_DEFERRED;
 }
 
+/* A lookup started (lookup.h): answered now, or its call waits for the
+ * slot's answer. */
+static long lookup_wait(struct proto_ctx *ctx, long e, unsigned slot, uint64_t wait_ms, void *rep)
+{
+	if (e != SOCK_WOULD_BLOCK)
+		return e;
+	if (lookup_done(slot) || !wait_ms)
+		return lookup_answer(slot, rep, true);
+	if ((e = defer_call(ctx, TAG_LOOKUP | slot, WAIT_LOOKUP, wait_ms, 0, slot)) != PROTO_DEFERRED)
+		lookup_cancel(slot);
+	return e;
+}
+
+long net_resolve_srv(struct proto_ctx *ctx, const struct net_resolve_req *q, struct net_resolve_rep *r)
+{
+	unsigned slot = 0;
+
+	return lookup_wait(ctx, lookup_resolve(q->name, &r->addr, &slot), slot, q->wait_ms, r);
+}
+
+long net_ping_srv(struct proto_ctx *ctx, const struct net_ping_req *q, struct net_ping_rep *r)
+{
+	unsigned slot = 0;
+
+	return lookup_wait(ctx, lookup_ping(q, &slot), slot, q->wait_ms, r);
+}
+
+/* The lookups whose caller died are dropped with its waiter: free their
+ * slots. */
+static void lookups_reap(void)
+{
+	for (unsigned i = 0; i < LOOKUP_MAX; i++)
+		if (lookup_busy(i) && !proto_waiter_next(NULL, TAG_LOOKUP | i))
+			lookup_cancel(i);
+}
+
 /* Tries waiter w's call again: true when it was answered. */
 static bool waiter_try(struct proto_waiter *w, uint64_t now)
 {
@@ -350,12 +390,21 @@ static bool waiter_try(struct proto_waiter *w, uint64_t now)
 		struct net_send_rep s;
 		struct net_recv_rep r;
 		struct net_poll_rep p;
+		struct net_resolve_rep d;
+		struct net_ping_rep g;
 	} rep = { 0 };
 	bool expired = now >= w->pw_data[1];
 	struct net_sock *s = NULL;
 	size_t n = 0;
 	long e;
 
+	if (w->pw_data[0] == WAIT_LOOKUP) {
+		e = lookup_answer((unsigned)w->pw_data[3], &rep, expired);
+		if (e == SOCK_WOULD_BLOCK)
+			return false;
+		proto_answer(w, e, &rep);
+		return true;
+	}
 	if (w->pw_data[0] == WAIT_POLL) {
 		struct poll_rec *p = &polls[w->pw_data[3]];
 
@@ -409,7 +458,9 @@ static void waiters_run(uint64_t now)
 		bool look = now >= w->pw_data[1];
 
 		cursor.pw_seq = w->pw_seq;
-		if (w->pw_data[0] == WAIT_POLL) {
+		if (w->pw_data[0] == WAIT_LOOKUP) {
+			look = look || lookup_done((unsigned)w->pw_data[3]);
+		} else if (w->pw_data[0] == WAIT_POLL) {
 			struct net_client *c = table_client(&table, polls[w->pw_data[3]].pr_badge);
 
 			look = look || !c || c->nc_dirty;
@@ -437,6 +488,7 @@ uint64_t net_srv_work(uint64_t now)
 	if (now >= next_reap) {
 		next_reap = now + NET_REAP_MS;
 		clients_reap();
+		lookups_reap();
 	}
 	if (sock_changed_any || now >= next_deadline) {
 		sock_changed_any = false;

@@ -64,6 +64,9 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	  "call hello: echo N (and its generation), add N, its count")                                  \
 	X(kv, 2, 3, "kv put KEY N|get KEY", "the kv server: store N under KEY, or read it")             \
 	X(lspci, 0, 0, "lspci", "the PCI devices: IDs, class, BARs, interrupts, driver")                \
+	X(ifconfig, 0, 0, "ifconfig", "the network interfaces: addresses, MAC, MTU, counters")          \
+	X(ping, 1, 2, "ping HOST [COUNT]", "COUNT (4) ICMP echo requests to HOST, and the replies")     \
+	X(netstat, 0, 0, "netstat", "every socket: protocol, addresses, state, queues, owner")          \
 	X(uptime, 0, 0, "uptime", "time since boot")                                                    \
 	X(date, 0, 0, "date", "the time of day (UTC), from the time service")                           \
 	X(mem, 0, 0, "mem", "free memory: the system's and this shell's pool")                          \

@@ -15,6 +15,7 @@
 #include <kestrel/proto/pci.h>
 #include <kestrel/proto/supervisor.h>
 
+#include "elf.h"
 #include "heartbeat.h"
 #include "ipc.h"
 #include "slots.h"
@@ -323,7 +324,8 @@ void srv_end(struct srv *s, const char *why)
 	uint64_t now = sys_clock_ms();
 	int64_t delay;
 
-	srv_log_event(s, why);
+	if (why)
+		srv_log_event(s, why);
 	s->s_died_tsc = sys_clock_tsc();
 	s->s_died_ms = now;
 	srv_stop(s);
@@ -343,6 +345,38 @@ void srv_end(struct srv *s, const char *why)
 	}
 }
 
+static bool in_code(const struct elf_file *f, uint64_t ip)
+{
+	struct elf_segment seg;
+
+	for (unsigned i = 0; i < elf_phnum(f); i++)
+		if (elf_segment(f, i, &seg) && (seg.es_flags & PF_X) && ip - seg.es_vaddr < seg.es_memsz)
+			return true;
+	return false;
+}
+
+/* Where ip is in the server's program, from the ELF it was loaded from
+ * (its symbol table, and its DWARF line table when it has one): "ip 0x...
+ * is function+0x..., file:line", or nothing outside its functions. The
+ * tables are searched only for an ip in the program's code (a crash
+ * request's jump to 0 costs the restart nothing). */
+static void log_place(const struct srv *s, uint64_t ip)
+{
+	struct elf_file f;
+	char function[48], file[64], what[SUP_LOG_TEXT];
+	uint64_t off;
+	unsigned line;
+	int n;
+
+	if (elf_open(&f, (const void *)s->s_mod->bm_vaddr, s->s_mod->bm_size, USER_TOP) != E_OK ||
+	    !in_code(&f, ip) || !elf_function(&f, ip, function, sizeof(function), &off))
+		return;
+	n = snprintf(what, sizeof(what), "ip %#lx is %s+0x%lx", ip, function, off);
+	if (elf_line(&f, ip, file, sizeof(file), &line))
+		snprintf(what + n, sizeof(what) - (size_t)n, ", %s:%u", file, line);
+	srv_log_event(s, what);
+}
+
 static void died(struct srv *s, const struct msg *m)
 {
 	static const char *const kinds[] = {
@@ -354,7 +388,13 @@ static void died(struct srv *s, const struct msg *m)
 
 	snprintf(what, sizeof(what), "%s (address %#lx, ip %#lx, code %ld)", kind < 9 ? kinds[kind] : "?",
 	         m->w[FAULT_W_ADDR], m->w[FAULT_W_IP], (long)m->w[FAULT_W_CODE]);
-	srv_end(s, what);
+	if (kind == FAULT_EXIT) {
+		srv_end(s, what);
+		return;
+	}
+	srv_log_event(s, what);
+	log_place(s, m->w[FAULT_W_IP]);
+	srv_end(s, NULL);
 }
 
 static void answer(struct msg *m, long status, unsigned words)

@@ -72,8 +72,8 @@ long srv_start(struct srv *s);
  * which step failed and why, in words. */
 void srv_start_failed(struct srv *s, long e);
 
-/* Ends the running instance, logging why, and applies the restart policy:
- * RESTARTING with a delay, or FAILED. */
+/* Ends the running instance, logging why (NULL: the caller has), and
+ * applies the restart policy: RESTARTING with a delay, or FAILED. */
 void srv_end(struct srv *s, const char *why);
 
 /* Prints a line on the kernel console and keeps it in srv_log_ring. */

@@ -84,7 +84,16 @@ $(eval $(call HOST_TEST,host/test_proto,ipc,libipc/proto.c tests/host/shim/shim.
 # libipc's ELF reader, against the helper program the in-system tests load
 # with it (built by tests/ktest/build.mk).
 host-tests: $(BUILD)/tests/ktest/ktest-helper.elf
-$(eval $(call HOST_TEST,host/test_elf,core,libipc/elf.c tests/host/test_elf.c,$(BUILD)/tests/ktest/ktest-helper.elf))
+$(eval $(call HOST_TEST,host/test_elf,core,libipc/elf.c libipc/elf_line.c tests/host/test_elf.c,$(BUILD)/tests/ktest/ktest-helper.elf))
+# The same reader's function and line lookups against the host's binutils,
+# through a tool that prints them (tests/host/elf_lines.py).
+ELF_WHERE := $(BUILD)/tests/host/elf-where
+host-tests: $(ELF_WHERE)
+$(ELF_WHERE): $(addprefix $(BUILD)/host/core/,libipc/elf.o libipc/elf_line.o tests/host/elf_where.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
+TEST_SUITES += "host/elf_lines=python3 tests/host/elf_lines.py $(ELF_WHERE) 13 $(BUILD)/tests/ktest/ktest-helper.elf \
+	$(BUILD)/servers/hello.elf $(BUILD)/servers/supervisor.elf $(BUILD)/servers/fs.elf"
 
 # The filesystem server's ext2 library over images the host's mke2fs -d
 # builds in $(BUILD)/tests/ext2 (e2fsprogs: scripts/install-deps.sh).

@@ -1,7 +1,7 @@
-/* libipc's ELF reader (libipc/elf.c) on the host, against the helper
- * program it loads in the in-system tests (its path is the argument) and
- * against damaged copies of it: every damaged image must be refused or
- * read within its bounds (AddressSanitizer watches). */
+/* libipc's ELF reader (libipc/elf.c, elf_line.c) on the host, against the
+ * helper program it loads in the in-system tests (its path is the
+ * argument) and against damaged copies of it: every damaged image must be
+ * refused or read within its bounds (AddressSanitizer watches). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,51 @@ static void symbols_are_found(void **state)
 	assert_int_equal(elf_symbol(&f, "helper_write"), 0); /* a prefix is not a match */
 }
 
+static void functions_are_found_by_address(void **state)
+{
+	struct elf_file f;
+	uint64_t at, off = 0;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(elf_open(&f, image, image_size, BOOT_MODULES_VADDR), E_OK);
+	at = elf_symbol(&f, "crt0_main");
+	assert_true(elf_function(&f, at, name, sizeof(name), &off));
+	assert_string_equal(name, "crt0_main");
+	assert_int_equal(off, 0);
+	assert_true(elf_function(&f, at + 1, name, 4, &off)); /* cut to fit, NUL included */
+	assert_string_equal(name, "crt");
+	assert_int_equal(off, 1);
+	assert_true(elf_function(&f, f.ef_entry, name, sizeof(name), &off));
+	assert_string_equal(name, "_start");
+	/* A label of top-level assembly: no function (its symbol has no type). */
+	assert_false(elf_function(&f, elf_symbol(&f, "helper_write_insn"), name, sizeof(name), &off));
+	assert_false(elf_function(&f, 0, name, sizeof(name), &off));
+	assert_false(elf_function(&f, BOOT_MODULES_VADDR, name, sizeof(name), &off));
+}
+
+/* crt0_main's first line is crt0.c's (_start, in assembly, has none);
+ * tests/host/elf_lines.py checks every address against the host's
+ * binutils. */
+static void lines_are_found_by_address(void **state)
+{
+	struct elf_file f;
+	char file[64];
+	unsigned line = 0;
+	uint64_t at;
+
+	(void)state;
+	assert_int_equal(elf_open(&f, image, image_size, BOOT_MODULES_VADDR), E_OK);
+	at = elf_symbol(&f, "crt0_main");
+	assert_true(elf_line(&f, at, file, sizeof(file), &line));
+	assert_string_equal(file, "libipc/crt0.c");
+	assert_true(line > 0);
+	assert_true(elf_line(&f, at, file, 7, &line));
+	assert_string_equal(file, "libipc");
+	assert_false(elf_line(&f, f.ef_entry, file, sizeof(file), &line));
+	assert_false(elf_line(&f, 0, file, sizeof(file), &line));
+}
+
 static void truncated_images_are_refused(void **state)
 {
 	struct elf_file f;
@@ -170,9 +215,52 @@ static void random_damage_stays_in_bounds(void **state)
 			c[at % image_size] ^= (unsigned char)(1u << (x >> 32) % 8);
 		}
 		if (elf_open(&f, c, image_size, BOOT_MODULES_VADDR) == E_OK) {
+			char text[16];
+			uint64_t off;
+			unsigned line;
+
 			elf_symbol(&f, "helper_write_insn");
 			elf_symbol(&f, "_start");
+			elf_function(&f, f.ef_entry + 1, text, sizeof(text), &off);
+			elf_line(&f, f.ef_entry + 1, text, sizeof(text), &line);
 		}
+		free(c);
+	}
+}
+
+/* Random damage to the line table and its strings: never a read outside
+ * the image, and every lookup ends, whatever it answers. */
+static void damaged_line_tables_stay_in_bounds(void **state)
+{
+	uint64_t x = 0x2545F4914F6CDD1DULL, n = 0, m = 0;
+	struct elf_file f;
+	const unsigned char *lines, *strs;
+
+	(void)state;
+	assert_int_equal(elf_open(&f, image, image_size, BOOT_MODULES_VADDR), E_OK);
+	lines = elf_section_data(&f, ".debug_line", &n);
+	strs = elf_section_data(&f, ".debug_line_str", &m);
+	assert_non_null(lines);
+	assert_true(n > 0);
+	for (int round = 0; round < 300; round++) {
+		unsigned char *c = copy_image();
+		struct elf_file g;
+		char file[64];
+		unsigned line;
+
+		for (int k = 0; k < 8; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (strs && k == 7)
+				c[(size_t)(strs - (const unsigned char *)image) + x % m] ^= 0xff;
+			else
+				c[(size_t)(lines - (const unsigned char *)image) + x % n] ^=
+				        (unsigned char)(x >> 32);
+		}
+		assert_int_equal(elf_open(&g, c, image_size, BOOT_MODULES_VADDR), E_OK);
+		for (uint64_t a = g.ef_entry; a < g.ef_entry + 0x3000; a += 0x101) /* some in each unit */
+			elf_line(&g, a, file, sizeof(file), &line);
 		free(c);
 	}
 }
@@ -182,9 +270,12 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(helper_program_is_accepted),
 		cmocka_unit_test(symbols_are_found),
+		cmocka_unit_test(functions_are_found_by_address),
+		cmocka_unit_test(lines_are_found_by_address),
 		cmocka_unit_test(truncated_images_are_refused),
 		cmocka_unit_test(damaged_headers_are_refused),
 		cmocka_unit_test(random_damage_stays_in_bounds),
+		cmocka_unit_test(damaged_line_tables_stay_in_bounds),
 	};
 
 	helper_path = argc > 1 ? argv[1] : "build/tests/ktest/ktest-helper.elf";

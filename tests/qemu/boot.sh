@@ -93,8 +93,26 @@ check_fault() {
 	expect_line '^rax=[0-9a-f]{16} rbx=[0-9a-f]{16} rcx=[0-9a-f]{16} rdx=[0-9a-f]{16}$'
 	expect_line '^r13=[0-9a-f]{16} r14=[0-9a-f]{16} r15=[0-9a-f]{16}$'
 	expect_line '^cr0=[0-9a-f]{16} cr2=[0-9a-f]{16} cr3=[0-9a-f]{16} cr4=[0-9a-f]{16}$'
-	expect_line '^backtrace \(addr2line -e build/kernel/kernel.elf\): 0xffffffff80'
+	expect_line '^backtrace \(lines: addr2line -e build/kernel/kernel.elf ADDRESS\):$'
+	expect_line '^  0xffffffff80[0-9a-f]{6} kmain(\.cold)?\+0x[0-9a-f]+$'
+	expect_symbols_right
 	expect_line "^kernel halted after exception $vector$"
+}
+
+# Every function+offset of the backtrace is where the kernel's ELF has
+# that function (nm), and there is at least one.
+expect_symbols_right() {
+	local addr sym name off at n=0
+	while read -r addr sym; do
+		name=${sym%+*}
+		off=${sym##*+}
+		at=$(nm build/kernel/kernel.elf | awk -v name="$name" '$3 == name { print $1; exit }')
+		if [[ -z $at || $((16#$at + off)) -ne $((addr)) ]]; then
+			why+=" backtrace says $addr is $sym, nm puts $name at ${at:-nowhere};"
+		fi
+		n=$((n + 1))
+	done < <(sed -n '/^backtrace /,/^kernel halted/p' "$OUT" | sed -nE 's/^  (0x[0-9a-f]+) (.+\+0x[0-9a-f]+)$/\1 \2/p')
+	[[ $n -gt 0 ]] || why+=" no function named in the backtrace;"
 }
 
 check_fault ud 6 '#UD'

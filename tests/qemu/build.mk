@@ -9,6 +9,8 @@ TEST_SUITES += "qemu/ktest-nofastpath=ACCEL=$(ACCEL) KTEST_NAME=ktest-nofastpath
 TEST_SUITES += "qemu/libc=ACCEL=$(ACCEL) tests/qemu/libc.sh"
 TEST_SUITES += "format=scripts/check-format.sh"
 TEST_SUITES += "qemu/debug=ACCEL=$(ACCEL) tests/qemu/debug.sh"
+# gdb in a server of make debug's machine: a breakpoint in hello.
+TEST_SUITES += "qemu/debug-server=ACCEL=$(ACCEL) tests/qemu/debug-server.sh"
 TEST_SUITES += "docs=scripts/check-docs.sh"
 TEST_SUITES += "qemu/bench-smoke=ACCEL=$(ACCEL) tests/qemu/bench-smoke.sh"
 TEST_SUITES += "qemu/supervisor=ACCEL=$(ACCEL) tests/qemu/supervisor.sh"
@@ -28,6 +30,11 @@ TEST_SUITES += "qemu/httpd=ACCEL=$(ACCEL) tests/qemu/httpd.sh"
 TEST_SUITES += "qemu/netshell=ACCEL=$(ACCEL) tests/qemu/netshell.sh"
 # The network server and the C library's sockets on 127.0.0.1.
 TEST_SUITES += "qemu/netlo=ACCEL=$(ACCEL) tests/qemu/netlo.sh"
+# The network server on the virtio-net driver, on QEMU's user network:
+# DHCP, ping, DNS, the host's nc through forwarded ports, crashes.
+TEST_SUITES += "qemu/netnic=ACCEL=$(ACCEL) tests/qemu/netnic.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
+# docs/first-hour.md's transcripts, typed at make run's system.
+TEST_SUITES += "qemu/firsthour=ACCEL=$(ACCEL) tests/qemu/firsthour.sh"

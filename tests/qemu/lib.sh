@@ -63,3 +63,9 @@ finish() {
 	echo "1..$tap_count"
 	[[ $tap_failed -eq 0 ]]
 }
+
+# A TCP port on the host's loopback that nothing listens on now (for
+# QEMU's gdb stub: several test runs may share a machine).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

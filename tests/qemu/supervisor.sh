@@ -68,6 +68,21 @@ expect_count 4 '^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): invalid 
 expect_line '^\[supervisor [0-9]+ ms\] crasher \(generation 4\): left down \(restart policy\)$'
 expect_no_line 'crasher \(generation 5\)'
 result "server_crashing_on_start_is_left_down_after_its_limit"
+
+# Each of crasher's faults (a ud2 in suptest.elf's main) is followed by
+# where it was, from the ELF: for the ip of the line before, the function
+# and offset nm gives and the file and line addr2line gives, the ud2's.
+place='^\[supervisor [0-9]+ ms\] crasher \(generation [1-4]\): ip (0x[0-9a-f]+) is ([A-Za-z_0-9.]+)\+(0x[0-9a-f]+), ([^:]+):([0-9]+)$'
+expect_count 4 "$place"
+ip=$(sed -nE 's/.*crasher \(generation 1\): invalid opcode \(address 0, ip (0x[0-9a-f]+), .*/\1/p' "$OUT")
+read -r at func off file line < <(grep -E "$place" "$OUT" | head -1 | sed -E "s/$place/\1 \2 \3 \4 \5/")
+start=$(nm build/tests/sup/suptest.elf | awk -v f="$func" '$3 == f { print $1; exit }')
+where=$(addr2line -e build/tests/sup/suptest.elf "${ip:-0}")
+[[ $at == "$ip" ]] || why+=" the place is of $at, the fault's ip $ip;"
+[[ -n $start && $((16#$start + off)) -eq $((ip)) ]] || why+=" $func+$off is not $ip (nm: $func at ${start:-nowhere});"
+[[ $where == */"$file:$line" ]] || why+=" $file:$line, addr2line says $where;"
+sed -n "${line:-0}p" "$file" 2>/dev/null | grep -q 'ud2' || why+=" $file:$line is not the ud2;"
+result "crash_report_names_function_file_and_line_from_the_elf"
 # hog (tests/sup/manifest.txt) took every object of its pool before
 # anything else ran; hello's restarts above came after, and so did its own.
 quota='made 12 endpoints \(the pool.s quota of that kind of kernel object is used up\), 8 threads \(the pool.s quota of that kind of kernel object is used up\), 1 tasks \(the pool.s quota of that kind of kernel object is used up\), 4 shares \(the pool.s quota of that kind of kernel object is used up\); 0 left$'

@@ -25,6 +25,12 @@
  * one byte, or 0 at the end of the stream; for UDP one datagram,
  * truncated to the lease.
  *
+ * Besides sockets: resolve asks lwIP's DNS resolver for a name's IPv4
+ * address (the DNS servers are DHCP's), ping sends an ICMP echo request
+ * and answers with the round trip, ifinfo and sockinfo describe the
+ * interfaces and the sockets of every client (ifconfig and netstat).
+ * resolve and ping wait like the socket calls, within their wait_ms.
+ *
  * Every operation is idempotent: the server's state dies with it, so a
  * call cut off by a crash and repeated reaches a server that either makes
  * a fresh socket (socket) or refuses the old handle (ESTALE). The stubs
@@ -182,6 +188,66 @@ struct net_poll_rep {
 	uint16_t revents[NET_POLL_MAX];
 };
 
+#define NET_NAME_MAX 256  /* a host name's bytes, its NUL included */
+#define NET_PING_MAX 1472 /* the data of an echo request: one Ethernet frame */
+
+struct net_resolve_req {
+	char name[NET_NAME_MAX]; /* NUL-terminated */
+	uint64_t wait_ms;
+};
+struct net_resolve_rep {
+	uint32_t addr; /* network byte order */
+	uint32_t unused;
+};
+struct net_ping_req {
+	uint32_t addr; /* network byte order */
+	uint16_t seq;  /* the echo's sequence number, the caller's */
+	uint16_t size; /* bytes of data after the ICMP header, 0..NET_PING_MAX */
+	uint64_t wait_ms;
+};
+struct net_ping_rep {
+	uint64_t rtt_us; /* from the request's sending to the reply's arrival */
+	uint64_t ttl;    /* of the reply */
+};
+
+struct net_index_req {
+	uint64_t index; /* the first entry wanted: 0, then the answer's index + 1 */
+};
+
+/* ifinfo's flags */
+#define NET_IF_UP       0x01
+#define NET_IF_LINK     0x02 /* the link is up */
+#define NET_IF_LOOPBACK 0x04
+#define NET_IF_DHCP     0x08 /* the address is DHCP's */
+#define NET_IF_DEFAULT  0x10 /* the default route goes through it */
+
+#define NET_IFNAME_MAX 8
+
+struct net_ifinfo_rep {
+	uint64_t index;
+	char name[NET_IFNAME_MAX];       /* lo0, en0 */
+	uint32_t addr, netmask, gateway; /* network byte order; 0: none */
+	uint32_t dns;                    /* the resolver's first server (0: none): not the interface's */
+	uint8_t mac[8];                  /* the first 6, on Ethernet */
+	uint32_t mtu;
+	uint32_t flags; /* NET_IF_* */
+	uint64_t rx_packets, rx_bytes, rx_drops;
+	uint64_t tx_packets, tx_bytes, tx_drops;
+	uint64_t attaches; /* on a NIC: times attached to its driver (1 + its restarts seen) */
+};
+
+#define NET_STATE_MAX 16
+
+struct net_sockinfo_rep {
+	uint64_t index;                /* the socket's slot */
+	uint64_t type;                 /* NET_TCP, NET_UDP */
+	struct net_addr local, remote; /* remote 0: none */
+	char state[NET_STATE_MAX];     /* TCP's (LISTEN, ESTABLISHED, ...); UDP: empty */
+	uint64_t owner;                /* the client's manifest index (SUP_CLIENT_INDEX of its badge) */
+	uint64_t session;              /* the client's generation */
+	uint64_t rx_queued, tx_queued; /* bytes received not read; written, not acknowledged */
+};
+
 /* socket: a new TCP or UDP socket (EMFILE, ENFILE, EPROTONOSUPPORT).
  * bind: its local address (EADDRINUSE, EADDRNOTAVAIL, EINVAL if bound).
  * listen: TCP only (EOPNOTSUPP), binds an ephemeral port if unbound.
@@ -197,20 +263,34 @@ struct net_poll_rep {
  * name: the local or the peer's address (ENOTCONN).
  * setopt, getopt: NET_OPT_* (ENOPROTOOPT).
  * poll: the readiness of up to NET_POLL_MAX of the caller's sockets;
- *   answers once one is ready or wait_ms passed (ready 0). */
-#define NET_OPS(X)                                                                                     \
-	X(net, socket, NET_BASE + 1, PROTO_IDEMPOTENT, struct net_socket_req, struct net_handle_rep)   \
-	X(net, bind, NET_BASE + 2, PROTO_IDEMPOTENT, struct net_bind_req, struct net_addr_rep)         \
-	X(net, listen, NET_BASE + 3, PROTO_IDEMPOTENT, struct net_listen_req, struct net_none_rep)     \
-	X(net, accept, NET_BASE + 4, PROTO_IDEMPOTENT, struct net_accept_req, struct net_accept_rep)   \
-	X(net, connect, NET_BASE + 5, PROTO_IDEMPOTENT, struct net_connect_req, struct net_addr_rep)   \
-	X(net, send, NET_BASE + 6, PROTO_IDEMPOTENT | PROTO_LEASE_READ, struct net_send_req,           \
-	  struct net_send_rep)                                                                         \
-	X(net, recv, NET_BASE + 7, PROTO_IDEMPOTENT | PROTO_LEASE_WRITE, struct net_recv_req,          \
-	  struct net_recv_rep)                                                                         \
-	X(net, shutdown, NET_BASE + 8, PROTO_IDEMPOTENT, struct net_shutdown_req, struct net_none_rep) \
-	X(net, close, NET_BASE + 9, PROTO_IDEMPOTENT, struct net_handle_req, struct net_none_rep)      \
-	X(net, name, NET_BASE + 10, PROTO_IDEMPOTENT, struct net_name_req, struct net_addr_rep)        \
-	X(net, setopt, NET_BASE + 11, PROTO_IDEMPOTENT, struct net_opt_req, struct net_opt_rep)        \
-	X(net, getopt, NET_BASE + 12, PROTO_IDEMPOTENT, struct net_opt_req, struct net_opt_rep)        \
-	X(net, poll, NET_BASE + 13, PROTO_IDEMPOTENT, struct net_poll_req, struct net_poll_rep)
+ *   answers once one is ready or wait_ms passed (ready 0).
+ * resolve: a name's address, by DNS: ENOENT when it has none or no
+ *   server answered (lwIP tries each server DNS_MAX_RETRIES times),
+ *   ENETDOWN when no DNS server is known (no DHCP answer yet), EINVAL
+ *   for a name without its NUL or too long, EAGAIN after wait_ms.
+ * ping: an ICMP echo request to addr; answers when the reply came,
+ *   ETIMEDOUT after wait_ms (at most 60 s), EHOSTUNREACH with no route.
+ * ifinfo: the interface at index or the next one (E_NOT_FOUND past the
+ *   last).
+ * sockinfo: the socket in slot index or the next one used, whoever owns
+ *   it (E_NOT_FOUND past the last). */
+#define NET_OPS(X)                                                                                       \
+	X(net, socket, NET_BASE + 1, PROTO_IDEMPOTENT, struct net_socket_req, struct net_handle_rep)     \
+	X(net, bind, NET_BASE + 2, PROTO_IDEMPOTENT, struct net_bind_req, struct net_addr_rep)           \
+	X(net, listen, NET_BASE + 3, PROTO_IDEMPOTENT, struct net_listen_req, struct net_none_rep)       \
+	X(net, accept, NET_BASE + 4, PROTO_IDEMPOTENT, struct net_accept_req, struct net_accept_rep)     \
+	X(net, connect, NET_BASE + 5, PROTO_IDEMPOTENT, struct net_connect_req, struct net_addr_rep)     \
+	X(net, send, NET_BASE + 6, PROTO_IDEMPOTENT | PROTO_LEASE_READ, struct net_send_req,             \
+	  struct net_send_rep)                                                                           \
+	X(net, recv, NET_BASE + 7, PROTO_IDEMPOTENT | PROTO_LEASE_WRITE, struct net_recv_req,            \
+	  struct net_recv_rep)                                                                           \
+	X(net, shutdown, NET_BASE + 8, PROTO_IDEMPOTENT, struct net_shutdown_req, struct net_none_rep)   \
+	X(net, close, NET_BASE + 9, PROTO_IDEMPOTENT, struct net_handle_req, struct net_none_rep)        \
+	X(net, name, NET_BASE + 10, PROTO_IDEMPOTENT, struct net_name_req, struct net_addr_rep)          \
+	X(net, setopt, NET_BASE + 11, PROTO_IDEMPOTENT, struct net_opt_req, struct net_opt_rep)          \
+	X(net, getopt, NET_BASE + 12, PROTO_IDEMPOTENT, struct net_opt_req, struct net_opt_rep)          \
+	X(net, poll, NET_BASE + 13, PROTO_IDEMPOTENT, struct net_poll_req, struct net_poll_rep)          \
+	X(net, resolve, NET_BASE + 14, PROTO_IDEMPOTENT, struct net_resolve_req, struct net_resolve_rep) \
+	X(net, ping, NET_BASE + 15, PROTO_IDEMPOTENT, struct net_ping_req, struct net_ping_rep)          \
+	X(net, ifinfo, NET_BASE + 16, PROTO_IDEMPOTENT, struct net_index_req, struct net_ifinfo_rep)     \
+	X(net, sockinfo, NET_BASE + 17, PROTO_IDEMPOTENT, struct net_index_req, struct net_sockinfo_rep)

@@ -86,20 +86,36 @@ void trap_init(void)
 	lidt(&idtr);
 }
 
+/* One line of the backtrace: the address, and function+offset if it lies
+ * in a function (ksyms is sorted by address). A return address (back 1)
+ * is the call's end, which may be the next function's start: the function
+ * is the one holding the byte before it. */
+static void trap_print_address(uintptr_t a, uintptr_t back)
+{
+	const struct ksym *s = NULL;
+
+	for (unsigned i = 0; i < ksym_count && ksyms[i].ks_addr <= a - back; i++)
+		s = &ksyms[i];
+	if (s && a - back - s->ks_addr < s->ks_size)
+		kprintf("  %#lx %s+%#lx\n", a, s->ks_name, a - s->ks_addr);
+	else
+		kprintf("  %#lx\n", a);
+}
+
 void trap_backtrace(uintptr_t rip, uintptr_t rbp)
 {
-	kprintf("backtrace (addr2line -e build/kernel/kernel.elf): %#lx", rip);
+	kprintf("backtrace (lines: addr2line -e build/kernel/kernel.elf ADDRESS):\n");
+	trap_print_address(rip, 0);
 	/* Follow saved frame pointers while they stay in the kernel image's
 	 * half and go up the stack; stop at the boot code's zero rbp. */
 	for (int depth = 0; depth < 16 && rbp >= 0xFFFFFFFF80000000ULL && !(rbp & 7); depth++) {
 		const uintptr_t *frame = (const uintptr_t *)rbp;
 
-		kprintf(" %#lx", frame[1]);
+		trap_print_address(frame[1], 1);
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
 	}
-	kprintf("\n");
 }
 
 /* Prints the registers, control registers and a frame-pointer backtrace. */

@@ -53,5 +53,17 @@ void trap_dispatch(struct trap_frame *tf);
  * returning to user mode in whichever thread runs next. */
 __attribute__((noreturn)) void trap_dispatch_user(struct trap_frame *tf);
 
-/* Prints rip, then the return addresses found by following saved rbp. */
+/* Prints rip, then the return addresses found by following saved rbp,
+ * each with the kernel function it is in. */
 void trap_backtrace(uintptr_t rip, uintptr_t rbp);
+
+/* The kernel's functions by address, for the backtrace: the kernel keeps
+ * no symbol table, so the build makes this one from the kernel's ELF
+ * (scripts/gen-ksyms.py, kernel/build.mk). */
+struct ksym {
+	uintptr_t ks_addr;
+	uintptr_t ks_size;
+	const char *ks_name;
+};
+extern const struct ksym ksyms[];
+extern const unsigned ksym_count;

@@ -19,21 +19,24 @@
 #define LWIP_NETIF_LINK_CALLBACK   1
 
 /* The protocols: IPv4 with ARP on Ethernet, ICMP, UDP, TCP, DHCP, DNS. */
-#define LWIP_IPV4          1
-#define LWIP_IPV6          0
-#define LWIP_ARP           1
-#define LWIP_ETHERNET      1
-#define LWIP_ICMP          1
-#define LWIP_RAW           0
-#define LWIP_UDP           1
-#define LWIP_TCP           1
-#define LWIP_DHCP          1
-#define LWIP_DNS           1
-#define LWIP_IGMP          0
-#define LWIP_AUTOIP        0
-#define SO_REUSE           1 /* SO_REUSEADDR */
-#define LWIP_TCP_KEEPALIVE 1
-#define TCP_LISTEN_BACKLOG 1
+#define LWIP_IPV4                1
+#define LWIP_IPV6                0
+#define LWIP_ARP                 1
+#define LWIP_ETHERNET            1
+#define LWIP_ICMP                1
+#define LWIP_RAW                 1 /* ICMP echo for the ping call (ping.c) */
+#define LWIP_UDP                 1
+#define LWIP_TCP                 1
+#define LWIP_DHCP                1
+#define LWIP_DNS                 1
+/* No address conflict probes before taking DHCP's address: they hold it
+ * back by seconds, and QEMU's network has nobody else to conflict with. */
+#define LWIP_DHCP_DOES_ACD_CHECK 0
+#define LWIP_IGMP                0
+#define LWIP_AUTOIP              0
+#define SO_REUSE                 1 /* SO_REUSEADDR */
+#define LWIP_TCP_KEEPALIVE       1
+#define TCP_LISTEN_BACKLOG       1
 
 /* Memory: the heap for outgoing and loopback pbufs, and the pools. */
 #define MEM_ALIGNMENT           8
@@ -67,7 +70,21 @@
 #define MEMP_OVERFLOW_CHECK 1
 #define MEM_SANITY_CHECK    1
 #define MEM_OVERFLOW_CHECK  1
-#define LWIP_STATS          0
+/* Statistics: only the interfaces' counters (ifconfig's packets, bytes
+ * and drops), which need LWIP_STATS. */
+#define LWIP_STATS          1
+#define MIB2_STATS          1
+#define LINK_STATS          0
+#define ETHARP_STATS        0
+#define IP_STATS            0
+#define IPFRAG_STATS        0
+#define ICMP_STATS          0
+#define UDP_STATS           0
+#define TCP_STATS           0
+#define MEM_STATS           0
+#define MEMP_STATS          0
+#define SYS_STATS           0
+#define LWIP_STATS_DISPLAY  0
 
 /* Randomness and initial sequence numbers (port/sys_arch.c). */
 uint32_t net_rand(void);
