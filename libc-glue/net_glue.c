@@ -314,20 +314,30 @@ int socket(int domain, int type, int protocol)
 	return sock_install(so);
 }
 
+/* The socket of fd, and addr read into *to, for bind and connect: NULL
+ * (errno set, nothing held) if either is wrong. */
+static struct socket *sock_and_addr(int fd, const struct sockaddr *addr, socklen_t len, struct file **f,
+                                    struct net_addr *to)
+{
+	struct socket *so = net_sock_get(fd, f);
+
+	if (so && addr_in(addr, len, to) < 0) {
+		fd_put(*f);
+		return NULL;
+	}
+	return so;
+}
+
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct file *f;
-	struct socket *so = net_sock_get(fd, &f);
 	struct net_bind_req q = { 0 };
+	struct socket *so = sock_and_addr(fd, addr, len, &f, &q.addr);
 	struct net_addr_rep r;
 	long e;
 
 	if (!so)
 		return -1;
-	if (addr_in(addr, len, &q.addr) < 0) {
-		fd_put(f);
-		return -1;
-	}
 	SOCK_CALL(so, e, (q.handle = so->so_handle, net_bind(&net, &q, &r)));
 	if (e == E_OK) {
 		so->so_bound = true;
@@ -403,17 +413,13 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct file *f;
-	struct socket *so = net_sock_get(fd, &f);
 	struct net_connect_req q = { 0 };
+	struct socket *so = sock_and_addr(fd, addr, len, &f, &q.addr);
 	struct net_addr_rep r;
 	long e;
 
 	if (!so)
 		return -1;
-	if (addr_in(addr, len, &q.addr) < 0) {
-		fd_put(f);
-		return -1;
-	}
 	q.wait_ms = wait_of(so, 0, so->so_sndtimeo);
 	if (ensure(so) < 0) {
 		fd_put(f);
