@@ -10,24 +10,10 @@
 # zeros, made anew each run); the boot log is build/bench/blkbench.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-accel=${ACCEL:-tcg}
 img=build/bench/disk-scratch.img
 log=build/bench/blkbench.log
 mkdir -p build/bench
 rm -f "$img"
 truncate -s 16M "$img"
-opts=(--test --accel "$accel" --timeout 300 --manifest bench/disk/manifest.txt --disk "$img")
-[[ $accel == tcg ]] && opts+=(--icount)
-
-status=0
-scripts/qemu.sh "${opts[@]}" -- build/kernel/kernel.bin </dev/null >"$log.raw" 2>&1 || status=$?
-# The supervisor's programs print behind a "[task N] " prefix.
-sed -E 's/\r$//; s/^\[task [0-9]+\] //' "$log.raw" >"$log"
-rm -f "$log.raw"
-pass=$(sed -n 's/^#define QEMU_EXIT_PASS *\(0x[0-9a-fA-F]*\).*/\1/p' include/kestrel/qemu_exit.h)
-if [[ $status -ne $(((pass << 1) | 1)) ]] || ! grep -q '^blkbench done$' "$log"; then
-	echo "bench-disk: the benchmark did not finish (QEMU status $status); end of $log:" >&2
-	tail -n 20 "$log" >&2
-	exit 1
-fi
-grep '^blkbench ' "$log"
+. scripts/bench-lib.sh
+bench_boot bench-disk blkbench bench/disk/manifest.txt "$img" "$log"

@@ -32,21 +32,8 @@ if [[ ${1:-} == --image ]]; then
 	make_image "$2"
 	exit 0
 fi
-accel=${ACCEL:-tcg}
 img=build/bench/files.img
 log=build/bench/filebench.log
 make_image "$img"
-opts=(--test --accel "$accel" --timeout 300 --manifest bench/files/manifest.txt --disk "$img")
-[[ $accel == tcg ]] && opts+=(--icount)
-
-status=0
-scripts/qemu.sh "${opts[@]}" -- build/kernel/kernel.bin </dev/null >"$log.raw" 2>&1 || status=$?
-sed -E 's/\r$//; s/^\[task [0-9]+\] //' "$log.raw" >"$log"
-rm -f "$log.raw"
-pass=$(sed -n 's/^#define QEMU_EXIT_PASS *\(0x[0-9a-fA-F]*\).*/\1/p' include/kestrel/qemu_exit.h)
-if [[ $status -ne $(((pass << 1) | 1)) ]] || ! grep -q '^filebench done$' "$log"; then
-	echo "bench-files: the benchmark did not finish (QEMU status $status); end of $log:" >&2
-	tail -n 20 "$log" >&2
-	exit 1
-fi
-grep '^filebench ' "$log"
+. scripts/bench-lib.sh
+bench_boot bench-files filebench bench/files/manifest.txt "$img" "$log"

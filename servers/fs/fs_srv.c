@@ -261,16 +261,23 @@ long fs_truncate_srv(struct proto_ctx *ctx, const struct fs_truncate_req *q, str
 	return e < 0 ? e : attr(fs, (uint32_t)q->h.fh_ino, r);
 }
 
-long fs_unlink_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_none *r)
+/* unlink and rmdir: a name removed from its directory by remove. */
+static long name_remove(struct proto_ctx *ctx, const struct fs_path_req *q,
+                        int (*remove)(struct ext2_fs *, uint32_t, const char *))
 {
 	MOUNTED(fs);
 	char name[FS_PATH_MAX];
 	uint32_t dir;
 	int err = path_parent(fs, q->path, &dir, name);
 
-	(void)r;
 	forget_handles();
-	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_unlink(fs, dir, name));
+	return err < 0 ? fs_result(err) : fs_synced(fs, remove(fs, dir, name));
+}
+
+long fs_unlink_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_none *r)
+{
+	(void)r;
+	return name_remove(ctx, q, ext2_unlink);
 }
 
 long fs_mkdir_srv(struct proto_ctx *ctx, const struct fs_mkdir_req *q, struct fs_attr_rep *r)
@@ -289,14 +296,8 @@ long fs_mkdir_srv(struct proto_ctx *ctx, const struct fs_mkdir_req *q, struct fs
 
 long fs_rmdir_srv(struct proto_ctx *ctx, const struct fs_path_req *q, struct fs_none *r)
 {
-	MOUNTED(fs);
-	char name[FS_PATH_MAX];
-	uint32_t dir;
-	int err = path_parent(fs, q->path, &dir, name);
-
 	(void)r;
-	forget_handles();
-	return err < 0 ? fs_result(err) : fs_synced(fs, ext2_rmdir(fs, dir, name));
+	return name_remove(ctx, q, ext2_rmdir);
 }
 
 long fs_rename_srv(struct proto_ctx *ctx, const struct fs_two_paths_req *q, struct fs_none *r)
