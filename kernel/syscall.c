@@ -368,6 +368,30 @@ static void sys_thread_resume(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
+_Static_assert(offsetof(struct trap_frame, rip) == UREG_RIP * 8 &&
+                       offsetof(struct trap_frame, rsp) == UREG_RSP * 8,
+               "UREG_* are the words of the frame, and t_fs_base follows it (thread.h)");
+
+/* Nothing a write leaves can hurt the kernel on the way out: rip and rsp
+ * are user addresses (sysret's non-canonical rip), so is the FS base
+ * (wrmsr), and rflags takes only flags user code may set itself. */
+static void sys_thread_regs(struct thread *t, struct trap_frame *f)
+{
+	struct cap *tc;
+	uint64_t *reg, v = f->rdx, r = f->rsi;
+
+	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL | (f->r10 ? R_WRITE : R_READ), &tc));
+	FAIL_IF(threads[tc->c_obj].t_state != TS_SUSPENDED, E_BAD_STATE);
+	FAIL_IF(r >= UREG_END || !(UREG_VALID >> r & 1) || f->r10 > 1 ||
+	                (f->r10 && r > UREG_RAX && r != UREG_RFLAGS && v >= USER_TOP),
+	        E_BAD_ARG);
+	reg = (uint64_t *)&threads[tc->c_obj] + r;
+	f->rdi = *reg;
+	if (f->r10)
+		*reg = r == UREG_RFLAGS ? (v & UREG_RFLAGS_USER) | RFLAGS_USER : v;
+	RESULT(E_OK);
+}
+
 static void sys_thread_exit(struct thread *t, struct trap_frame *f)
 {
 	ipc_drop_reply(&t->t_caller, E_DEAD); /* a call it will never answer */

@@ -117,17 +117,15 @@ void thread_destroy(struct thread *t)
 
 void thread_start(struct thread *t, uint64_t rip, uint64_t rsp, uint64_t arg)
 {
-	struct trap_frame *f = &t->t_frame;
-
-	*f = (struct trap_frame){ 0 };
+	/* vector: not a syscall's frame, so the way out is iretq */
+	t->t_frame = (struct trap_frame){ .rip = rip,
+		                          .rsp = rsp,
+		                          .rdi = arg,
+		                          .cs = SEL_UCODE,
+		                          .ss = SEL_UDATA,
+		                          .rflags = RFLAGS_USER,
+		                          .vector = VEC_FIRST_IRQ };
 	t->t_fs_base = 0;
-	f->rip = rip;
-	f->rsp = rsp;
-	f->rdi = arg;
-	f->cs = SEL_UCODE;
-	f->ss = SEL_UDATA;
-	f->rflags = RFLAGS_USER;
-	f->vector = VEC_FIRST_IRQ; /* not a syscall: return with iretq */
 	t->t_state = TS_READY;
 	t->t_slice = SCHED_SLICE_TICKS;
 	sched_enqueue(t, 0);

@@ -5,7 +5,7 @@
  * returning rax. Do not add stubs by hand; add the call to the list.
  *
  * The IPC calls are in ipc.h. Calls that return outputs in rdi, rsi or rdx
- * (clock, cap_identify, mem_unmap, mem_phys, pool_info) go through
+ * (clock, cap_identify, mem_unmap, mem_phys, pool_info, thread_regs) go through
  * sys_raw(), which returns all of them; the *_out() wrappers at the end name
  * those outputs. */
 #pragma once
@@ -186,6 +186,18 @@ static inline long sys_irq_get_out(uint64_t irq_control, uint64_t dst, uint64_t 
 
 	*msi_address = o.out0;
 	*msi_data = o.out1;
+	return r;
+}
+
+/* *before: the suspended thread's register reg (UREG_*) before the call,
+ * which with write 1 sets it to value. */
+static inline long sys_thread_regs_out(uint64_t thread, uint64_t reg, uint64_t value, uint64_t write,
+                                       uint64_t *before)
+{
+	struct sys_out o;
+	long r = sys_raw(SYS_THREAD_REGS, thread, reg, value, write, 0, 0, &o);
+
+	*before = o.out0;
 	return r;
 }
 

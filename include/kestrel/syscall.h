@@ -144,7 +144,13 @@
 	  "capability (rights, R_GRANT, R_CONTROL) can be copied on; mem_map maps parts of it, in at "    \
 	  "most SHARE_MAX_MAPS places at once (E_LIMIT). obj_destroy takes the pages back, as does the "  \
 	  "caller's task dying or the last capability going: every mapping of them goes, and a later "    \
-	  "access faults.")
+	  "access faults.")                                                                               \
+	X(THREAD_REGS, thread_regs, 38, PLAIN, 4, "thread, reg, value, write", "out0 = old value",        \
+	  "Reads one saved user register (UREG_*) of a suspended thread (needs R_CONTROL and R_READ on "  \
+	  "its capability), and with write 1 sets it to value (needs R_WRITE too): for debuggers and "    \
+	  "fault injection. rip, rsp and the FS base must stay below USER_TOP; rflags keeps only the "    \
+	  "arithmetic flags and DF (UREG_RFLAGS_USER) of value. E_BAD_STATE if the thread is not "        \
+	  "suspended.")
 
 enum syscall_number {
 #define KESTREL_SYSCALL_ENUM(NAME, name, num, kind, nargs, args, res, desc) SYS_##NAME = num,
@@ -152,6 +158,39 @@ enum syscall_number {
 #undef KESTREL_SYSCALL_ENUM
 	        SYS_COUNT
 };
+
+/* thread_regs: a suspended thread's saved user registers, numbered as the
+ * words of its kernel frame (kernel/arch/x86_64/trap.h) and the FS base
+ * just past it; the numbers between name no register (UREG_VALID). */
+enum user_reg {
+	UREG_R15, /* r15 .. rax: 0 .. 14 */
+	UREG_R14,
+	UREG_R13,
+	UREG_R12,
+	UREG_R11,
+	UREG_R10,
+	UREG_R9,
+	UREG_R8,
+	UREG_RBP,
+	UREG_RDI,
+	UREG_RSI,
+	UREG_RDX,
+	UREG_RCX,
+	UREG_RBX,
+	UREG_RAX,
+	UREG_RIP = 17,
+	UREG_RFLAGS = 19,
+	UREG_RSP = 20,
+	UREG_FS_BASE = 22,
+	UREG_END
+};
+#define UREG_VALID                                                                                    \
+	(((1ULL << (UREG_RAX + 1)) - 1) | 1ULL << UREG_RIP | 1ULL << UREG_RFLAGS | 1ULL << UREG_RSP | \
+	 1ULL << UREG_FS_BASE)
+
+/* The rflags bits thread_regs lets a writer change: CF, PF, AF, ZF, SF,
+ * DF and OF. Never IF, IOPL, TF, NT or AC. */
+#define UREG_RFLAGS_USER 0xCD5ULL
 
 /* mem_alloc flags */
 #define MEM_DMA (1 << 0) /* needs R_DMA on the pool */

@@ -124,6 +124,149 @@ int test_suspend_stops_a_thread_and_resume_continues_it(void)
 	return 0;
 }
 
+/* Where thread_regs sends a suspended spinner: it records the argument
+ * it finds in rdi and the rbx it was given, and spins on. */
+static volatile uint64_t landed_arg, landed_rbx;
+
+static __attribute__((noreturn)) void landing(uint64_t arg)
+{
+	uint64_t rbx;
+
+	__asm__ volatile("mov %%rbx, %0" : "=r"(rbx));
+	landed_rbx = rbx;
+	landed_arg = arg;
+	for (;;)
+		sys_yield();
+}
+
+static uint64_t reg_of(uint64_t t, uint64_t reg)
+{
+	uint64_t v = ~0ULL;
+
+	return sys_thread_regs_out(t, reg, 0, 0, &v) == E_OK ? v : ~0ULL;
+}
+
+/* What a debugger or the fault injector does: stop a thread, read where
+ * it is, change its registers, and let it go on from what they say. */
+int test_thread_regs_reads_and_writes_a_suspended_thread(void)
+{
+	uint64_t t, ep, rip, rsp, old;
+
+	spin_stop = 0;
+	landed_arg = landed_rbx = 0;
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_thread(spin, 0, HELPER_PRIO, ep, &t));
+	kt_sleep(10);
+	CHECK_OK(sys_thread_suspend(t));
+	rip = reg_of(t, UREG_RIP);
+	rsp = reg_of(t, UREG_RSP);
+	CHECK_MSG(rip >= (uint64_t)spin && rip < (uint64_t)spin + 64, "rip %#lx is not in spin at %p", rip,
+	          spin);
+	CHECK_MSG(rsp > 0 && rsp < USER_TOP, "rsp %#lx", rsp);
+	CHECK_EQ(reg_of(t, UREG_RFLAGS) & 0x200, 0x200); /* interrupts on, as user code always runs */
+	CHECK_EQ(reg_of(t, UREG_FS_BASE), 0);
+	/* rflags: only the arithmetic flags and DF move; IF stays set. */
+	CHECK_OK(sys_thread_regs_out(t, UREG_RFLAGS, ~0ULL, 1, &old));
+	CHECK_EQ(reg_of(t, UREG_RFLAGS), UREG_RFLAGS_USER | 0x202);
+	CHECK_OK(sys_thread_regs_out(t, UREG_RFLAGS, 0, 1, &old));
+	CHECK_EQ(old, UREG_RFLAGS_USER | 0x202);
+	CHECK_EQ(reg_of(t, UREG_RFLAGS), 0x202);
+	/* Each general register reads back what was written. */
+	for (uint64_t r = UREG_R15; r <= UREG_RAX; r++) {
+		CHECK_OK(sys_thread_regs_out(t, r, 0x1111111111111111ULL * (r + 1), 1, &old));
+		CHECK_EQ(reg_of(t, r), 0x1111111111111111ULL * (r + 1));
+	}
+	/* Then it runs on where we say, with what we say. */
+	CHECK_OK(sys_thread_regs_out(t, UREG_RIP, (uint64_t)landing, 1, &old));
+	CHECK_EQ(old, rip);
+	CHECK_OK(sys_thread_regs_out(t, UREG_RSP, (rsp & ~15ULL) - 8, 1, &old));
+	CHECK_OK(sys_thread_regs_out(t, UREG_RDI, 0x5eed, 1, &old));
+	CHECK_OK(sys_thread_regs_out(t, UREG_RBX, 0xb0b, 1, &old));
+	CHECK_OK(sys_thread_resume(t));
+	for (int i = 0; i < 100 && !landed_arg; i++)
+		kt_sleep(1);
+	CHECK_EQ(landed_arg, 0x5eed);
+	CHECK_EQ(landed_rbx, 0xb0b);
+	CHECK_OK(sys_obj_destroy(t));
+	spin_stop = 1;
+	return 0;
+}
+
+int test_thread_regs_checks_state_rights_and_registers(void)
+{
+	uint64_t t, ep, ro, none, wo, v;
+	static const uint64_t holes[] = { 15, 16, 18, 21, 23, 63, 64, 1ULL << 40, ~0ULL };
+
+	spin_stop = 0;
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_thread(spin, 0, HELPER_PRIO, ep, &t));
+	kt_sleep(5);
+	/* Running: nothing to read. */
+	CHECK_ERR(sys_thread_regs_out(t, UREG_RIP, 0, 0, &v), E_BAD_STATE);
+	CHECK_ERR(sys_thread_regs_out(t, UREG_RAX, 1, 1, &v), E_BAD_STATE);
+	CHECK_OK(sys_thread_suspend(t));
+	for (unsigned i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
+		CHECK_ERR(sys_thread_regs_out(t, holes[i], 0, 0, &v), E_BAD_ARG);
+		CHECK_ERR(sys_thread_regs_out(t, holes[i], 0, 1, &v), E_BAD_ARG);
+	}
+	CHECK_ERR(sys_thread_regs_out(t, UREG_RAX, 0, 2, &v), E_BAD_ARG);
+	/* Reading needs R_READ, writing R_WRITE, both R_CONTROL. */
+	CHECK_OK(kt_copy(t, R_CONTROL | R_READ, 0, &ro));
+	CHECK_OK(kt_copy(t, R_READ | R_WRITE, 0, &none));
+	CHECK_OK(kt_copy(t, R_CONTROL | R_WRITE, 0, &wo));
+	CHECK_OK(sys_thread_regs_out(ro, UREG_RIP, 0, 0, &v));
+	CHECK_ERR(sys_thread_regs_out(ro, UREG_RAX, 7, 1, &v), E_NO_RIGHTS);
+	CHECK_ERR(sys_thread_regs_out(none, UREG_RIP, 0, 0, &v), E_NO_RIGHTS);
+	CHECK_ERR(sys_thread_regs_out(none, UREG_RAX, 7, 1, &v), E_NO_RIGHTS);
+	CHECK_ERR(sys_thread_regs_out(wo, UREG_RIP, 0, 0, &v), E_NO_RIGHTS);
+	CHECK_OK(sys_thread_regs_out(wo, UREG_RAX, 7, 1, &v));
+	CHECK_ERR(sys_thread_regs_out(ep, UREG_RIP, 0, 0, &v), E_WRONG_TYPE);
+	CHECK_ERR(sys_thread_regs_out(kt_slot(), UREG_RIP, 0, 0, &v), E_BAD_CAP);
+	CHECK_ERR(sys_thread_regs_out(CAP_NULL, UREG_RIP, 0, 0, &v), E_BAD_CAP);
+	CHECK_OK(sys_thread_resume(t));
+	spin_stop = 1;
+	kt_sleep(5);
+	/* Exited: not suspended either. */
+	CHECK_ERR(sys_thread_regs_out(t, UREG_RIP, 0, 0, &v), E_BAD_STATE);
+	return 0;
+}
+
+/* Addresses the way out to user mode would trip over are refused (rip,
+ * rsp, FS base at or past USER_TOP: sysret's non-canonical rip, wrmsr);
+ * anything else a thread may hold is its own business: it faults. */
+int test_thread_regs_writes_cannot_hurt_the_kernel(void)
+{
+	static const uint64_t bad[] = { USER_TOP, 0x0000800000000000ULL, 0xFFFF800000000000ULL,
+		                        0xFFFFFFFF80000000ULL, ~0ULL };
+	static const uint64_t addr_regs[] = { UREG_RIP, UREG_RSP, UREG_FS_BASE };
+	uint64_t t, ep, v;
+	struct msg m;
+
+	spin_stop = 0;
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_thread(spin, 0, HELPER_PRIO, ep, &t));
+	kt_sleep(5);
+	CHECK_OK(sys_thread_suspend(t));
+	for (unsigned i = 0; i < sizeof(addr_regs) / sizeof(addr_regs[0]); i++)
+		for (unsigned j = 0; j < sizeof(bad) / sizeof(bad[0]); j++)
+			CHECK_ERR(sys_thread_regs_out(t, addr_regs[i], bad[j], 1, &v), E_BAD_ARG);
+	/* Kernel addresses in general registers are only numbers. */
+	CHECK_OK(sys_thread_regs_out(t, UREG_RAX, 0xFFFFFFFF80000000ULL, 1, &v));
+	CHECK_OK(sys_thread_regs_out(t, UREG_RCX, 0xFFFF800000000000ULL, 1, &v));
+	CHECK_OK(sys_thread_regs_out(t, UREG_R11, ~0ULL, 1, &v));
+	/* An unmapped rip just below USER_TOP: the thread page-faults there. */
+	CHECK_OK(sys_thread_regs_out(t, UREG_RIP, USER_TOP - 16, 1, &v));
+	CHECK_OK(sys_thread_regs_out(t, UREG_FS_BASE, USER_TOP - 8, 1, &v));
+	CHECK_OK(sys_thread_resume(t));
+	CHECK_OK(ipc_recv(ep, 1000, &m));
+	CHECK_EQ(msg_label(&m), KMSG_FAULT);
+	CHECK_EQ(m.w[FAULT_W_KIND], FAULT_PAGE);
+	CHECK_EQ(m.w[FAULT_W_IP], USER_TOP - 16);
+	CHECK_OK(sys_obj_destroy(t));
+	spin_stop = 1;
+	return 0;
+}
+
 /* What the high-priority thread saw. */
 static volatile uint64_t hi_woke, hi_low_before, hi_low_after, hi_slept_at;
 

@@ -86,6 +86,9 @@
 	X(thread_start_runs_a_thread_once)                              \
 	X(thread_start_restarts_a_suspended_thread)                     \
 	X(suspend_stops_a_thread_and_resume_continues_it)               \
+	X(thread_regs_reads_and_writes_a_suspended_thread)              \
+	X(thread_regs_checks_state_rights_and_registers)                \
+	X(thread_regs_writes_cannot_hurt_the_kernel)                    \
 	X(higher_priority_thread_preempts_lower)                        \
 	X(equal_priority_threads_share_the_cpu)                         \
 	X(fpu_registers_survive_preemption)                             \
