@@ -18,7 +18,7 @@ $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/con
 	servers/supervisor/policy.c))
 $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
-	servers/console/line.c servers/console/uart.c))
+	servers/console/line.c))
 $(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pci_parse.c))
 $(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c $(LIBVIRTIO_SRCS)))
 $(eval $(call SERVER,virtio_net,servers/virtio_net/main.c servers/virtio_net/vnet.c $(LIBVIRTIO_SRCS)))
