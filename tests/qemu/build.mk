@@ -42,3 +42,5 @@ TEST_SUITES += "qemu/firsthour=ACCEL=$(ACCEL) tests/qemu/firsthour.sh"
 # of fs, hello, virtio_blk and rtc; its acks checked on the image, and the
 # checker against images and logs spoiled on purpose.
 TEST_SUITES += "qemu/workload=ACCEL=$(ACCEL) tests/qemu/workload.sh"
+# make demo in its short mode: every server back, nothing acknowledged lost.
+TEST_SUITES += "qemu/demo=ACCEL=$(ACCEL) tests/qemu/demo.sh"
