@@ -46,6 +46,7 @@ include tests/libc/build.mk
 include bench/kestrel/build.mk
 include bench/disk/build.mk
 include bench/files/build.mk
+include bench/recovery/build.mk
 include servers/build.mk
 include tests/host/build.mk
 include tests/servers/build.mk
