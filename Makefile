@@ -6,6 +6,7 @@
 #   make test    host unit tests and QEMU tests: "N passed, N failed"
 #   make debug   boot with QEMU waiting for gdb (see scripts/gdbinit)
 #   make bench   the system's figures as a table
+#   make demo    a narrated tour: the IPC benchmark, servers crashed under load
 #   make fuzz    the long system-call fuzzing campaign (FUZZ_CALLS, FUZZ_SEEDS)
 #
 # ACCEL=tcg|kvm picks the accelerator; by default scripts/accel.sh decides.
@@ -32,7 +33,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Icommon -Ikern
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run disk-reset run-ktest run-libc test debug bench fuzz fs-crash clean
+.PHONY: all deps run disk-reset run-ktest run-libc test debug bench demo fuzz fs-crash clean
 all: deps kernel user
 
 include boot/build.mk
@@ -45,6 +46,7 @@ include tests/libc/build.mk
 include bench/kestrel/build.mk
 include bench/disk/build.mk
 include bench/files/build.mk
+include bench/recovery/build.mk
 include servers/build.mk
 include tests/host/build.mk
 include tests/servers/build.mk
@@ -94,6 +96,14 @@ bench: all
 	@scripts/install-deps.sh bench
 	@bash -o pipefail -c 'scripts/bench.sh | tee build/bench/last-run.txt'
 	@scripts/readme-figures.sh --check
+
+# The tour of docs/demo.md (scripts/demo.sh): the IPC benchmark beside
+# Linux's figure, then make run's system with the workload and the host's
+# curl while seven servers are crashed or killed in turn, then every
+# acknowledged change checked on its disk (a copy: never make run's) and a
+# table. Ends by itself in a minute or two under TCG.
+demo: all
+	@ACCEL=$(ACCEL) scripts/demo.sh
 
 fuzz: all
 	@scripts/fuzz.sh

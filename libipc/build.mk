@@ -28,6 +28,7 @@ LIBIPC_SRCS := \
 	libipc/slots.c \
 	libipc/spawn.c \
 	libipc/memcpy.c \
+	libipc/uart.c \
 	libipc/ustring.c \
 	libipc/uthread.c \
 	libipc/vault.c \

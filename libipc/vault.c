@@ -3,23 +3,14 @@
 
 #include <kestrel/error.h>
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001B3ULL;
-	}
-	return h;
-}
+#include "fnv.h"
 
 static uint64_t checksum(const struct vault_hdr *h, const void *data)
 {
 	struct vault_hdr copy = *h;
 
 	copy.vh_sum = 0;
-	return fnv1a(fnv1a(0xCBF29CE484222325ULL, &copy, sizeof(copy)), data, h->vh_len);
+	return fnv1a(fnv1a(FNV1A_INIT, &copy, sizeof(copy)), data, h->vh_len);
 }
 
 static struct vault_hdr *half(const struct vault *v, unsigned i)

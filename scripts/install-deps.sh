@@ -27,6 +27,8 @@ needs=(
 	"xz-utils:xz" # lwIP's source tarball (.tar.xz)
 	# the host's side of the network tests (tests/qemu/netnic.sh: nc -N)
 	"netcat-openbsd:/bin/nc.openbsd"
+	# make demo's HTTP client (and its test's, qemu/demo)
+	"curl:curl"
 	"clang:clang"
 	# libFuzzer (clang -fsanitize=fuzzer), only recommended by clang-14
 	"libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"

@@ -37,6 +37,9 @@
 #     --net-restrict     with --net: the guest reaches QEMU's own addresses
 #                        (ARP, ping and DHCP of the gateway, forwarded ports)
 #                        and nothing beyond them (the tests' setting)
+#     --serial2 FILE     a second serial port (COM2, 0x2f8) whose output goes
+#                        to FILE: where the workload writes its log when its
+#                        manifest block gives it those ports
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,6 +56,7 @@ modules=()
 disks=()
 net=0
 net_opts=""
+serial2=""
 
 # A binary named in a manifest is looked for where the build's SERVER and
 # LIBC_PROGRAM templates put programs: build/servers/, then build/tests/*/
@@ -99,6 +103,7 @@ while [[ $# -gt 0 ]]; do
 		shift 2
 		;;
 	--net-restrict) net_opts+=",restrict=on"; shift ;;
+	--serial2) serial2=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -164,6 +169,8 @@ else
 	[[ $exit_device -eq 1 ]] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	echo "qemu: serial console on this terminal; Ctrl-A x leaves QEMU" >&2
 fi
+# After the first -serial: QEMU numbers serial ports in order.
+[[ -n $serial2 ]] && args+=(-serial "file:$serial2")
 if [[ $gdb -eq 1 ]]; then
 	args+=(-gdb "tcp:127.0.0.1:$gdb_port" -S)
 	port_note=""

@@ -18,7 +18,7 @@ $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/con
 	servers/supervisor/policy.c))
 $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
-	servers/console/line.c servers/console/uart.c))
+	servers/console/line.c))
 $(eval $(call SERVER,pci,servers/pci/main.c servers/pci/pci_srv.c servers/pci/pci_parse.c))
 $(eval $(call SERVER,virtio_blk,servers/virtio_blk/main.c $(LIBVIRTIO_SRCS)))
 $(eval $(call SERVER,virtio_net,servers/virtio_net/main.c servers/virtio_net/vnet.c $(LIBVIRTIO_SRCS)))
@@ -30,6 +30,9 @@ $(eval $(call SERVER,rtc,servers/rtc/main.c servers/rtc/rtc.c servers/rtc/wallcl
 $(eval $(call SERVER,net,$(NET_SRCS),$(LWIP_LIB)))
 # The HTTP server of /www on port 80, a client of net and fs.
 $(eval $(call SERVER,httpd,servers/httpd/main.c servers/httpd/conn.c servers/httpd/files.c servers/httpd/http.c))
+# The workload of make demo and the chaos campaign: a client of fs, hello
+# and time that checks what it gets (not in make run's manifest).
+$(eval $(call SERVER,workload,servers/workload/main.c servers/workload/report.c))
 $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c servers/shell/nc.c \
@@ -45,6 +48,7 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/netshell/ncpeer.elf,tests/netshell/ncp
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fs/fstest.elf,tests/fs/fstest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/workload/wlfaults.elf,tests/workload/wlfaults.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))

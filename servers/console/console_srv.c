@@ -12,7 +12,7 @@
 static void echo(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!uart_putc(s[i]))
+		if (!uart_putc(UART_COM1, s[i]))
 			return;
 }
 
@@ -29,7 +29,7 @@ static void drain(struct console *c)
 	bool fed = false;
 	int ch;
 
-	while ((ch = uart_getc()) >= 0) {
+	while ((ch = uart_getc(UART_COM1)) >= 0) {
 		echo(out, line_feed(&c->c_line, (char)ch, out));
 		fed = true;
 	}
@@ -63,7 +63,7 @@ void console_init(struct console *c, uint64_t irq)
 	    vault_load(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line)) != E_OK)
 		line_init(&c->c_line);
 	c->c_irq = irq;
-	uart_init();
+	uart_init(UART_COM1);
 	drain(c);
 }
 
@@ -88,7 +88,7 @@ long console_write_srv(struct proto_ctx *ctx, const struct console_write_req *q,
 	 * short write stops before the whole pair, so a retry repeats at most
 	 * the '\r'. */
 	for (i = 0; i < n; i++)
-		if ((q->data[i] == '\n' && !uart_putc('\r')) || !uart_putc(q->data[i]))
+		if ((q->data[i] == '\n' && !uart_putc(UART_COM1, '\r')) || !uart_putc(UART_COM1, q->data[i]))
 			break;
 	r->written = i;
 	return 0;

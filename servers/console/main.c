@@ -1,6 +1,6 @@
 /* console: the serial terminal driver (COM1), the only task that holds its
  * ports. Start-up; the handlers are in console_srv.c, the line editing in
- * line.c, the port access in uart.c.
+ * line.c, the port access in libipc's uart.c.
  *
  * libipc's server loop serves CONSOLE_OPS, including the read that waits
  * for a line (its handler defers the answer), and hands the UART's

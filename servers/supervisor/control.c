@@ -56,6 +56,8 @@ long sup_list_srv(struct proto_ctx *ctx, const struct sup_index_req *q, struct s
 	r->restarts = s->s_rs.rs_restarts;
 	r->uptime_ms = srv_running(s) ? sys_clock_ms() - s->s_started_ms : 0;
 	r->pid = srv_running(s) ? s->s_pid : 0;
+	r->died_tsc = s->s_died_tsc;
+	r->ready_tsc = s->s_state == SUP_UP ? s->s_ready_tsc : 0;
 	return E_OK;
 }
 

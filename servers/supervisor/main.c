@@ -426,8 +426,9 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 
 	(void)r;
 	s->s_pid = q->pid;
+	s->s_ready_tsc = sys_clock_tsc();
 	if (s->s_generation > 1) {
-		uint64_t tsc = sys_clock_tsc() - s->s_died_tsc;
+		uint64_t tsc = s->s_ready_tsc - s->s_died_tsc;
 
 		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after %s", tsc, tsc_to_us(tsc),
 		         s->s_requested ? "the restart request" : "it died");

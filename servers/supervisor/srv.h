@@ -40,6 +40,7 @@ struct srv {
 	uint64_t s_started_ms; /* when the running instance was started */
 	uint64_t s_restart_at; /* ms, when RESTARTING */
 	uint64_t s_died_tsc;   /* when the last instance died, for the recovery time */
+	uint64_t s_ready_tsc;  /* when the running instance said ready (0 before) */
 	uint64_t s_died_ms;
 	uint64_t s_pid;   /* what the running instance said when ready; 0 before */
 	uint64_t s_vault; /* our frame of its vault pages (kept for ever), or CAP_NULL */

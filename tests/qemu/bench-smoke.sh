@@ -2,7 +2,7 @@
 # A quick run of the IPC benchmark (200 iterations, fast path on): checks
 # that every figure make bench reads is there, positive, consistent
 # (min <= median <= p99) and sensibly ordered; then the recovery run
-# (scripts/bench-recovery.sh): a figure for each server of the default
+# (scripts/bench-recovery.sh): figures for each server of the default
 # image; then the disk benchmark (scripts/bench-disk.sh, the whole of it:
 # a few seconds) and the file benchmark (scripts/bench-files.sh, the whole
 # of it: a few seconds), Kestrel's halves only (Linux's boot is make
@@ -97,7 +97,8 @@ order read_4k_cached read_1m
 order read_4k_disk write_4k_fsync   # a write waits for the data and the flush
 result "file_figures_are_present_and_ordered"
 
-# The recovery rows: each server of the default image crashed at its shell.
+# The recovery rows: each server of the default image crashed by
+# bench/recovery's client, then called until its new instance answers.
 OUT=build/test-logs/qemu/bench-smoke-recovery.txt
 ACCEL=$ACCEL scripts/bench-recovery.sh >"$OUT" 2>&1
 status=$?
@@ -105,8 +106,18 @@ status=$?
 result "recovery_run_crashes_every_server_and_ends"
 
 for s in $(scripts/bench-recovery.sh --names); do
-	grep -qE "^recovery $s fault_to_ready=[1-9][0-9]* generation=2$" "$OUT" ||
-		why+=" no well-formed recovery line for $s (a positive figure, generation 2);"
+	line=$(grep -E "^recovery $s fault_to_ready=[1-9][0-9]* fault_to_answer=([1-9][0-9]*|-) generation=2$" "$OUT")
+	if [[ -z $line ]]; then
+		why+=" no well-formed recovery line for $s (positive figures, generation 2);"
+		continue
+	fi
+	read -r ready answer <<<"$(sed -E 's/.* fault_to_ready=([0-9]+) fault_to_answer=([0-9]+|-) .*/\1 \2/' <<<"$line")"
+	# Only the shell answers no request; an answer comes after the ready.
+	if [[ $answer == - && $s != shell ]]; then
+		why+=" $s: no first answer;"
+	elif [[ $answer != - && $answer -le $ready ]]; then
+		why+=" $s: its first answer ($answer) is not after its ready ($ready);"
+	fi
 done
-result "every_server_of_the_default_image_has_a_recovery_figure"
+result "every_server_of_the_default_image_has_its_recovery_figures"
 finish

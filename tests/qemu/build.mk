@@ -38,3 +38,9 @@ TEST_SUITES += "qemu/netnic=ACCEL=$(ACCEL) tests/qemu/netnic.sh"
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
 # docs/first-hour.md's transcripts, typed at make run's system.
 TEST_SUITES += "qemu/firsthour=ACCEL=$(ACCEL) tests/qemu/firsthour.sh"
+# The workload of make demo and the chaos campaign under crashes and kills
+# of fs, hello, virtio_blk and rtc; its acks checked on the image, and the
+# checker against images and logs spoiled on purpose.
+TEST_SUITES += "qemu/workload=ACCEL=$(ACCEL) tests/qemu/workload.sh"
+# make demo in its short mode: every server back, nothing acknowledged lost.
+TEST_SUITES += "qemu/demo=ACCEL=$(ACCEL) tests/qemu/demo.sh"

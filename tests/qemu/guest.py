@@ -110,6 +110,14 @@ class Guest:
                 return False
         return True
 
+    def wait(self, seconds):
+        """Reads what the guest prints for seconds, matching nothing (so
+        that QEMU never blocks on a full pipe while the caller waits for
+        something else)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self._read(min(left, 0.1))
+
     def keys(self, keys):
         """Sends keys at once, waiting for no echo (escape sequences: the
         editor draws something else for them)."""

@@ -8,3 +8,4 @@ $(eval $(call HOST_TEST,servers/test_sup_log,core,servers/supervisor/log.c tests
 $(eval $(call HOST_TEST,servers/test_shell_args,core,servers/shell/args.c tests/servers/test_shell_args.c))
 $(eval $(call HOST_TEST,servers/test_rtc,core,servers/rtc/rtc.c servers/rtc/wallclock.c tests/servers/test_rtc.c))
 $(eval $(call HOST_TEST,servers/test_httpd,core,servers/httpd/http.c tests/servers/test_httpd.c))
+$(eval $(call HOST_TEST,servers/test_workload,core,servers/workload/report.c tests/servers/test_workload.c))

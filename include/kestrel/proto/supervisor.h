@@ -132,6 +132,13 @@ struct sup_list_rep {
 	uint64_t mem_quota; /* pages its pool may hold (the manifest's memory line) */
 	uint64_t mem_used;  /* pages its running instance holds (its pool's, and the image and stack
 	                     * the supervisor loaded it with); 0 when none runs */
+	/* Time-stamp counts (guest instructions under -icount): when its last
+	 * instance ended (the fault message, kill or restart request; 0 if
+	 * none has), and when the running one said ready (0 before). A
+	 * client that sees a new generation's first answer at TSC t knows
+	 * the recovery took t - died_tsc (bench/recovery, servers/workload). */
+	uint64_t died_tsc;
+	uint64_t ready_tsc;
 };
 
 /* The supervisor keeps its last SUP_LOG_LINES log lines (what it prints

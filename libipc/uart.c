@@ -1,4 +1,4 @@
-/* The 16550 UART on COM1 (see uart.h). */
+/* A 16550 UART at a base port (see uart.h). */
 #include "uart.h"
 
 #include "io.h"
@@ -19,25 +19,25 @@ enum {
 	UART_LSR_THRE = 0x20,
 };
 
-void uart_init(void)
+void uart_init(uint16_t base)
 {
-	outb(UART_COM1 + UART_FCR, UART_FCR_ENABLE);
-	outb(UART_COM1 + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
-	outb(UART_COM1 + UART_IER, UART_IER_RX);
+	outb(base + UART_FCR, UART_FCR_ENABLE);
+	outb(base + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+	outb(base + UART_IER, UART_IER_RX);
 }
 
-int uart_getc(void)
+int uart_getc(uint16_t base)
 {
-	if (!(inb(UART_COM1 + UART_LSR) & UART_LSR_DR))
+	if (!(inb(base + UART_LSR) & UART_LSR_DR))
 		return -1;
-	return inb(UART_COM1 + UART_DATA);
+	return inb(base + UART_DATA);
 }
 
-bool uart_putc(char c)
+bool uart_putc(uint16_t base, char c)
 {
 	uint64_t deadline = 0;
 
-	for (unsigned spins = 0; !(inb(UART_COM1 + UART_LSR) & UART_LSR_THRE); spins++) {
+	for (unsigned spins = 0; !(inb(base + UART_LSR) & UART_LSR_THRE); spins++) {
 		uint64_t now;
 
 		if (spins < UART_TX_SPINS)
@@ -49,6 +49,6 @@ bool uart_putc(char c)
 			return false;
 		sys_yield();
 	}
-	outb(UART_COM1 + UART_DATA, (uint8_t)c);
+	outb(base + UART_DATA, (uint8_t)c);
 	return true;
 }
