@@ -383,7 +383,7 @@ static void sys_thread_regs(struct thread *t, struct trap_frame *f)
 	CHECK(cap_lookup(t->t_task, f->rdi, CAP_THREAD, R_CONTROL | (f->r10 ? R_WRITE : R_READ), &tc));
 	FAIL_IF(threads[tc->c_obj].t_state != TS_SUSPENDED, E_BAD_STATE);
 	FAIL_IF(r >= UREG_END || !(UREG_VALID >> r & 1) || f->r10 > 1 ||
-	                (f->r10 && r > UREG_RAX && r != UREG_RFLAGS && v >= USER_TOP),
+	                (f->r10 && r >= UREG_GPRS && r != UREG_RFLAGS && v >= USER_TOP),
 	        E_BAD_ARG);
 	reg = (uint64_t *)&threads[tc->c_obj] + r;
 	f->rdi = *reg;

@@ -163,7 +163,7 @@ enum syscall_number {
  * words of its kernel frame (kernel/arch/x86_64/trap.h) and the FS base
  * just past it; the numbers between name no register (UREG_VALID). */
 enum user_reg {
-	UREG_R15, /* r15 .. rax: 0 .. 14 */
+	UREG_R15,
 	UREG_R14,
 	UREG_R13,
 	UREG_R12,
@@ -178,14 +178,15 @@ enum user_reg {
 	UREG_RCX,
 	UREG_RBX,
 	UREG_RAX,
+	UREG_GPRS, /* the general registers are the numbers below, in the frame's order */
 	UREG_RIP = 17,
 	UREG_RFLAGS = 19,
 	UREG_RSP = 20,
 	UREG_FS_BASE = 22,
 	UREG_END
 };
-#define UREG_VALID                                                                                    \
-	(((1ULL << (UREG_RAX + 1)) - 1) | 1ULL << UREG_RIP | 1ULL << UREG_RFLAGS | 1ULL << UREG_RSP | \
+#define UREG_VALID                                                                               \
+	(((1ULL << UREG_GPRS) - 1) | 1ULL << UREG_RIP | 1ULL << UREG_RFLAGS | 1ULL << UREG_RSP | \
 	 1ULL << UREG_FS_BASE)
 
 /* The rflags bits thread_regs lets a writer change: CF, PF, AF, ZF, SF,

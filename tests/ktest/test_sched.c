@@ -172,7 +172,7 @@ int test_thread_regs_reads_and_writes_a_suspended_thread(void)
 	CHECK_EQ(old, UREG_RFLAGS_USER | 0x202);
 	CHECK_EQ(reg_of(t, UREG_RFLAGS), 0x202);
 	/* Each general register reads back what was written. */
-	for (uint64_t r = UREG_R15; r <= UREG_RAX; r++) {
+	for (uint64_t r = 0; r < UREG_GPRS; r++) {
 		CHECK_OK(sys_thread_regs_out(t, r, 0x1111111111111111ULL * (r + 1), 1, &old));
 		CHECK_EQ(reg_of(t, r), 0x1111111111111111ULL * (r + 1));
 	}
