@@ -57,7 +57,7 @@ trap_stubs:
 
 ; The general registers in the order they are pushed: the reverse of
 ; struct trap_frame's first fields. POP_ALL takes them off in reverse.
-%define GPRS rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+%define GPRS r15, r14, r13, r12, r9, r8, r10, rdx, rsi, rdi, r11, rbp, rcx, rbx, rax
 
 %macro PUSH_ALL 1-*
 %rep %0

@@ -4,12 +4,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kestrel/ipc.h>
+
 /* The stack on entry to trap_dispatch: general registers pushed by
  * trap_common, then vector and error code pushed by the stub, then what the
- * CPU pushed. */
+ * CPU pushed. The registers of an IPC message's words (syscall.h) lie in
+ * word order, so that the words can be copied as one array. */
 struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rax, rbx, rcx, rbp, r11, rdi, rsi;
+	union {
+		struct {
+			uint64_t rdx, r10, r8, r9, r12, r13, r14, r15;
+		};
+		uint64_t msg[MSG_REG_WORDS];
+	};
 	uint64_t vector;
 	uint64_t error;
 	uint64_t rip, cs, rflags, rsp, ss;
