@@ -14,6 +14,7 @@
 #include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "irq.h"
 #include "mem.h"
 #include "pool.h"
@@ -581,12 +582,30 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 #undef KESTREL_SYSCALL_ENTRY
 };
 
+/* entry.asm's way on for each call, by its kind: syscall_dispatch, or
+ * the fast path for call and reply_recv (fastpath.c sets theirs). Numbers
+ * from syscall_count on go the PLAIN way. */
+extern const char syscall_full[];
+#define ENTRY_PLAIN syscall_full
+#define ENTRY_IPC   syscall_full
+const void *syscall_entries[SYS_COUNT] = {
+#define KESTREL_SYSCALL_WAY(NAME, name, num, kind, nargs, args, res, desc) [SYS_##NAME] = ENTRY_##kind,
+	KESTREL_SYSCALLS(KESTREL_SYSCALL_WAY)
+#undef KESTREL_SYSCALL_WAY
+};
+const uint64_t syscall_count = SYS_COUNT;
+/* No gaps in the list (numbers are unique: -Woverride-init), so neither
+ * table has a hole below SYS_COUNT. */
+#define KESTREL_SYSCALL_ONE(NAME, name, num, kind, nargs, args, res, desc) +1
+_Static_assert(0 KESTREL_SYSCALLS(KESTREL_SYSCALL_ONE) == SYS_COUNT, "a gap in the list of system calls");
+#undef KESTREL_SYSCALL_ONE
+
 void syscall_dispatch(struct trap_frame *f)
 {
 	struct thread *t = current;
 	uint64_t nr = f->rax;
 
-	if (nr < SYS_COUNT && syscall_table[nr])
+	if (nr < SYS_COUNT)
 		syscall_table[nr](t, f);
 	else
 		thread_fault(t, FAULT_BAD_SYSCALL, 0, nr);
