@@ -576,16 +576,18 @@ static void sys_ioport_get(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
-static const syscall_fn syscall_table[SYS_COUNT] = {
+const syscall_fn syscall_table[SYS_COUNT] = {
 #define KESTREL_SYSCALL_ENTRY(NAME, name, num, kind, nargs, args, res, desc) [SYS_##NAME] = sys_##name,
 	KESTREL_SYSCALLS(KESTREL_SYSCALL_ENTRY)
 #undef KESTREL_SYSCALL_ENTRY
 };
 
-/* entry.asm's way on for each call, by its kind: syscall_dispatch, or
- * the fast path for call and reply_recv (fastpath.c sets theirs). Numbers
- * from syscall_count on go the PLAIN way. */
-extern const char syscall_full[];
+/* entry.asm's way on for each call, by its kind: QUERY calls run their
+ * handler and return, PLAIN and IPC calls take syscall_dispatch
+ * (fastpath.c sets call's and reply_recv's). Numbers from syscall_count on
+ * go the PLAIN way. */
+extern const char syscall_query[], syscall_full[];
+#define ENTRY_QUERY syscall_query
 #define ENTRY_PLAIN syscall_full
 #define ENTRY_IPC   syscall_full
 const void *syscall_entries[SYS_COUNT] = {

@@ -29,9 +29,9 @@ F_RIP           equ 17 * 8
 F_RFLAGS        equ 19 * 8
 F_RSP           equ 20 * 8
 
-extern trap_dispatch, trap_dispatch_user, syscall_dispatch, syscall_entries, syscall_count
+extern trap_dispatch, trap_dispatch_user, syscall_dispatch, syscall_entries, syscall_count, syscall_table
 extern fastpath_call, fastpath_reply_recv
-global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user, syscall_full
+global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user, syscall_query, syscall_full
 global syscall_fast_call, syscall_fast_reply_recv
 
 section .text
@@ -117,7 +117,7 @@ syscall_entry:
 	push VEC_SYSCALL
 	PUSH_ALL GPRS                   ; (SFMASK cleared DF and AC)
 	mov rdi, rsp                    ; the frame, which is also the thread
-	mov rbx, rdi                    ; kept across the fast path's call
+	mov rbx, rdi                    ; kept across calls
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
 	cmp rax, [rel syscall_count]    ; the whole of rax, as syscall_dispatch reads it
@@ -127,6 +127,14 @@ syscall_entry:
 ; PLAIN and IPC calls: the general path, which does not return.
 syscall_full:
 	call syscall_dispatch
+
+; QUERY calls: the handler (syscall_table), and straight back: nothing but
+; the caller's results can have changed.
+syscall_query:
+	mov rsi, rdi
+	call [abs syscall_table + rax * 8]
+	mov rdi, rbx
+	jmp exit_to_user
 
 ; call and reply_recv try the fast path first (kernel/fastpath.c): it
 ; returns the partner to enter, or takes the general path itself.
