@@ -37,7 +37,7 @@ def symbol(pc):
     """The ELF symbol holding pc (assembly has no debug blocks)."""
     text = gdb.execute("info symbol %#x" % pc, to_string=True)
     name = text.split()[0] if not text.startswith("No symbol") else "%#x" % pc
-    name = name.split(".")[0]  # an assembly routine's local labels count as it
+    name = name.split(".")[0].split("[")[0]  # an assembly routine's local labels count as it
     side = "client" if pc < 0x800000000000 and on_client else "server"
     return ("kernel" if pc >= 0x800000000000 else "user (%s)" % side) + " " + name
 
