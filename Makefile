@@ -44,6 +44,7 @@ include libvirtio/build.mk
 include tests/ktest/build.mk
 include tests/libc/build.mk
 include bench/kestrel/build.mk
+include bench/floor/build.mk
 include bench/disk/build.mk
 include bench/files/build.mk
 include bench/recovery/build.mk
@@ -92,7 +93,7 @@ debug: all
 test: deps kernel user host-tests
 	@scripts/run-tests.sh $(TEST_SUITES)
 
-bench: all
+bench: all $(FLOOR_BIN)
 	@scripts/install-deps.sh bench
 	@bash -o pipefail -c 'scripts/bench.sh | tee build/bench/last-run.txt'
 	@scripts/readme-figures.sh --check

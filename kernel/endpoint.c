@@ -29,20 +29,6 @@ struct endpoint *endpoint_alloc(uint32_t pool)
 	panic("endpoint: table full, though pools' quotas of endpoints add up to it");
 }
 
-void endpoint_dequeue(struct endpoint *ep, struct thread *t)
-{
-	if (t->t_prev)
-		t->t_prev->t_next = t->t_next;
-	else
-		ep->ep_head = t->t_next;
-	if (t->t_next)
-		t->t_next->t_prev = t->t_prev;
-	else
-		ep->ep_tail = t->t_prev;
-	t->t_next = t->t_prev = NULL;
-	t->t_ep = NULL;
-}
-
 void endpoint_destroy(struct endpoint *ep)
 {
 	kobj_kill(&ep->ep_obj);

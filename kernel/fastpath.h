@@ -1,18 +1,24 @@
 /* The IPC fast path (fastpath.c). */
 #pragma once
 
-#include <stdbool.h>
-
 #include "arch/x86_64/trap.h"
 
 struct thread;
 
-/* Off with the boot option fastpath=off: everything takes ipc.c's path. */
-extern bool fastpath_enabled;
+/* entry.asm's way on for each system call, by number (syscall.c). */
+extern const void *syscall_entries[];
 
-/* Called by the syscall entry (entry.asm) with the current thread's frame,
- * which is the thread itself (t_frame comes first). Each either switches
- * to the partner and never returns, or returns having changed nothing, for
- * the general path to take over. */
-void fastpath_call(struct trap_frame *f);
-void fastpath_reply_recv(struct trap_frame *f);
+/* Points call and reply_recv at the fast path. Left out with the boot
+ * option fastpath=off: then everything takes ipc.c's path. */
+void fastpath_init(void);
+
+/* The general path of every system call (syscall.c): runs the call of the
+ * current thread, whose frame is f, and leaves for user mode. */
+__attribute__((noreturn)) void syscall_dispatch(struct trap_frame *f);
+
+/* Called by the syscall entry (entry.asm) with the current thread, whose
+ * frame holds the call. Each either makes the partner current, ready to
+ * enter with the message, and returns it, or hands the call to
+ * syscall_dispatch having changed nothing. */
+struct thread *fastpath_call(struct thread *t);
+struct thread *fastpath_reply_recv(struct thread *t);

@@ -26,18 +26,6 @@
 #include "thread.h"
 #include "vm.h"
 
-/* Message words 0..7 live in these saved registers. */
-static const uint16_t msg_reg[MSG_REG_WORDS] = {
-	offsetof(struct trap_frame, rdx), offsetof(struct trap_frame, r10), offsetof(struct trap_frame, r8),
-	offsetof(struct trap_frame, r9),  offsetof(struct trap_frame, r12), offsetof(struct trap_frame, r13),
-	offsetof(struct trap_frame, r14), offsetof(struct trap_frame, r15),
-};
-
-static uint64_t *msg_word(struct thread *t, unsigned i)
-{
-	return (uint64_t *)((char *)&t->t_frame + msg_reg[i]);
-}
-
 static struct ipc_buffer *ipc_buffer(struct thread *t)
 {
 	return pa_to_va(t->t_ipcbuf_pa);
@@ -79,13 +67,14 @@ static void transfer(struct thread *s, struct thread *r, uint64_t badge, bool gr
 
 	if (s->t_in_fault) {
 		info = MSGINFO(KMSG_FAULT, FAULT_WORDS, 0);
-		for (unsigned i = 0; i < MSG_REG_WORDS; i++)
-			*msg_word(r, i) = i < FAULT_WORDS ? s->t_fault[i] : 0;
+		copy_words(r->t_frame.msg, s->t_fault, FAULT_WORDS);
+		fill_words(r->t_frame.msg + FAULT_WORDS, 0, MSG_REG_WORDS - FAULT_WORDS);
 	} else {
 		info = s->t_frame.rsi;
 		words = MSGINFO_WORDS(info);
-		for (unsigned i = 0; i < MSG_REG_WORDS; i++)
-			*msg_word(r, i) = i < words ? *msg_word(s, i) : 0;
+		copy_words(r->t_frame.msg, s->t_frame.msg, words < MSG_REG_WORDS ? words : MSG_REG_WORDS);
+		if (words < MSG_REG_WORDS)
+			fill_words(r->t_frame.msg + words, 0, MSG_REG_WORDS - words);
 		if (words > MSG_REG_WORDS)
 			copy_words(&ipc_buffer(r)->ib_msg[MSG_REG_WORDS],
 			           &ipc_buffer(s)->ib_msg[MSG_REG_WORDS], words - MSG_REG_WORDS);
@@ -126,7 +115,7 @@ static void answer(struct thread *s, struct thread *c)
 {
 	c->t_call_seq++;
 	if (c->t_in_fault) {
-		uint64_t rip = *msg_word(s, 0), rsp = *msg_word(s, 1);
+		uint64_t rip = s->t_frame.msg[0], rsp = s->t_frame.msg[1];
 
 		c->t_in_fault = false;
 		if (c->t_frame.vector == VEC_SYSCALL)

@@ -158,8 +158,9 @@ void kmain(uint32_t magic, uint32_t mbi)
 		platform_halt(PLATFORM_HALT_PASS);
 	}
 	if (boot_option(boot_info.bi_cmdline, "fastpath", opt, sizeof(opt)) && opt[0] == 'o' && opt[1] == 'f')
-		fastpath_enabled = false;
-	kprintf("kernel: IPC fast path %s\n", fastpath_enabled ? "on" : "off (boot option fastpath=off)");
+		kprintf("kernel: IPC fast path off (boot option fastpath=off)\n");
+	else
+		fastpath_init();
 	root_pool = pool_init();
 	irq_init();
 	fpu_init();

@@ -14,6 +14,7 @@
 #include "arch/x86_64/pte.h"
 #include "clock.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "irq.h"
 #include "mem.h"
 #include "pool.h"
@@ -368,8 +369,12 @@ static void sys_thread_resume(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
-_Static_assert(offsetof(struct trap_frame, rip) == UREG_RIP * 8 &&
-                       offsetof(struct trap_frame, rsp) == UREG_RSP * 8,
+#define UREG_AT(r, field) (offsetof(struct trap_frame, field) == UREG_##r * 8)
+_Static_assert(UREG_AT(RAX, rax) && UREG_AT(RBX, rbx) && UREG_AT(RCX, rcx) && UREG_AT(RBP, rbp) &&
+                       UREG_AT(R11, r11) && UREG_AT(RDI, rdi) && UREG_AT(RSI, rsi) && UREG_AT(RDX, rdx) &&
+                       UREG_AT(R10, r10) && UREG_AT(R8, r8) && UREG_AT(R9, r9) && UREG_AT(R12, r12) &&
+                       UREG_AT(R13, r13) && UREG_AT(R14, r14) && UREG_AT(R15, r15) && UREG_AT(RIP, rip) &&
+                       UREG_AT(RFLAGS, rflags) && UREG_AT(RSP, rsp) && UREG_GPRS == 15,
                "UREG_* are the words of the frame, and t_fs_base follows it (thread.h)");
 
 /* Nothing a write leaves can hurt the kernel on the way out: rip and rsp
@@ -599,18 +604,38 @@ static void sys_ioport_get(struct thread *t, struct trap_frame *f)
 	RESULT(E_OK);
 }
 
-static const syscall_fn syscall_table[SYS_COUNT] = {
+const syscall_fn syscall_table[SYS_COUNT] = {
 #define KESTREL_SYSCALL_ENTRY(NAME, name, num, kind, nargs, args, res, desc) [SYS_##NAME] = sys_##name,
 	KESTREL_SYSCALLS(KESTREL_SYSCALL_ENTRY)
 #undef KESTREL_SYSCALL_ENTRY
 };
+
+/* entry.asm's way on for each call, by its kind: QUERY calls run their
+ * handler and return, PLAIN and IPC calls take syscall_dispatch
+ * (fastpath.c sets call's and reply_recv's). Numbers from syscall_count on
+ * go the PLAIN way. */
+extern const char syscall_query[], syscall_full[];
+#define ENTRY_QUERY syscall_query
+#define ENTRY_PLAIN syscall_full
+#define ENTRY_IPC   syscall_full
+const void *syscall_entries[SYS_COUNT] = {
+#define KESTREL_SYSCALL_WAY(NAME, name, num, kind, nargs, args, res, desc) [SYS_##NAME] = ENTRY_##kind,
+	KESTREL_SYSCALLS(KESTREL_SYSCALL_WAY)
+#undef KESTREL_SYSCALL_WAY
+};
+const uint64_t syscall_count = SYS_COUNT;
+/* No gaps in the list (numbers are unique: -Woverride-init), so neither
+ * table has a hole below SYS_COUNT. */
+#define KESTREL_SYSCALL_ONE(NAME, name, num, kind, nargs, args, res, desc) +1
+_Static_assert(0 KESTREL_SYSCALLS(KESTREL_SYSCALL_ONE) == SYS_COUNT, "a gap in the list of system calls");
+#undef KESTREL_SYSCALL_ONE
 
 void syscall_dispatch(struct trap_frame *f)
 {
 	struct thread *t = current;
 	uint64_t nr = f->rax;
 
-	if (nr < SYS_COUNT && syscall_table[nr])
+	if (nr < SYS_COUNT)
 		syscall_table[nr](t, f);
 	else
 		thread_fault(t, FAULT_BAD_SYSCALL, 0, nr);

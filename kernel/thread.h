@@ -36,9 +36,12 @@ struct fxsave_area {
  * it waits with a deadline. Kernel only, interrupts off. */
 struct thread {
 	struct trap_frame t_frame;
-	uint64_t t_fs_base; /* loaded on every return to user mode (entry.asm) */
+	uint64_t t_fs_base; /* loaded whenever the CPU switches to the thread (arch_switch) */
 	struct kobj t_obj;
-	enum thread_state t_state;
+	/* Side by side, so that the fast path tests two in one compare. */
+	bool t_timed;    /* in the timeout list */
+	uint8_t t_state; /* enum thread_state */
+	bool t_in_fault; /* TS_SEND/TS_REPLY on behalf of a fault: registers are not the message */
 	uint8_t t_prio;
 	uint32_t t_slice; /* ticks left in this time slice */
 	struct task *t_task;
@@ -52,11 +55,7 @@ struct thread {
 	uint64_t t_send_badge;
 	bool t_send_grant;
 	bool t_send_call;
-	bool t_in_fault; /* TS_SEND/TS_REPLY on behalf of a fault: registers are not the message */
-	/* Two flags of the groups below, kept here where they fill a hole: the
-	 * size of struct thread sets the cost of indexing threads[]. */
-	bool t_timed;    /* in the timeout list */
-	bool t_fpu_used; /* has state in t_fpu */
+	bool t_fpu_used; /* has state in t_fpu (here, where it fills a hole) */
 	uint64_t t_fault[6];
 
 	/* Calls: t_call_seq numbers this thread's calls, so that a reply
@@ -75,9 +74,6 @@ struct thread {
 
 	struct fxsave_area t_fpu;
 };
-
-_Static_assert(offsetof(struct thread, t_fs_base) == sizeof(struct trap_frame),
-               "entry.asm: exit_to_user finds t_fs_base just past the frame");
 
 extern struct thread threads[MAX_THREADS];
 

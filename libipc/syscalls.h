@@ -82,7 +82,10 @@ static inline long sys_raw(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, u
 	{                                                                                              \
 		return sys_raw(SYS_##NAME, a0, a1, a2, a3, a4, a5, (void *)0);                         \
 	}
-/* IPC calls take the message registers: their stubs are in ipc.h. */
+/* QUERY calls are PLAIN calls to the caller. IPC calls take the message
+ * registers: their stubs are in ipc.h. */
+#define SYS_STUB_QUERY_0 SYS_STUB_PLAIN_0
+#define SYS_STUB_QUERY_1 SYS_STUB_PLAIN_1
 #define SYS_STUB_IPC_6(NAME, name)
 
 #define SYS_STUB(NAME, name, num, kind, nargs, args, res, desc) SYS_STUB_##kind##_##nargs(NAME, name)

@@ -26,8 +26,10 @@ cat <<'MID'
 
 Arguments are `rdi, rsi, rdx, r10, r8, r9` in that order; PLAIN calls
 return an error code or a result in `rax` and their outputs in `rdi, rsi,
-rdx`. IPC calls carry a message: `msginfo` (label, length, capability
-count; see `include/kestrel/ipc.h`) and the words.
+rdx`. QUERY calls are PLAIN calls that only read, which the kernel
+answers without looking at the scheduler. IPC calls carry a message:
+`msginfo` (label, length, capability count; see `include/kestrel/ipc.h`)
+and the words.
 
 ## Calls
 

@@ -1,8 +1,9 @@
 # gdb script for scripts/trace-ipc.sh: single-steps one steady-state IPC
 # round trip of the benchmark (the client's call with 0 words to the
-# server in the other address space, and the answer) and counts the
-# instructions by function.
+# server in the other address space, and the answer), or with TRACE=null
+# one null system call, and counts the instructions by function.
 import collections
+import os
 import gdb
 
 gdb.execute("set pagination off")
@@ -11,16 +12,20 @@ gdb.execute("set trust-readonly-sections on")  # read code from the ELF files, n
 gdb.execute("target remote localhost:1234")
 
 # The client's call: the syscall right after "mov $0x7,%eax" in the timing
-# loop (time_calls, inlined into time_round_trips).
+# loop (time_calls, inlined into time_round_trips). The null system call:
+# the syscall that follows an rdtsc within four instructions in run (where
+# time_null_syscall is inlined).
+null = os.environ.get("TRACE") == "null"
 insns = gdb.selected_inferior().architecture().disassemble(
-    int(gdb.parse_and_eval("(long)&time_round_trips")), count=400)
+    int(gdb.parse_and_eval("(long)&%s" % ("run" if null else "time_round_trips"))), count=1200)
 call = None
-for prev, insn in zip(insns, insns[1:]):
-    if insn["asm"].startswith("syscall") and "$0x7,%eax" in prev["asm"]:
+for i, insn in enumerate(insns):
+    before = " ".join(x["asm"] for x in insns[max(0, i - 4):i])
+    if insn["asm"].startswith("syscall") and ("rdtsc" in before if null else "$0x7,%eax" in insns[i - 1]["asm"]):
         call = insn["addr"]
         break
 if call is None:
-    raise gdb.GdbError("no call syscall found in time_round_trips")
+    raise gdb.GdbError("no such syscall found")
 after = call + 2
 
 gdb.execute("hbreak *%#x" % call)
@@ -32,6 +37,7 @@ def symbol(pc):
     """The ELF symbol holding pc (assembly has no debug blocks)."""
     text = gdb.execute("info symbol %#x" % pc, to_string=True)
     name = text.split()[0] if not text.startswith("No symbol") else "%#x" % pc
+    name = name.split(".")[0].split("[")[0]  # an assembly routine's local labels count as it
     side = "client" if pc < 0x800000000000 and on_client else "server"
     return ("kernel" if pc >= 0x800000000000 else "user (%s)" % side) + " " + name
 

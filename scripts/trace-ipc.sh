@@ -3,12 +3,20 @@
 # TCG with -icount, stops in the client's timing loop after the warm-up,
 # single-steps one round trip (call to the server in the other address
 # space, its reply_recv, back) with gdb and prints the instructions spent
-# in each function, in the order they ran.
-#   scripts/trace-ipc.sh [--fastpath on|off]
+# in each function, in the order they ran. --null: one null system call
+# (thread_id) instead.
+#   scripts/trace-ipc.sh [--fastpath on|off] [--null]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fastpath=on
-[[ ${1:-} == --fastpath ]] && fastpath=$2
+export TRACE=call
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--fastpath) fastpath=$2; shift 2 ;;
+	--null) TRACE=null; shift ;;
+	*) echo "trace-ipc: unknown option $1" >&2; exit 2 ;;
+	esac
+done
 elf=build/bench/kestrel/kbench.elf
 log=build/bench/trace-qemu.log
 mkdir -p build/bench

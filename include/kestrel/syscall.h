@@ -22,7 +22,9 @@
  *
  * X(NAME, name, number, kind, nargs, arguments, results, description):
  * kind is PLAIN (nargs arguments in rdi..r9, results in rax and outputs
- * 0-2) or IPC (the message registers above; stubs in libipc/ipc.h). */
+ * 0-2), QUERY (a PLAIN call that only reads: it never blocks, faults,
+ * wakes, makes or destroys anything, so the kernel goes straight back
+ * from it) or IPC (the message registers above; stubs in libipc/ipc.h). */
 #pragma once
 
 #include <stdint.h>
@@ -33,9 +35,9 @@
 	  "mapped readable faults the thread (FAULT_BAD_POINTER).")                                       \
 	X(YIELD, yield, 1, PLAIN, 0, "-", "-",                                                            \
 	  "Ends the time slice: threads of the same priority run first.")                                 \
-	X(CLOCK, clock, 2, PLAIN, 0, "-", "out0 = milliseconds since boot, out1 = time-stamp counter",    \
+	X(CLOCK, clock, 2, QUERY, 0, "-", "out0 = milliseconds since boot, out1 = time-stamp counter",    \
 	  "Reads the kernel clock.")                                                                      \
-	X(THREAD_ID, thread_id, 3, PLAIN, 0, "-", "rax = id",                                             \
+	X(THREAD_ID, thread_id, 3, QUERY, 0, "-", "rax = id",                                             \
 	  "Returns the calling thread's kernel-wide id.")                                                 \
 	X(SEND, send, 4, IPC, 6, "ep, msginfo, words", "-",                                               \
 	  "Sends a message on an endpoint (needs R_WRITE; capabilities need R_GRANT), blocking until "    \
@@ -63,7 +65,7 @@
 	  "sets badge on an unbadged endpoint capability.")                                               \
 	X(CAP_DELETE, cap_delete, 12, PLAIN, 1, "slot", "-",                                              \
 	  "Empties a slot. The last capability to an object destroys it.")                                \
-	X(CAP_IDENTIFY, cap_identify, 13, PLAIN, 1, "slot",                                               \
+	X(CAP_IDENTIFY, cap_identify, 13, QUERY, 1, "slot",                                               \
 	  "out0 = type, out1 = rights, out2 = badge or pages",                                            \
 	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame. "  \
 	  "An empty or stale slot reads CAP_EMPTY; slot 0 or one past the table is E_BAD_CAP.")           \
@@ -102,12 +104,12 @@
 	  "Removes mappings from task (pages with nothing mapped are skipped, so 0 is not an error); "    \
 	  "the frames are freed when nothing else holds them. The range must end at or below "            \
 	  "USER_TOP.")                                                                                    \
-	X(MEM_PHYS, mem_phys, 26, PLAIN, 1, "frame", "out0 = physical address, out1 = pages",             \
+	X(MEM_PHYS, mem_phys, 26, QUERY, 1, "frame", "out0 = physical address, out1 = pages",             \
 	  "Tells the physical address of a frame capability (needs R_CONTROL).")                          \
 	X(MEM_DEVICE, mem_device, 27, PLAIN, 4, "devmem, dst, paddr, pages", "-",                         \
 	  "Makes a frame capability for device memory inside devmem's range: below the CPU's physical "   \
 	  "address width, outside RAM, the MSI window and the interrupt controllers the kernel drives.")  \
-	X(POOL_INFO, pool_info, 28, PLAIN, 1, "pool",                                                     \
+	X(POOL_INFO, pool_info, 28, QUERY, 1, "pool",                                                     \
 	  "out0 = pages left, out1 = free frames in the system, out2 = objects left (POOL_OBJECTS)",      \
 	  "Reads a pool's remaining quota (needs R_READ) and the kernel's free memory.")                  \
 	X(POOL_SPLIT, pool_split, 29, PLAIN, 4, "pool, dst, pages, objects", "-",                         \
@@ -163,21 +165,21 @@ enum syscall_number {
  * words of its kernel frame (kernel/arch/x86_64/trap.h) and the FS base
  * just past it; the numbers between name no register (UREG_VALID). */
 enum user_reg {
-	UREG_R15,
-	UREG_R14,
-	UREG_R13,
-	UREG_R12,
-	UREG_R11,
-	UREG_R10,
-	UREG_R9,
-	UREG_R8,
+	UREG_RAX,
+	UREG_RBX,
+	UREG_RCX,
 	UREG_RBP,
+	UREG_R11,
 	UREG_RDI,
 	UREG_RSI,
 	UREG_RDX,
-	UREG_RCX,
-	UREG_RBX,
-	UREG_RAX,
+	UREG_R10,
+	UREG_R8,
+	UREG_R9,
+	UREG_R12,
+	UREG_R13,
+	UREG_R14,
+	UREG_R15,
 	UREG_GPRS, /* the general registers are the numbers below, in the frame's order */
 	UREG_RIP = 17,
 	UREG_RFLAGS = 19,

@@ -11,13 +11,11 @@
 
 #include "arch/x86_64/paging.h"
 #include "clock.h"
+#include "fastpath.h"
 #include "irq.h"
 #include "kobj.h"
 #include "standin/host_arch.h"
 #include "vm.h"
-
-/* syscall.c's entry point: entry.asm calls it, so no header declares it. */
-void syscall_dispatch(struct trap_frame *f);
 
 /* mem.c's frame pool, here filled from the arena. */
 struct frame_pool kernel_frames;

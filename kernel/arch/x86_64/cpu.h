@@ -83,6 +83,12 @@ static inline void load_segments(uint16_t code, uint16_t data)
 	                 : "rax", "memory");
 }
 
+/* The null selector into DS, ES and FS (GS is entry.asm's: after swapgs). */
+static inline void load_null_data_segments(void)
+{
+	__asm__ volatile("mov %w0, %%ds\n\tmov %w0, %%es\n\tmov %w0, %%fs" : : "r"(0));
+}
+
 /* Copies n 64-bit words (the kernel has no SSE; rep movsq is the fast
  * way to move a message buffer). */
 static inline void copy_words(uint64_t *dst, const uint64_t *src, uint64_t n)

@@ -6,7 +6,8 @@
 ; the TSS's rsp0 (%gs:CPU_TSS_RSP0) points just past that frame, so
 ; the CPU's own pushes, the stub's and trap_common's all land there. Then
 ; the kernel switches to the per-CPU kernel stack. Leaving for user mode
-; reloads the registers from whichever thread's frame comes next.
+; reloads the registers from whichever thread's frame comes next (the IPC
+; fast path's way out reloads only what the message does not carry).
 ;
 ; Entries from kernel mode (the idle loop, or a kernel bug) push their
 ; frame on the kernel stack and return to where they came from.
@@ -17,16 +18,21 @@ default rel
 CPU_KSTACK_TOP  equ 8
 CPU_TSS_RSP0    equ 0x74              ; percpu.h checks it
 CPU_USER_RSP    equ 16
-FRAME_SIZE      equ 22 * 8
 VEC_SYSCALL     equ 0x100
-SYS_CALL        equ 7                  ; include/kestrel/syscall.h (checked in fastpath.c)
-SYS_REPLY_RECV  equ 9
 SEL_UCODE       equ 0x28 | 3
 SEL_UDATA       equ 0x20 | 3
-MSR_FS_BASE     equ 0xC0000100
+F_RBX           equ 1 * 8              ; offsets in struct trap_frame (trap.h checks them)
+F_RBP           equ 3 * 8
+F_RDI           equ 5 * 8
+F_RSI           equ 6 * 8
+F_RIP           equ 17 * 8
+F_RFLAGS        equ 19 * 8
+F_RSP           equ 20 * 8
 
-extern trap_dispatch, trap_dispatch_user, syscall_dispatch, fastpath_call, fastpath_reply_recv
-global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user
+extern trap_dispatch, trap_dispatch_user, syscall_dispatch, syscall_entries, syscall_count, syscall_table
+extern fastpath_call, fastpath_reply_recv
+global trap_stubs, syscall_entry, syscall_compat_entry, exit_to_user, syscall_query, syscall_full
+global syscall_fast_call, syscall_fast_reply_recv
 
 section .text
 
@@ -57,7 +63,7 @@ trap_stubs:
 
 ; The general registers in the order they are pushed: the reverse of
 ; struct trap_frame's first fields. POP_ALL takes them off in reverse.
-%define GPRS rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+%define GPRS r15, r14, r13, r12, r9, r8, r10, rdx, rsi, rdi, r11, rbp, rcx, rbx, rax
 
 %macro PUSH_ALL 1-*
 %rep %0
@@ -95,7 +101,9 @@ trap_common:
 	call trap_dispatch_user         ; does not return
 
 ; syscall: rip in rcx, rflags in r11, interrupts off (SFMASK), still on
-; the user stack. Build the same frame as an interrupt would.
+; the user stack. The same frame as an interrupt would build; then
+; syscall_entries (kernel/syscall.c, from the one list of system calls)
+; names the way on, by the call's kind.
 syscall_entry:
 	swapgs
 	mov [gs:CPU_USER_RSP], rsp
@@ -109,27 +117,61 @@ syscall_entry:
 	push VEC_SYSCALL
 	PUSH_ALL GPRS                   ; (SFMASK cleared DF and AC)
 	mov rdi, rsp                    ; the frame, which is also the thread
+	mov rbx, rdi                    ; kept across calls
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	xor ebp, ebp
-	; call and reply_recv try the fast path first (kernel/fastpath.c): it
-	; returns only when the general path has to do the work. The whole of
-	; rax, as syscall_dispatch reads it: 0x1_00000007 is no call.
-	cmp rax, SYS_CALL
-	je .fast_call
-	cmp rax, SYS_REPLY_RECV
-	je .fast_reply_recv
-.general:
-	call syscall_dispatch           ; does not return
-.fast_call:
-	mov rbx, rdi                    ; rbx survives the call (user rbx is saved)
+	cmp rax, [rel syscall_count]    ; the whole of rax, as syscall_dispatch reads it
+	jae syscall_full
+	jmp [abs syscall_entries + rax * 8]
+
+; PLAIN and IPC calls: the general path, which does not return.
+syscall_full:
+	call syscall_dispatch
+
+; QUERY calls: the handler (syscall_table), and straight back: nothing but
+; the caller's results can have changed.
+syscall_query:
+	mov rsi, rdi
+	call [abs syscall_table + rax * 8]
+	mov rdi, rbx
+	jmp exit_to_user
+
+; call and reply_recv try the fast path first (kernel/fastpath.c): it
+; returns the partner to enter, or takes the general path itself.
+syscall_fast_call:
 	call fastpath_call
-	mov rdi, rbx
-	jmp .general
-.fast_reply_recv:
-	mov rbx, rdi
+	jmp fast_exit
+syscall_fast_reply_recv:
 	call fastpath_reply_recv
-	mov rdi, rbx
-	jmp .general
+
+; Into the partner (rax) with the message of the sender (rbx): its words
+; 4-7 are still in r12-r15, which C preserves, the rest come back from
+; its frame, and the words from the length on are zeroed. arch_switch has
+; loaded the partner's address space and segments; its own registers come
+; from its frame, as sysret needs them.
+fast_exit:
+	lea rsp, [rbx + F_RSI]
+	POP_ALL r9, r8, r10, rdx, rsi
+	mov ecx, esi                    ; the length: at most 8 (fastpath.c)
+	jmp [abs zero_from + rcx * 8]
+.w0:	xor edx, edx
+.w1:	xor r10d, r10d
+.w2:	xor r8d, r8d
+.w3:	xor r9d, r9d
+.w4:	xor r12d, r12d
+.w5:	xor r13d, r13d
+.w6:	xor r14d, r14d
+.w7:	xor r15d, r15d
+.w8:	mov rdi, [rax + F_RDI]          ; the badge
+	mov rbx, [rax + F_RBX]
+	mov rbp, [rax + F_RBP]
+	mov rcx, [rax + F_RIP]
+	mov r11, [rax + F_RFLAGS]
+	mov rsp, [rax + F_RSP]
+	xor eax, eax                    ; E_OK
+	swapgs
+	mov gs, [rel null_selector]
+	o64 sysret
 
 ; syscall from compatibility mode (CSTAR). No ring-3 32-bit code segment
 ; exists, so nothing should get here; if something did, it is an unknown
@@ -138,26 +180,12 @@ syscall_compat_entry:
 	mov eax, -1
 	jmp syscall_entry
 
-; exit_to_user(struct trap_frame *frame): noreturn. The caller has checked
-; that rip and rsp are user addresses and rflags is sane, and set up
-; rsp0 and CR3 for this thread.
-;
-; Segment selectors are not thread state: every descriptor has base 0, so
-; DS, ES, FS and GS change no address in 64-bit mode, but a value one
-; thread loads must not reach another. Each return to user mode loads the
-; null selector into all four; GS after swapgs, since loading it changes
-; the GS base of the moment. The FS base is thread state (t_fs_base, just
-; past the frame, set by tls_set): written after the selector, whose load
-; may clear it, and always, so that no thread sees another's.
+; exit_to_user(struct trap_frame *frame): noreturn. CR3, rsp0 and the
+; segments are this thread's (arch_switch), its rip and rsp are user
+; addresses and its rflags sane. GS is loaded after swapgs, since loading
+; it changes the GS base of the moment.
 exit_to_user:
 	mov rsp, rdi
-	mov ds, [rel null_selector]
-	mov es, [rel null_selector]
-	mov fs, [rel null_selector]
-	mov ecx, MSR_FS_BASE
-	mov eax, [rdi + FRAME_SIZE]
-	mov edx, [rdi + FRAME_SIZE + 4]
-	wrmsr
 	POP_ALL GPRS
 	cmp qword [rsp], VEC_SYSCALL
 	jne .iret
@@ -177,3 +205,6 @@ exit_to_user:
 section .rodata
 null_selector:
 	dw 0
+align 8
+zero_from:                              ; fast_exit's way in by message length
+	dq fast_exit.w0, fast_exit.w1, fast_exit.w2, fast_exit.w3, fast_exit.w4, fast_exit.w5, fast_exit.w6, fast_exit.w7, fast_exit.w8

@@ -7,6 +7,7 @@
 #define MSR_LSTAR          0xC0000082
 #define MSR_CSTAR          0xC0000083
 #define MSR_SFMASK         0xC0000084
+#define MSR_FS_BASE        0xC0000100
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
 

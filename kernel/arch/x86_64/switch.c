@@ -81,25 +81,36 @@ static __attribute__((noinline)) void load_iomap(struct cpu *c, struct task *tas
 	c->c_iomap_owner = task;
 }
 
-void arch_return_to_user(struct thread *t)
+struct thread *arch_switch(struct thread *t)
 {
 	struct cpu *c = this_cpu();
 	struct task *task = t->t_task;
-	uint64_t frame_end = (uintptr_t)(&t->t_frame + 1);
 
-	c->c_tss.ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
-	if (task->t_iomap && c->c_iomap_owner != task)
-		load_iomap(c, task);
-	c->c_tss.ts_tss.rsp[0] = frame_end;
+	c->c_tss.ts_tss.rsp[0] = (uintptr_t)(&t->t_frame + 1);
+	/* The ports go with the address space: task_switch_away drops both. */
 	if (c->c_cr3 != task->t_cr3) {
 		c->c_cr3 = task->t_cr3;
 		write_cr3(c->c_cr3);
+		c->c_tss.ts_tss.iomap_base = task->t_iomap ? TSS_IOMAP_OFF : TSS_IOMAP_NONE;
+		if (task->t_iomap && c->c_iomap_owner != task)
+			load_iomap(c, task);
 	}
 	if ((fpu_owner == t) == fpu_ts) {
 		fpu_ts = !fpu_ts;
 		write_cr0(read_cr0() ^ CR0_TS);
 	}
-	exit_to_user(&t->t_frame);
+	/* Segment selectors are not thread state: every descriptor has base
+	 * 0, so they change no address in 64-bit mode, but a value one thread
+	 * loads must not reach another. The FS base is (t_fs_base, set by
+	 * tls_set): written after FS's selector, whose load may clear it. */
+	load_null_data_segments();
+	wrmsr(MSR_FS_BASE, t->t_fs_base);
+	return t;
+}
+
+void arch_return_to_user(struct thread *t)
+{
+	exit_to_user(&arch_switch(t)->t_frame);
 }
 
 void task_switch_away(struct task *t)

@@ -6,8 +6,11 @@
 struct thread;
 struct task;
 
-/* Loads t's address space, kernel entry frame, FPU access and I/O ports,
- * and returns to user mode in t. Never returns. */
+/* Loads t's address space, kernel entry frame, FPU access, I/O ports and
+ * segments. Returns t. */
+struct thread *arch_switch(struct thread *t);
+
+/* arch_switch, and returns to user mode in t. Never returns. */
 __attribute__((noreturn)) void arch_return_to_user(struct thread *t);
 
 /* The CPU must stop using t's page tables and I/O bitmap (t is going away

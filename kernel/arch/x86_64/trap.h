@@ -4,23 +4,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kestrel/ipc.h>
+
 /* The stack on entry to trap_dispatch: general registers pushed by
  * trap_common, then vector and error code pushed by the stub, then what the
- * CPU pushed. */
+ * CPU pushed. The registers of an IPC message's words (syscall.h) lie in
+ * word order, so that the words can be copied as one array. */
 struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rax, rbx, rcx, rbp, r11, rdi, rsi;
+	union {
+		struct {
+			uint64_t rdx, r10, r8, r9, r12, r13, r14, r15;
+		};
+		uint64_t msg[MSG_REG_WORDS];
+	};
 	uint64_t vector;
 	uint64_t error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-/* entry.asm reads the saved CS at [rsp + 24] while only vector and error
- * code lie above it. */
-_Static_assert(offsetof(struct trap_frame, cs) - offsetof(struct trap_frame, vector) == 24,
-               "entry.asm: saved CS offset");
-_Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "entry.asm: pushes 15 registers");
-_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame size");
+/* The layout entry.asm relies on: its F_ offsets, the 15 registers it
+ * pushes, and the saved CS at [rsp + 24] while only vector and error code
+ * lie above it. */
+#define FRAME_AT(field, slot) (offsetof(struct trap_frame, field) == (slot)*8)
+_Static_assert(FRAME_AT(rbx, 1) && FRAME_AT(rbp, 3) && FRAME_AT(rdi, 5) && FRAME_AT(rsi, 6) &&
+                       FRAME_AT(vector, 15) && FRAME_AT(rip, 17) && FRAME_AT(cs, 18) &&
+                       FRAME_AT(rflags, 19) && FRAME_AT(rsp, 20) && sizeof(struct trap_frame) == 22 * 8,
+               "entry.asm: the frame's layout");
 
 enum {
 	VEC_DE = 0,

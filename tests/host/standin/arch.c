@@ -22,6 +22,9 @@ bool host_irq_masked[IRQ_LINES];
 char host_serial[8192];
 size_t host_serial_len;
 
+/* entry.asm's ways on, which syscall.c's table of them names. */
+const char syscall_query[1], syscall_full[1];
+
 /* No PCIDs, no NX, nothing: task_create takes the plain path. */
 struct cpu_features cpu_features;
 
