@@ -16,4 +16,5 @@ mkdir -p build/bench
 rm -f "$img"
 truncate -s 16M "$img"
 . scripts/bench-lib.sh
-bench_boot bench-disk blkbench bench/disk/manifest.txt "$img" "$log"
+bench_boot bench-disk "^blkbench done$" "$log" --manifest bench/disk/manifest.txt --disk "$img"
+grep "^blkbench " "$log"

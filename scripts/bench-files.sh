@@ -36,4 +36,5 @@ img=build/bench/files.img
 log=build/bench/filebench.log
 make_image "$img"
 . scripts/bench-lib.sh
-bench_boot bench-files filebench bench/files/manifest.txt "$img" "$log"
+bench_boot bench-files "^filebench done$" "$log" --manifest bench/files/manifest.txt --disk "$img"
+grep "^filebench " "$log"

@@ -24,7 +24,6 @@ if [[ ${1:-} == --names ]]; then
 	exit 0
 fi
 [[ $# -eq 0 ]] || { echo "bench-recovery: unknown option $1" >&2; exit 2; }
-accel=${ACCEL:-tcg}
 out=build/bench/recovery
 log=build/bench/recovery.log
 mkdir -p "$out"
@@ -53,18 +52,8 @@ server recprobe
 	control
 BLOCK
 
-opts=(--test --accel "$accel" --timeout 300 --manifest "$manifest" --disk "$out/disk.img" --net)
-[[ $accel == tcg ]] && opts+=(--icount)
-status=0
-scripts/qemu.sh "${opts[@]}" -- build/kernel/kernel.bin </dev/null >"$log.raw" 2>&1 || status=$?
-tr -d '\r' <"$log.raw" >"$log"
-rm -f "$log.raw"
-pass=$(sed -n 's/^#define QEMU_EXIT_PASS *\(0x[0-9a-fA-F]*\).*/\1/p' include/kestrel/qemu_exit.h)
 # The client prints through the console server (its block uses console),
 # so its lines may follow the shell's prompt on the same line.
-if [[ $status -ne $(((pass << 1) | 1)) ]] || ! grep -qE "recovery: done$" "$log"; then
-	echo "bench-recovery: the client did not finish (QEMU status $status); end of $log:" >&2
-	tail -n 20 "$log" >&2
-	exit 1
-fi
+. scripts/bench-lib.sh
+bench_boot bench-recovery "recovery: done$" "$log" --manifest "$manifest" --disk "$out/disk.img" --net
 grep -oE 'recovery [a-z_]+ fault_to_ready=[0-9]+ fault_to_answer=([0-9]+|-) generation=[0-9]+$' "$log"

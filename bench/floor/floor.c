@@ -18,6 +18,8 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pte.h"
 
+#include "../common/sort.h"
+
 #define KERNEL_VMA   0xFFFFFFFF80000000ULL
 #define USER_CODE    0x400000ULL /* the page of floor.asm's user programs */
 #define USER_STACK   0x401000ULL /* one page each */
@@ -183,18 +185,6 @@ void kmain(uint32_t magic, uint32_t mbi)
 	floor_enter(&client);
 }
 
-static void sort(uint64_t *a, unsigned n)
-{
-	for (unsigned gap = n / 2; gap; gap /= 2)
-		for (unsigned i = gap; i < n; i++)
-			for (unsigned j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
-				uint64_t t = a[j];
-
-				a[j] = a[j - gap];
-				a[j - gap] = t;
-			}
-}
-
 /* The client finished phase: the empty timed region, the null call, the
  * round trip. Prints its figures and sets up the next. */
 void floor_report(uint32_t phase)
@@ -203,7 +193,7 @@ void floor_report(uint32_t phase)
 	uint64_t *s = &samples[WARMUP];
 	unsigned n = ITERATIONS - WARMUP;
 
-	sort(s, n);
+	sort_u64(s, n);
 	put("floor ");
 	put(names[phase]);
 	put(" median=");

@@ -11,6 +11,8 @@
 #include <kestrel/boot.h>
 #include <kestrel/qemu_exit.h>
 
+#include "../common/sort.h"
+
 #include "console.h"
 #include "io.h"
 #include "ipc.h"
@@ -102,21 +104,9 @@ static long notify_signaller(uint64_t tx)
 	return 0;
 }
 
-static void sort(uint64_t *a, unsigned n)
-{
-	for (unsigned gap = n / 2; gap; gap /= 2)
-		for (unsigned i = gap; i < n; i++)
-			for (unsigned j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
-				uint64_t t = a[j];
-
-				a[j] = a[j - gap];
-				a[j - gap] = t;
-			}
-}
-
 static void report(const char *name)
 {
-	sort(samples, iters);
+	sort_u64(samples, iters);
 	printf("kbench %s median=%lu p99=%lu min=%lu iters=%u\n", name, samples[iters / 2],
 	       samples[(iters * 99 + 99) / 100 - 1], samples[0], iters);
 }
