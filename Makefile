@@ -33,7 +33,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Icommon -Ikern
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 
-.PHONY: all deps run disk-reset run-ktest run-libc test debug bench demo fuzz fs-crash clean
+.PHONY: all deps run disk-reset run-ktest run-libc test debug bench demo fuzz fs-crash chaos clean
 all: deps kernel user
 
 include boot/build.mk
@@ -116,6 +116,16 @@ fs-crash: all
 	@ACCEL=$(ACCEL) CRASHES=$(CRASHES) FSCRASH_NAME=fscrash-long BOOT_TIMEOUT=$$(($(CRASHES) * 2 + 60)) \
 		tests/qemu/fscrash.sh
 
+# The fault-injection campaign (scripts/chaos.sh, docs/chaos.md):
+# CHAOS_FAULTS faults into every server under the workload, in batches of
+# CHAOS_BATCH, CHAOS_JOBS QEMU runs at once.
+CHAOS_FAULTS ?= 100000
+CHAOS_BATCH ?= 2000
+CHAOS_JOBS ?= 1
+chaos: all
+	@ACCEL=$(ACCEL) CHAOS_FAULTS=$(CHAOS_FAULTS) CHAOS_BATCH=$(CHAOS_BATCH) CHAOS_JOBS=$(CHAOS_JOBS) \
+		scripts/chaos.sh
+
 clean:
 	rm -rf $(BUILD)
 
@@ -127,4 +137,8 @@ print-%:
 # Keep intermediate objects: they are what the next build reuses.
 .SECONDARY:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# The compiler writes the dependency files; no rule makes them (else make
+# would try to remake build/lwip/obj/core/ip.d from an ip.d.o through
+# lwIP's pattern rule for objects).
+$(BUILD)/%.d: ;
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

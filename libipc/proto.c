@@ -139,9 +139,12 @@ long proto_call(struct proto_client *c, uint32_t op, unsigned flags, const void 
 	for (unsigned attempt = 0;; attempt++) {
 		request(&m, op, flags, req, req_size, x, &l);
 		e = ipc_call(c->pc_ep, &m);
-		if (e != E_DEAD && e != E_NO_REPLY)
+		if (e != E_DEAD && e != E_NO_REPLY && e != E_BAD_STATE)
 			break;
-		/* The server died holding the call, or dropped it. */
+		/* The server died holding the call, or dropped it, or our
+		 * thread was suspended during the call (a debugger, the chaos
+		 * service), which cancelled it: it may or may not have been
+		 * done. */
 		if (!(flags & PROTO_IDEMPOTENT) || attempt >= retries) {
 			e = PE_RESTARTED;
 			break;
@@ -302,14 +305,22 @@ long proto_reply_recv(uint64_t ep, struct msg *m)
 	return send_answer(ipc_reply_recv, ep, m);
 }
 
+long proto_recv_again(long e, uint64_t ep, struct msg *m)
+{
+	while (e == E_BAD_STATE)
+		e = ipc_recv(ep, IPC_FOREVER, m);
+	return e;
+}
+
 long proto_serve(uint64_t ep, const struct proto_op *ops, size_t nops, void *state)
 {
 	struct msg m;
-	long e = ipc_recv(ep, IPC_FOREVER, &m);
+	long e = proto_recv_again(ipc_recv(ep, IPC_FOREVER, &m), ep, &m);
 
 	while (e == E_OK)
-		e = proto_dispatch(ops, nops, state, &m) ? proto_reply_recv(ep, &m)
-		                                         : ipc_recv(ep, IPC_FOREVER, &m);
+		e = proto_recv_again(proto_dispatch(ops, nops, state, &m) ? proto_reply_recv(ep, &m)
+		                                                          : ipc_recv(ep, IPC_FOREVER, &m),
+		                     ep, &m);
 	return e;
 }
 

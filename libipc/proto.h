@@ -10,8 +10,9 @@
  *   PROTO_TABLE(HELLO_OPS)       the dispatch table for proto_serve()
  *
  * A client stub returns the handler's result (0 or a negative error), a
- * kernel error, or a PE_* error. If the server dies during the call, the
- * stub of an idempotent operation calls again (the endpoint belongs to the
+ * kernel error, or a PE_* error. If the server dies during the call (or
+ * the calling thread is suspended, which cancels the call), the stub of an
+ * idempotent operation calls again (the endpoint belongs to the
  * supervisor, so the call waits for the restarted server); any other
  * operation returns PE_RESTARTED, since it may or may not have happened. */
 #pragma once
@@ -108,6 +109,13 @@ bool proto_dispatch(const struct proto_op *ops, size_t nops, void *state, struct
  * ep), then free the slots of the capabilities it moved to the client. */
 long proto_reply(struct msg *m);
 long proto_reply_recv(uint64_t ep, struct msg *m);
+
+/* A receive that a suspension cancelled (thread_suspend, by a debugger or
+ * the chaos service: it returns E_BAD_STATE once the thread runs again)
+ * is no failure of the receiver's: a server loop passes e, what its
+ * receive returned, through this, which receives on ep again after such
+ * a cancel. */
+long proto_recv_again(long e, uint64_t ep, struct msg *m);
 
 /* Receives on ep for ever, answering each request with proto_dispatch.
  * Returns only if receiving fails. Servers that also take notifications

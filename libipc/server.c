@@ -74,7 +74,7 @@ static long serve(const struct server_def *d)
 {
 	uint64_t ep = self->si_ep;
 	struct msg m;
-	long e = ipc_recv(ep, IPC_FOREVER, &m);
+	long e = proto_recv_again(ipc_recv(ep, IPC_FOREVER, &m), ep, &m);
 
 	while (e == E_OK) {
 		if (msg_label(&m) == KMSG_NOTIFY && msg_words(&m) == 0) {
@@ -85,6 +85,7 @@ static long serve(const struct server_def *d)
 		} else {
 			e = ipc_recv(ep, IPC_FOREVER, &m);
 		}
+		e = proto_recv_again(e, ep, &m);
 	}
 	return e;
 }
@@ -100,8 +101,9 @@ static long serve_timed(const struct server_def *d, uint64_t (*timer)(void *stat
 	for (;;) {
 		e = ipc_recv(ep, timer(d->sd_state), &m);
 		/* A timer that returns 0 (more work due at once) makes the
-		 * receive a poll, which finds no message as E_WOULD_BLOCK. */
-		if (e == E_TIMEOUT || e == E_WOULD_BLOCK)
+		 * receive a poll, which finds no message as E_WOULD_BLOCK; a
+		 * suspension cancels a receive (proto_recv_again). */
+		if (e == E_TIMEOUT || e == E_WOULD_BLOCK || e == E_BAD_STATE)
 			continue;
 		if (e != E_OK)
 			return e;

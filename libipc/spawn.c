@@ -1,8 +1,8 @@
 /* The ELF loader: task_create, then for each segment mem_alloc, copy
  * through the scratch window, mem_map into the child; then the stack, the
  * capabilities, thread_create and thread_configure. The frame capabilities
- * are deleted once mapped: the child's mappings keep the frames, and
- * destroying the child returns them. */
+ * are deleted once mapped (the child's mappings keep the frames, and
+ * destroying the child returns them), unless the caller keeps them. */
 #include "spawn.h"
 
 #include <kestrel/boot.h>
@@ -22,21 +22,33 @@ static uint64_t elf_rights(uint32_t flags)
 }
 
 /* Allocates pages, copies the segment's file bytes into them through the
- * scratch window (if seg is given), and maps them into the child at va. */
-static long spawn_memory(const struct spawn_req *r, uint64_t task, uint64_t va, uint64_t pages,
+ * scratch window (if seg is given), and maps them into the child at va.
+ * Keeps the frame in sp_regions when asked to and the pages are code,
+ * data or the stack (writable or executable). */
+static long spawn_memory(const struct spawn_req *r, struct spawned *sp, uint64_t va, uint64_t pages,
                          uint64_t rights, const struct elf_file *f, const struct elf_segment *seg)
 {
-	return mem_map_fresh(&(struct mem_fresh){ .mf_pool = r->sr_pool,
-	                                          .mf_pages = pages,
-	                                          .mf_task = task,
-	                                          .mf_va = va,
-	                                          .mf_rights = rights,
-	                                          .mf_src = seg ? f->ef_base + seg->es_offset : 0,
-	                                          .mf_off = seg ? seg->es_vaddr - va : 0,
-	                                          .mf_len = seg ? seg->es_filesz : 0,
-	                                          .mf_self = r->sr_self,
-	                                          .mf_scratch = SPAWN_SCRATCH },
-	                     NULL);
+	bool keep = r->sr_keep_frames && (rights & (R_WRITE | R_EXEC)) && sp->sp_nregions < SPAWN_MAX_REGIONS;
+	struct spawn_region *rg = &sp->sp_regions[sp->sp_nregions];
+	long e = mem_map_fresh(&(struct mem_fresh){ .mf_pool = r->sr_pool,
+	                                            .mf_pages = pages,
+	                                            .mf_task = sp->sp_task,
+	                                            .mf_va = va,
+	                                            .mf_rights = rights,
+	                                            .mf_src = seg ? f->ef_base + seg->es_offset : 0,
+	                                            .mf_off = seg ? seg->es_vaddr - va : 0,
+	                                            .mf_len = seg ? seg->es_filesz : 0,
+	                                            .mf_self = r->sr_self,
+	                                            .mf_scratch = SPAWN_SCRATCH },
+	                       keep ? &rg->rg_frame : NULL);
+
+	if (e == E_OK && keep) {
+		rg->rg_va = va;
+		rg->rg_pages = pages;
+		rg->rg_rights = rights;
+		sp->sp_nregions++;
+	}
+	return e;
 }
 
 static long spawn_segments(const struct spawn_req *r, struct spawned *sp, const struct elf_file *f)
@@ -53,7 +65,7 @@ static long spawn_segments(const struct spawn_req *r, struct spawned *sp, const 
 		pages = (seg.es_vaddr + seg.es_memsz - start + PAGE - 1) / PAGE;
 		if (pages > SPAWN_SCRATCH_PAGES)
 			return E_BAD_ARG;
-		e = spawn_memory(r, sp->sp_task, start, pages, elf_rights(seg.es_flags), f, &seg);
+		e = spawn_memory(r, sp, start, pages, elf_rights(seg.es_flags), f, &seg);
 		if (e != E_OK)
 			return e;
 		sp->sp_pages += pages;
@@ -82,6 +94,7 @@ long spawn_load(const struct spawn_req *r, struct spawned *sp)
 
 	sp->sp_task = sp->sp_thread = CAP_NULL;
 	sp->sp_pages = 0;
+	sp->sp_nregions = 0;
 	if (e != E_OK)
 		return e;
 	sp->sp_entry = f.ef_entry;
@@ -95,7 +108,7 @@ long spawn_load(const struct spawn_req *r, struct spawned *sp)
 	if (e == E_OK)
 		e = spawn_segments(r, sp, &f);
 	if (e == E_OK)
-		e = spawn_memory(r, sp->sp_task, BOOT_STACK_TOP - BOOT_STACK_PAGES * PAGE, BOOT_STACK_PAGES,
+		e = spawn_memory(r, sp, BOOT_STACK_TOP - BOOT_STACK_PAGES * PAGE, BOOT_STACK_PAGES,
 		                 R_READ | R_WRITE, &f, 0);
 	if (e == E_OK)
 		sp->sp_pages += BOOT_STACK_PAGES;
@@ -134,4 +147,9 @@ void spawn_destroy(struct spawned *sp)
 {
 	spawn_drop(&sp->sp_thread);
 	spawn_drop(&sp->sp_task);
+	for (unsigned i = 0; i < sp->sp_nregions; i++) {
+		sys_cap_delete(sp->sp_regions[i].rg_frame);
+		slot_free(sp->sp_regions[i].rg_frame);
+	}
+	sp->sp_nregions = 0;
 }

@@ -12,6 +12,7 @@
  * page tables for it are made once, not once per child. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,19 @@ struct spawn_req {
 	uint64_t sr_fault_ep; /* our slot of the child's fault endpoint, or CAP_NULL */
 	const struct spawn_cap *sr_caps;
 	unsigned sr_ncaps;
+	bool sr_keep_frames; /* fill sp_regions */
+};
+
+#define SPAWN_MAX_REGIONS 6
+
+/* Memory the child was loaded with, kept for the caller (sr_keep_frames):
+ * pages rg_pages from rg_va in the child, mapped with rg_rights (R_EXEC:
+ * code; R_WRITE: data, bss or the stack, the last region). */
+struct spawn_region {
+	uint64_t rg_frame; /* our slot of its frame capability */
+	uint64_t rg_va;
+	uint64_t rg_pages;
+	uint64_t rg_rights;
 };
 
 /* A loaded child: the task and thread capabilities are in our slots. */
@@ -44,6 +58,8 @@ struct spawned {
 	uint64_t sp_thread;
 	uint64_t sp_entry;
 	uint64_t sp_pages; /* of memory it was loaded with (its segments and stack), from sr_pool */
+	struct spawn_region sp_regions[SPAWN_MAX_REGIONS];
+	unsigned sp_nregions;
 };
 
 /* Creates the task, loads the image, gives the capabilities and creates
@@ -56,5 +72,6 @@ long spawn_load(const struct spawn_req *req, struct spawned *sp);
 /* Starts the child's thread at its entry with rdi = arg. */
 long spawn_start(const struct spawned *sp, uint64_t arg);
 
-/* Destroys the child's thread and task and frees our slots for them. */
+/* Destroys the child's thread and task and frees our slots for them and
+ * for the frames kept. */
 void spawn_destroy(struct spawned *sp);

@@ -48,6 +48,7 @@ server recprobe
 	uses nic
 	uses fs
 	uses net
+	uses chaos
 	ports 0xf4 4 # isa-debug-exit: it ends QEMU
 	control
 BLOCK

@@ -15,7 +15,7 @@ $(BUILD)/libc/servers/%.o: LIBC_CFLAGS += -mgeneral-regs-only
 
 $(eval $(call SERVER,supervisor,servers/supervisor/main.c servers/supervisor/control.c \
 	servers/supervisor/heartbeat.c servers/supervisor/log.c servers/supervisor/manifest.c \
-	servers/supervisor/policy.c))
+	servers/supervisor/policy.c servers/supervisor/target.c))
 $(eval $(call SERVER,hello,servers/hello/main.c))
 $(eval $(call SERVER,console,servers/console/main.c servers/console/console_srv.c \
 	servers/console/line.c))
@@ -37,7 +37,9 @@ $(eval $(call SERVER,kv,servers/kv/main.c))
 # The shell, with each server's shell command (SHELL_COMMANDS in shell.h).
 $(eval $(call SERVER,shell,servers/shell/main.c servers/shell/commands.c servers/shell/args.c servers/shell/nc.c \
 	servers/shell/edit.c servers/shell/complete.c servers/shell/files.c servers/kv/shell_kv.c \
-	servers/pci/shell_lspci.c servers/net/shell_net.c))
+	servers/pci/shell_lspci.c servers/net/shell_net.c servers/chaos/shell_chaos.c))
+# Fault injection into the others (make chaos, the shell's chaos).
+$(eval $(call SERVER,chaos,servers/chaos/main.c servers/chaos/inject.c servers/chaos/table.c))
 
 # The supervisor's test client (tests/qemu/supervisor.sh), in its roles.
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/sup/suptest.elf,tests/sup/suptest.c tests/sup/leasy.c \
@@ -49,6 +51,8 @@ $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fs/fstest.elf,tests/fs/fstest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/files/filetest.elf,tests/files/filetest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fscrash/fscrash.elf,tests/fscrash/fscrash.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/workload/wlfaults.elf,tests/workload/wlfaults.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/chaos/chaosload.elf,tests/chaos/chaosload.c))
+$(eval $(call LIBC_PROGRAM,$(BUILD)/tests/chaos/chaoser.elf,tests/chaos/chaoser.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/fswindow/wintest.elf,tests/fswindow/wintest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/nic/nictest.elf,tests/nic/nictest.c))
 $(eval $(call LIBC_PROGRAM,$(BUILD)/tests/net/nettest.elf,tests/net/nettest.c))

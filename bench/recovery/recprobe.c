@@ -23,6 +23,7 @@
 
 #include <kestrel/error.h>
 #include <kestrel/proto/blk.h>
+#include <kestrel/proto/chaos.h>
 #include <kestrel/proto/console.h>
 #include <kestrel/proto/fs.h>
 #include <kestrel/proto/hello.h>
@@ -40,6 +41,7 @@
 #include "syscalls.h"
 
 PROTO_CLIENT(BLK_OPS)
+PROTO_CLIENT(CHAOS_OPS)
 PROTO_CLIENT(CONSOLE_OPS)
 PROTO_CLIENT(FS_OPS)
 PROTO_CLIENT(HELLO_OPS)
@@ -112,6 +114,14 @@ static long ask_nic(struct proto_client *c)
 	return nic_info(c, &q, &r);
 }
 
+static long ask_chaos(struct proto_client *c)
+{
+	struct chaos_stats_req q = { CHAOS_STATS_TOTALS };
+	struct chaos_stats_rep r;
+
+	return chaos_stats(c, &q, &r);
+}
+
 static long ask_fs(struct proto_client *c)
 {
 	struct fs_none q = { 0 };
@@ -167,6 +177,7 @@ static const struct probe {
 	{ "fs", "fs", ask_fs },
 	{ "net", "net", ask_net },
 	{ "httpd", NULL, ask_httpd },
+	{ "chaos", "chaos", ask_chaos },
 };
 
 static struct proto_client sup;

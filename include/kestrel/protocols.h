@@ -19,6 +19,7 @@
 	X(TIME, 7, "the wall clock: the time of day")                      \
 	X(NET, 8, "the network: TCP and UDP sockets")                      \
 	X(NIC, 9, "network cards: Ethernet frames through shared rings")   \
+	X(CHAOS, 10, "the chaos service: fault injection into servers")    \
 	X(PROTOTEST, 15, "tests/sup's server: leases, capabilities, calls outstanding")
 
 enum protocol_base {

@@ -1,9 +1,12 @@
 /* fs: the filesystem server. Finds the disk (the blk service), puts a
  * block cache sized by its memory quota in front of it, mounts the ext2
  * filesystem there read-write, and serves the filesystem protocol
- * (fs_srv.c) with one thread, since ext2 takes one caller at a time. A
- * disk it cannot mount is logged with the reason, and the server stays up
- * answering ENODEV rather than dying and being restarted in a loop.
+ * (fs_srv.c) with one thread, since ext2 takes one caller at a time. No
+ * disk, or a disk it cannot mount, is logged with the reason, and the
+ * server stays up answering ENODEV rather than dying and being restarted
+ * in a loop. But a disk driver that died under the mount (its calls cut
+ * off, its reads failing) is a fault of the moment: the server ends, and
+ * the supervisor's next start (after its policy's delay) mounts again.
  *
  * Timestamps come from the time service, asked once at start for the
  * wall-clock time at boot: each one is then that plus the kernel clock,
@@ -83,6 +86,9 @@ static bool fs_clock(void)
 	return true;
 }
 
+/* Finds the disk, makes the cache and mounts: 0, -EAGAIN when the disk
+ * driver failed under it (a new start may get past), or another -errno
+ * (the server then answers ENODEV). */
 static int fs_start(void)
 {
 	const struct server_info *si = server_self();
@@ -94,11 +100,11 @@ static int fs_start(void)
 
 	if ((e = service_lookup("blk", &blk)) != E_OK || (e = blk_info(&blk, &none, &info)) != E_OK) {
 		printf("fs: no disk: %s\n", proto_error_text(e));
-		return -ENODEV;
+		return e == PE_NO_SERVICE || e == PE_FAILED ? -ENODEV : -EAGAIN;
 	}
 	if ((e = bcache_init(&cache, &blk, si->si_pool, info.sectors, cache_pages())) != E_OK) {
-		printf("fs: no memory for the block cache: %s\n", proto_error_text(e));
-		return -ENOMEM;
+		printf("fs: no block cache: %s\n", proto_error_text(e));
+		return e == E_NO_MEMORY ? -ENOMEM : -EAGAIN;
 	}
 	dev = (struct ext2_dev){
 		&cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush, NULL, bcache_order
@@ -113,7 +119,7 @@ static int fs_start(void)
 	if (err < 0) {
 		printf("fs: cannot mount the disk: %s (%s)\n", fs.fs_message ? fs.fs_message : "",
 		       strerror(-err));
-		return err;
+		return err == -EIO ? -EAGAIN : err;
 	}
 	printf("fs: mounted ext2 (generation %lu): %u-byte blocks, %u of %u free, %s, cache %u KiB\n",
 	       si->si_generation, fs.fs_bsize, fs.fs_sb.s_free_blocks_count, fs.fs_sb.s_blocks_count,
@@ -124,6 +130,9 @@ static int fs_start(void)
 
 int main(void)
 {
-	fs_start();
+	if (fs_start() == -EAGAIN) {
+		printf("fs: the disk failed under the mount: ending, to be started again\n");
+		return EAGAIN;
+	}
 	return (int)server_run(fs_ops, fs_nops, NULL);
 }

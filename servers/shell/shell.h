@@ -76,6 +76,8 @@ void shell_complete(void *sh, const char *line, size_t cur, struct edit_matches 
 	X(crash, 1, 2, "crash NAME [MS]", "make a server fault on purpose (after MS ms)")               \
 	X(restart, 1, 1, "restart NAME", "stop a server and start it again now")                        \
 	X(log, 0, 1, "log [N]", "the supervisor's last N log lines (10)")                               \
+	X(chaos, 0, 3, "chaos [SERVER KIND [RATE]|stop]",                                               \
+	  "inject faults of KIND into SERVER (any: random) at RATE a second (1); alone: what it did")   \
 	X(bench, 0, 0, "bench", "time a null system call and a call to hello")                          \
 	X(ls, 0, ARGS_MAX, "ls [-l] [PATH...]", "list a directory (-l: type, mode, links, size, time)") \
 	X(cat, 1, ARGS_MAX, "cat FILE...", "print the files")                                           \

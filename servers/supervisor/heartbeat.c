@@ -3,9 +3,13 @@
  * at once. The call can block for ever on a hung server, so the thread
  * only records when it started waiting (hb_waiting_since), and the
  * supervisor's main loop, which never blocks on a server, declares the
- * server hung once that is older than the deadline and ends it: that also
- * ends the call (E_DEAD) and frees the thread for the next server. The two
- * threads share only these words, each written by one side. */
+ * server hung once that is older than the deadline, ends it, and cancels
+ * the thread's call (a suspension does), freeing it for the next server.
+ * A server with a heartbeat that is not ready HEARTBEAT_START_DEADLINE_MS
+ * after its start is hung too: stuck in its start-up, waiting on
+ * something that will never answer. The two threads share only these
+ * words, each written by one side (but for the main loop's clearing of a
+ * wait it gave up on). */
 #include <kestrel/proto/supervisor.h>
 
 #include "heartbeat.h"
@@ -14,6 +18,7 @@
 #include "syscalls.h"
 #include "uthread.h"
 
+static struct uthread_info hb_info;                              /* the heartbeat thread */
 static volatile uint64_t hb_waiting_since[MANIFEST_MAX_SERVERS]; /* ms, 0: not waiting */
 static volatile uint64_t hb_waiting_gen[MANIFEST_MAX_SERVERS];
 static uint64_t hb_next[MANIFEST_MAX_SERVERS];
@@ -30,7 +35,9 @@ static __attribute__((noreturn)) long hb_thread(uint64_t arg)
 			if (s->s_state != SUP_UP || !s->s_ms->ms_heartbeat_ms || now < hb_next[i])
 				continue;
 			hb_waiting_gen[i] = s->s_generation;
-			hb_waiting_since[i] = now;
+			/* Not the loop's now: a call before this one may have
+			 * waited a deadline long, and this server is not late. */
+			hb_waiting_since[i] = sys_clock_ms();
 			msg_init(&m, PROTO_HEARTBEAT, 0);
 			ipc_call(s->s_ep, &m); /* E_DEAD if the supervisor ends it meanwhile */
 			hb_waiting_since[i] = 0;
@@ -42,11 +49,10 @@ static __attribute__((noreturn)) long hb_thread(uint64_t arg)
 
 long heartbeat_start(void)
 {
-	struct uthread_info ui;
 	long e;
 
 	e = sleep_ms(BOOT_SLOT_POOL, 0); /* makes its endpoint now: the thread's sleeps cannot fail */
-	return e ? e : uthread_create(hb_thread, 0, HEARTBEAT_PRIORITY, CAP_NULL, BOOT_SLOT_POOL, &ui);
+	return e ? e : uthread_create(hb_thread, 0, HEARTBEAT_PRIORITY, CAP_NULL, BOOT_SLOT_POOL, &hb_info);
 }
 
 void heartbeat_check(void)
@@ -57,10 +63,21 @@ void heartbeat_check(void)
 		struct srv *s = &srvs[i];
 		uint64_t since = hb_waiting_since[i];
 
-		if (since && s->s_state == SUP_UP && hb_waiting_gen[i] == s->s_generation &&
-		    now - since > heartbeat_deadline(s)) {
+		if (since && now - since > heartbeat_deadline(s)) {
 			hb_waiting_since[i] = 0;
-			srv_end(s, "hung: no answer to a heartbeat in time");
+			if (s->s_state == SUP_UP && hb_waiting_gen[i] == s->s_generation)
+				srv_end(s, "hung: no answer to a heartbeat in time");
+			/* Ending the server does not end the call: it waits on
+			 * the endpoint we keep for the next instance, which may
+			 * never be ready (its start waiting on another server
+			 * that only this thread would find hung). A suspension
+			 * cancels the call, and the thread goes on to the next
+			 * server. */
+			sys_thread_suspend(hb_info.ui_slot);
+			sys_thread_resume(hb_info.ui_slot);
+		} else if (s->s_state == SUP_STARTING && s->s_ms->ms_heartbeat_ms &&
+		           now - s->s_started_ms > HEARTBEAT_START_DEADLINE_MS) {
+			srv_end(s, "hung: not ready in time after its start");
 		}
 	}
 }

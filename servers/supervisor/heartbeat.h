@@ -5,9 +5,13 @@
 
 #include "srv.h"
 
-#define HEARTBEAT_TICK_MS         50  /* how often the heartbeat thread looks */
-#define HEARTBEAT_MIN_DEADLINE_MS 200 /* no server is called hung sooner */
-#define HEARTBEAT_PRIORITY        99  /* below the supervisor's main thread */
+#define HEARTBEAT_TICK_MS           50  /* how often the heartbeat thread looks */
+#define HEARTBEAT_MIN_DEADLINE_MS   200 /* no server is called hung sooner */
+#define HEARTBEAT_PRIORITY          99  /* below the supervisor's main thread */
+/* How long a server with a heartbeat may take from its start to ready:
+ * long enough for its start to wait out its dependencies' restarts (the
+ * network server's DHCP takes seconds). */
+#define HEARTBEAT_START_DEADLINE_MS 15000
 
 /* Starts the heartbeat thread. */
 long heartbeat_start(void);

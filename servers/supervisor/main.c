@@ -37,6 +37,10 @@ static const struct boot_info *bi;
 static uint64_t start_ms, start_tsc; /* ours, to tell time-stamp counts in microseconds */
 static struct manifest manifest;
 static uint64_t sep; /* our endpoint: servers' calls and faults */
+/* A server may inject faults: keep every server's code, data and stack
+ * frames for it (sup_target). Up to SPAWN_MAX_REGIONS slots more a server,
+ * so not always. */
+static bool chaos_in_manifest;
 
 static const struct boot_module_info *find_module(const char *suffix)
 {
@@ -230,7 +234,8 @@ void srv_stop(struct srv *s)
 long srv_start(struct srv *s)
 {
 	const struct manifest_server *ms = s->s_ms;
-	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0);
+	uint64_t badge = (uint64_t)(s - srvs) | (ms->ms_control ? BADGE_CONTROL : 0) |
+	                 (ms->ms_chaos ? BADGE_CHAOS : 0);
 	uint64_t fault = slot_alloc(), ours[1 + MANIFEST_MAX_RESOURCES];
 	unsigned nours = 1 + ms->ms_nres;
 	struct spawn_cap caps[5 + MANIFEST_MAX_RESOURCES] = {
@@ -248,7 +253,8 @@ long srv_start(struct srv *s)
 		                 ms->ms_priority,
 		                 fault,
 		                 caps,
-		                 4 };
+		                 4,
+		                 chaos_in_manifest };
 	static struct server_info si; /* a page's worth: not on the stack */
 	long e;
 
@@ -302,6 +308,7 @@ long srv_start(struct srv *s)
 	}
 	s->s_state = SUP_STARTING;
 	s->s_pid = 0;
+	s->s_inject_number = 0;
 	s->s_started_ms = sys_clock_ms();
 	policy_started(&s->s_rs, s->s_started_ms);
 	return E_OK;
@@ -326,6 +333,7 @@ void srv_end(struct srv *s, const char *why)
 
 	if (why)
 		srv_log_event(s, why);
+	srv_log_injection_followed(s, now);
 	s->s_died_tsc = sys_clock_tsc();
 	s->s_died_ms = now;
 	srv_stop(s);
@@ -508,10 +516,13 @@ static uint64_t next_timeout(void)
 
 		if (srvs[i].s_state == SUP_RESTARTING)
 			t = srvs[i].s_restart_at > now ? srvs[i].s_restart_at - now : 1;
-		else if (srvs[i].s_state == SUP_UP && srvs[i].s_ms->ms_heartbeat_ms)
-			t = HEARTBEAT_TICK_MS; /* to see an overdue heartbeat */
+		else if ((srvs[i].s_state == SUP_UP || srvs[i].s_state == SUP_STARTING) &&
+		         srvs[i].s_ms->ms_heartbeat_ms)
+			t = HEARTBEAT_TICK_MS; /* to see an overdue heartbeat, or start */
 		else if (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod)
 			t = FAILED_POLL_MS;
+		if (srvs[i].s_inject_number && t > HEARTBEAT_TICK_MS)
+			t = HEARTBEAT_TICK_MS; /* to log an injection with no visible effect */
 		if (t < best)
 			best = t;
 	}
@@ -590,6 +601,7 @@ static long setup(void)
 		srvs[i].s_state = SUP_FAILED;
 		srvs[i].s_vault = CAP_NULL;
 		srvs[i].s_pool = CAP_NULL;
+		chaos_in_manifest |= manifest.m_servers[i].ms_chaos && !manifest.m_servers[i].ms_refused;
 		if (manifest.m_servers[i].ms_refused)
 			srv_log_event(&srvs[i], "not started: its manifest block has errors (above)");
 	}
@@ -634,6 +646,7 @@ int main(void)
 			heartbeat_check();
 			restart_due();
 			refuse_calls_to_failed();
+			srv_log_injections_quiet(sys_clock_ms());
 			continue;
 		}
 		i = m.badge & BADGE_INDEX;
@@ -648,5 +661,6 @@ int main(void)
 		heartbeat_check();
 		restart_due();
 		refuse_calls_to_failed();
+		srv_log_injections_quiet(sys_clock_ms());
 	}
 }

@@ -228,6 +228,10 @@ static const char *parse_key(struct manifest_server *s, const struct words *ws, 
 		s->ms_dma = true;
 		return NULL;
 	}
+	if (word_eq(k, kn, "chaos") && ws->count == 1) {
+		s->ms_chaos = true;
+		return NULL;
+	}
 	if (ws->count != 2 || !parse_num(ws->w[1], ws->n[1], &v))
 		return "unknown key, or a value that is not a number";
 	if (word_eq(k, kn, "priority") && v >= 1 && v <= 99)

@@ -24,6 +24,8 @@
  *       control                 # may kill, crash and restart servers
  *       dma                     # may allocate memory for DMA and learn its
  *                               # physical address (R_DMA on its pool)
+ *       chaos                   # may inject faults: gets other servers'
+ *                               # threads and memory (servers/chaos/)
  *
  * Blank lines and text after '#' are ignored. Repeated irq, ports, devmem
  * and devrange lines add up; no two servers may share a port, a byte of
@@ -87,6 +89,7 @@ struct manifest_server {
 	unsigned ms_nres;
 	bool ms_control; /* may use the supervisor's control calls */
 	bool ms_dma;     /* its pool carries R_DMA */
+	bool ms_chaos;   /* may ask for other servers' thread and memory (sup_target) */
 	bool ms_pci;     /* a pci line: ms_pci_vendor:ms_pci_device */
 	uint16_t ms_pci_vendor, ms_pci_device;
 	unsigned ms_line; /* its server line */

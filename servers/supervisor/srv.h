@@ -28,6 +28,7 @@
 #define BADGE_SERVER  (1ULL << 40) /* | index: a server's calls to us */
 #define BADGE_FAULT   (1ULL << 41) /* | index: its fault messages */
 #define BADGE_CONTROL (1ULL << 42) /* with BADGE_SERVER: its block says control */
+#define BADGE_CHAOS   (1ULL << 43) /* with BADGE_SERVER: its block says chaos */
 
 struct srv {
 	const struct manifest_server *s_ms;
@@ -46,6 +47,11 @@ struct srv {
 	uint64_t s_vault; /* our frame of its vault pages (kept for ever), or CAP_NULL */
 	uint64_t s_pool;  /* our copy of the running instance's pool (ps's memory), or CAP_NULL */
 	bool s_requested; /* the running instance was started by a restart request */
+	/* The last chaos injection into the running instance (target.c): its
+	 * number (0: none), when, how long a death after it follows it, and
+	 * its kind's name. */
+	uint64_t s_inject_number, s_inject_ms, s_inject_window_ms;
+	char s_inject_kind[16];
 };
 
 extern struct srv srvs[MANIFEST_MAX_SERVERS];
@@ -82,5 +88,14 @@ void srv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* srv_log of "[supervisor T ms] NAME (generation G): what". */
 void srv_log_event(const struct srv *s, const char *what);
+
+/* From srv_end, as s dies at now: logs that its death followed a chaos
+ * injection, if one hit it within the window the injection gave, and
+ * forgets it. */
+void srv_log_injection_followed(struct srv *s, uint64_t now);
+
+/* From the main loop: logs that an injection whose window has passed
+ * with its server still running had no visible effect, and forgets it. */
+void srv_log_injections_quiet(uint64_t now);
 
 PROTO_SERVER(SUP_OPS)

@@ -218,26 +218,29 @@ static void crlf_line_ends_are_accepted(void **state)
 	fails_at("server a\r\nbinary a.elf\r\nirq 56\r\n", 3, "out of range");
 }
 
-static void devmem_control_and_dma_give_rights(void **state)
+static void devmem_control_dma_and_chaos_give_rights(void **state)
 {
 	const struct manifest_server *s;
 
 	(void)state;
 	assert_int_equal(parse("server hpet\nbinary h.elf\ndevmem 0xfed00000 0x1000\ncontrol\n"
-	                       "server big\nbinary b.elf\ndevmem 0xFFFFFFFFFF000 4096\ndma\n"),
+	                       "server big\nbinary b.elf\ndevmem 0xFFFFFFFFFF000 4096\ndma\nchaos\n"),
 	                 0);
 	s = find("hpet");
 	assert_res(s, 0, MANIFEST_DEVMEM, 0xfed00000, 4096);
 	assert_true(s->ms_control);
 	assert_false(s->ms_dma);
+	assert_false(s->ms_chaos);
 	s = find("big");
 	assert_res(s, 0, MANIFEST_DEVMEM, 0xFFFFFFFFFF000ULL, 4096); /* the last page below 2^52 */
 	assert_false(s->ms_control);
 	assert_true(s->ms_dma);
+	assert_true(s->ms_chaos);
 	assert_int_equal(parse("server a\nbinary a.elf\n"), 0);
 	assert_int_equal(m.m_servers[0].ms_nres, 0);
 	assert_false(m.m_servers[0].ms_control);
 	assert_false(m.m_servers[0].ms_dma);
+	assert_false(m.m_servers[0].ms_chaos);
 }
 
 static void bad_devmem_and_control_lines_fail(void **state)
@@ -252,6 +255,7 @@ static void bad_devmem_and_control_lines_fail(void **state)
 	fails_at("server a\nbinary a.elf\ndevmem 0xfed00000\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\ncontrol yes\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\ndma 1\n", 3, "unknown key");
+	fails_at("server a\nbinary a.elf\nchaos fs\n", 3, "unknown key");
 	fails_at("server a\nbinary a.elf\nhello\n", 3, "unknown key");
 }
 
@@ -761,7 +765,7 @@ int main(void)
 		cmocka_unit_test(len_bounds_the_input),
 		cmocka_unit_test(crlf_line_ends_are_accepted),
 		cmocka_unit_test(heartbeat_is_only_for_servers_that_provide),
-		cmocka_unit_test(devmem_control_and_dma_give_rights),
+		cmocka_unit_test(devmem_control_dma_and_chaos_give_rights),
 		cmocka_unit_test(bad_devmem_and_control_lines_fail),
 		cmocka_unit_test(unknown_key_fails),
 		cmocka_unit_test(bad_number_fails),

@@ -27,7 +27,7 @@ PROTO_CLIENT(PROTOTEST_OPS)
 PROTO_SERVER(PROTOTEST_OPS)
 
 static uint64_t count;
-static unsigned calls, deaths_to_come;
+static unsigned calls, deaths_to_come, cancels_to_come, recvs, recv_cancels_to_come;
 static long handler_status;
 
 long hello_echo_srv(struct proto_ctx *ctx, const struct hello_echo_req *q, struct hello_echo_rep *r)
@@ -151,6 +151,10 @@ long ipc_call(uint64_t ep, struct msg *m)
 		deaths_to_come--;
 		return E_DEAD; /* the server died holding the call */
 	}
+	if (cancels_to_come) {
+		cancels_to_come--;
+		return E_BAD_STATE; /* our thread was suspended during the call */
+	}
 	m->badge = ep; /* the badge the server sees */
 	shim_transfer(m, false);
 	if (!proto_dispatch(ops, NOPS, NULL, m))
@@ -166,6 +170,11 @@ long ipc_call(uint64_t ep, struct msg *m)
 long ipc_recv(uint64_t ep, uint64_t timeout_ms, struct msg *m)
 {
 	(void)ep, (void)timeout_ms, (void)m;
+	recvs++;
+	if (recv_cancels_to_come) {
+		recv_cancels_to_come--;
+		return E_BAD_STATE; /* suspended while it waited */
+	}
 	return E_BAD_CAP;
 }
 
@@ -214,7 +223,7 @@ static int reset(void **state)
 {
 	(void)state;
 	count = 0;
-	calls = deaths_to_come = 0;
+	calls = deaths_to_come = cancels_to_come = recvs = recv_cancels_to_come = 0;
 	handler_status = 0;
 	keep_caps = false;
 	kept_cap = 0;
@@ -339,6 +348,38 @@ static void other_calls_report_the_restart(void **state)
 	assert_int_equal(hello_add(&c, &q, &r), PE_RESTARTED);
 	assert_int_equal(calls, 1); /* never repeated: it may have happened */
 	assert_int_equal(count, 0);
+}
+
+static void a_call_cut_off_by_a_suspension_is_repeated_if_idempotent(void **state)
+{
+	struct proto_client c = { .pc_ep = 3, .pc_retries = 0 };
+	struct hello_echo_req q = { 5 };
+	struct hello_echo_rep r = { 0, 0 };
+	struct hello_add_req a = { 5 };
+	struct hello_count_rep cr;
+
+	(void)state;
+	cancels_to_come = 1;
+	assert_int_equal(hello_echo(&c, &q, &r), 0);
+	assert_int_equal(r.value, 5);
+	assert_int_equal(calls, 2);
+	cancels_to_come = 1;
+	assert_int_equal(hello_add(&c, &a, &cr), PE_RESTARTED);
+	assert_int_equal(calls, 3); /* not repeated: it may have happened */
+}
+
+static void a_receive_cut_off_by_a_suspension_is_received_again(void **state)
+{
+	struct msg m;
+
+	(void)state;
+	assert_int_equal(proto_recv_again(E_OK, 3, &m), E_OK);
+	assert_int_equal(recvs, 0);
+	recv_cancels_to_come = 2;
+	/* Two more cancelled receives, then the fake's E_BAD_CAP, which
+	 * is a failure and comes back. */
+	assert_int_equal(proto_recv_again(E_BAD_STATE, 3, &m), E_BAD_CAP);
+	assert_int_equal(recvs, 3);
 }
 
 static void write_lease_lets_the_server_fill_the_clients_buffer(void **state)
@@ -560,6 +601,8 @@ int main(void)
 		cmocka_unit_test_setup(idempotent_call_is_repeated_after_a_restart, reset),
 		cmocka_unit_test_setup(idempotent_call_gives_up_after_its_retries, reset),
 		cmocka_unit_test_setup(other_calls_report_the_restart, reset),
+		cmocka_unit_test_setup(a_call_cut_off_by_a_suspension_is_repeated_if_idempotent, reset),
+		cmocka_unit_test_setup(a_receive_cut_off_by_a_suspension_is_received_again, reset),
 		cmocka_unit_test_setup(write_lease_lets_the_server_fill_the_clients_buffer, reset),
 		cmocka_unit_test_setup(read_lease_is_lent_read_only, reset),
 		cmocka_unit_test_setup(leased_calls_need_their_lease, reset),

@@ -36,9 +36,15 @@ TEST_SUITES += "qemu/netnic=ACCEL=$(ACCEL) tests/qemu/netnic.sh"
 # The crash test, short: 20 crashes of the filesystem server and the disk
 # driver (make fs-crash: the long campaign).
 TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
+# The chaos campaign, short: 300 faults of every kind into every server
+# under the workload (make chaos: the long campaign, docs/chaos.md).
+TEST_SUITES += "qemu/chaos=ACCEL=$(ACCEL) CHAOS_FAULTS=300 CHAOS_RATE=200 tests/qemu/chaos.sh"
+# The chaos service itself: the supervisor's target calls, the shell's
+# chaos command and its errors.
+TEST_SUITES += "qemu/chaos-shell=ACCEL=$(ACCEL) tests/qemu/chaos-shell.sh"
 # docs/first-hour.md's transcripts, typed at make run's system.
 TEST_SUITES += "qemu/firsthour=ACCEL=$(ACCEL) tests/qemu/firsthour.sh"
-# The workload of make demo and the chaos campaign under crashes and kills
+# The workload of make demo under crashes and kills
 # of fs, hello, virtio_blk and rtc; its acks checked on the image, and the
 # checker against images and logs spoiled on purpose.
 TEST_SUITES += "qemu/workload=ACCEL=$(ACCEL) tests/qemu/workload.sh"

@@ -16,7 +16,7 @@ the page printed (to write the page from a real run).
 import re
 import sys
 
-from guest import ENTER, Guest, Tap
+from guest import Guest, Tap, poweroff
 
 PROMPT = "kestrel> "
 
@@ -94,10 +94,7 @@ def main():
                     break
                 at = m.end()
         tap.result(title, problems)
-    g.type("poweroff" + ENTER)
-    status = g.finish()
-    tap.result("poweroff_ends_qemu", [] if status == exit_pass else [f"QEMU exit status {status}"])
-    return tap.finish()
+    return poweroff(g, tap, exit_pass)
 
 
 if __name__ == "__main__":

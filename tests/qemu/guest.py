@@ -196,3 +196,13 @@ class Tap:
     def finish(self):
         print(f"1..{self.count}", flush=True)
         return 0 if self.failed == 0 else 1
+
+
+def poweroff(g, tap, exit_pass):
+    """Types the shell's poweroff (a test manifest gives the shell the
+    isa-debug-exit port), reports whether QEMU ended with exit_pass, and
+    ends the TAP output; returns the test's exit status."""
+    g.type("poweroff" + ENTER)
+    status = g.finish()
+    tap.result("poweroff_ends_qemu", [] if status == exit_pass else [f"QEMU exit status {status}, expected {exit_pass}"])
+    return tap.finish()

@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 
-from guest import ENTER, Guest, Tap
+from guest import ENTER, Guest, Tap, poweroff
 
 PROMPT = r"kestrel> "
 SUP = r"\[supervisor \d+ ms\] "  # the supervisor's log lines on the kernel console
@@ -220,10 +220,7 @@ def main():
                 problems.append(f"{len(failed)} of {BURST} fetches at once failed: {failed[0]}")
         tap.result(name, problems)
 
-    g.type("poweroff" + ENTER)
-    status = g.finish()
-    tap.result("poweroff_ends_qemu", [] if status == exit_pass else [f"QEMU exit status {status}, expected {exit_pass}"])
-    return tap.finish()
+    return poweroff(g, tap, exit_pass)
 
 
 if __name__ == "__main__":

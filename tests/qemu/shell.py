@@ -15,9 +15,9 @@ import re
 import sys
 import time
 
-from guest import CTRL_U, DEL, ENTER, Guest, Tap
+from guest import CTRL_U, DEL, ENTER, Guest, Tap, poweroff
 
-COMMANDS = ["help", "echo", "hello", "kv", "lspci", "ifconfig", "ping", "netstat", "uptime", "date", "mem", "ps", "kill", "crash", "restart", "log", "bench",
+COMMANDS = ["help", "echo", "hello", "kv", "lspci", "ifconfig", "ping", "netstat", "uptime", "date", "mem", "ps", "kill", "crash", "restart", "log", "chaos", "bench",
             "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "stat", "hexdump", "df", "cd", "pwd",
             "exit", "poweroff", "reboot"]
 UP, LEFT = "\x1b[A", "\x1b[D"  # arrow keys as a terminal sends them
@@ -365,10 +365,7 @@ def main():
 
     check("exit_restarts_the_shell_with_its_history", exit_restarts_the_shell_with_its_history)
 
-    g.type("poweroff" + ENTER)
-    status = g.finish()
-    tap.result("poweroff_ends_qemu", [] if status == exit_pass else [f"QEMU exit status {status}, expected {exit_pass}"])
-    return tap.finish()
+    return poweroff(g, tap, exit_pass)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@
  * supervisor (si_sup) with sup_ready. Clients get a service's endpoint with
  * sup_lookup: the answer carries one capability, badged for that client.
  * The control calls (SUP_OPS below: list, kill, crash, restart, log) are
- * what the shell's ps, kill, crash, restart and log use. */
+ * what the shell's ps, kill, crash, restart and log use; target and
+ * injected are the chaos service's (servers/chaos/). */
 #pragma once
 
 #include <stdint.h>
@@ -155,6 +156,49 @@ struct sup_log_rep {
 	char text[SUP_LOG_TEXT];
 };
 
+/* What the chaos service may ask for of a running server: its first
+ * thread, or one region of the memory it was loaded with (1 ..
+ * nregions: its code, its data and bss, its stack). */
+#define SUP_TARGET_THREAD 0
+#define SUP_REGION_KINDS(X)                                                 \
+	X(SUP_REGION_THREAD, "thread") /* no memory: SUP_TARGET_THREAD */   \
+	X(SUP_REGION_TEXT, "text")     /* its code (executable segments) */ \
+	X(SUP_REGION_DATA, "data")     /* its writable segments */          \
+	X(SUP_REGION_STACK, "stack")   /* its first thread's stack */
+
+enum sup_region_kind {
+#define SUP_REGION_ENUM(name, text) name,
+	SUP_REGION_KINDS(SUP_REGION_ENUM)
+#undef SUP_REGION_ENUM
+};
+
+struct sup_target_req {
+	char name[SERVER_NAME_LEN];
+	uint64_t what; /* SUP_TARGET_THREAD, or a region: 1 .. nregions */
+};
+struct sup_target_rep {
+	uint64_t generation;   /* of the instance the capability belongs to */
+	uint64_t nregions;     /* of its memory */
+	uint64_t kind;         /* enum sup_region_kind of what was asked for */
+	uint64_t va, pages;    /* where the region is mapped in the server (0 for the thread) */
+	uint64_t heartbeat_ms; /* its manifest's: 0 when no heartbeat would notice it hang */
+};
+
+#define SUP_INJECT_TEXT 64
+struct sup_injected_req {
+	char name[SERVER_NAME_LEN];
+	uint64_t generation; /* the instance hit: a report about an older one is ignored */
+	uint64_t number;     /* the chaos service's count of injections, from 1 */
+	uint64_t kind_len;   /* the first kind_len bytes of what name the kind ("regflip") */
+	uint64_t window_ms;  /* a death this soon after it follows it (at most SUP_INJECT_WINDOW_MAX_MS) */
+	char what[SUP_INJECT_TEXT]; /* what was done, in words: "regflip rbx bit 17" */
+};
+struct sup_injected_rep {
+	uint64_t unused;
+};
+
+#define SUP_INJECT_WINDOW_MAX_MS 60000
+
 /* ready: a server tells it is ready (libipc's server_run does).
  * lookup: a copy of the endpoint of the named service (a manifest's
  *   provides name), badged for the caller, which may carry capabilities
@@ -169,9 +213,21 @@ struct sup_log_rep {
  * restart: the named server is stopped if it runs and started again at
  *   once, whatever its policy and even if it was left down.
  * log: one kept log line (E_NOT_FOUND when from is past the newest).
+ * target: one capability for injecting faults into the named running
+ *   server: its first thread (R_CONTROL | R_READ | R_WRITE: suspend,
+ *   resume, its registers) or a region's frame (R_READ | R_WRITE: to map
+ *   into the caller). It belongs to that instance: after a restart it
+ *   fails (E_BAD_CAP), and the caller asks again. E_BAD_STATE if the
+ *   server is not running, E_NOT_FOUND past its regions, E_BAD_ARG for
+ *   what is never a target: the supervisor, a server with a `chaos`
+ *   line, one whose policy is restart never (nothing would bring it
+ *   back).
+ * injected: the chaos service reports an injection; the log shows it, and
+ *   the server's death within window_ms after it (if no other injection
+ *   came between), or that it had no visible effect in that time.
  * Names that are no server get PE_NO_SERVICE. kill, crash and restart
- * need a `control` line in the caller's manifest block: E_NO_RIGHTS
- * without. */
+ * need a `control` line in the caller's manifest block, target and
+ * injected a `chaos` line: E_NO_RIGHTS without. */
 #define SUP_OPS(X)                                                                                \
 	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep) \
 	X(sup, lookup, SUP_BASE + 2, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_name_req,   \
@@ -180,4 +236,7 @@ struct sup_log_rep {
 	X(sup, list, SUP_BASE + 4, PROTO_IDEMPOTENT, struct sup_index_req, struct sup_list_rep)   \
 	X(sup, kill, SUP_BASE + 5, 0, struct sup_name_req, struct sup_generation_rep)             \
 	X(sup, restart, SUP_BASE + 6, 0, struct sup_name_req, struct sup_generation_rep)          \
-	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)
+	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)       \
+	X(sup, target, SUP_BASE + 8, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_target_req, \
+	  struct sup_target_rep)                                                                  \
+	X(sup, injected, SUP_BASE + 9, 0, struct sup_injected_req, struct sup_injected_rep)

@@ -1,0 +1,157 @@
+/* The chaos service: injects faults into running servers at a rate (see
+ * chaos.h for how, include/kestrel/proto/chaos.h for the protocol). Its
+ * manifest block needs a `chaos` line, which lets it ask the supervisor
+ * for other servers' threads and memory. main.c holds the protocol's
+ * handlers and the timer that paces the injections. */
+#include <stdio.h>
+#include <string.h>
+
+#include <kestrel/error.h>
+
+#include "chaos.h"
+#include "server.h"
+#include "syscalls.h"
+
+PROTO_SERVER(CHAOS_OPS)
+PROTO_CLIENT(SUP_OPS)
+
+static struct chaos_state cs;
+
+long chaos_start_srv(struct proto_ctx *ctx, const struct chaos_start_req *q, struct chaos_start_rep *r)
+{
+	char name[SERVER_NAME_LEN + 1] = { 0 };
+	int target = -1;
+	long e;
+
+	(void)ctx;
+	memcpy(name, q->target, SERVER_NAME_LEN);
+	if (q->rate < 1 || q->rate > CHAOS_RATE_MAX || (q->kind >= CHAOS_NKINDS && q->kind != CHAOS_ANY_KIND))
+		return E_BAD_ARG;
+	if ((e = chaos_targets_refresh(&cs)) != E_OK)
+		return e;
+	if (strcmp(name, "any") != 0) {
+		if (strcmp(name, "supervisor") == 0)
+			return E_BAD_ARG;
+		if ((target = chaos_target_find(&cs, name)) < 0)
+			return PE_NO_SERVICE;
+		if ((e = chaos_probe(&cs, &cs.cs_targets[target])) != E_OK)
+			return e;
+	}
+	cs.cs_seed = q->seed ? q->seed : sys_clock_tsc() | 1;
+	cs.cs_rng = cs.cs_seed;
+	cs.cs_target = target;
+	cs.cs_kind = q->kind;
+	cs.cs_interval_ms = 1000 / q->rate;
+	cs.cs_count = q->count ? cs.cs_injected + q->count : 0;
+	cs.cs_next_at = sys_clock_ms();
+	cs.cs_running = true;
+	printf("chaos: %s into %s at %lu a second, seed %lu\n",
+	       q->kind == CHAOS_ANY_KIND ? "any kind" : "one kind", name, q->rate, cs.cs_seed);
+	r->seed = cs.cs_seed;
+	return E_OK;
+}
+
+long chaos_stop_srv(struct proto_ctx *ctx, const struct chaos_none *q, struct chaos_none *r)
+{
+	(void)ctx, (void)q, (void)r;
+	cs.cs_running = false;
+	return E_OK;
+}
+
+long chaos_stats_srv(struct proto_ctx *ctx, const struct chaos_stats_req *q, struct chaos_stats_rep *r)
+{
+	uint64_t row = 0;
+
+	(void)ctx;
+	r->running = cs.cs_running;
+	r->injected = cs.cs_injected;
+	r->skipped = cs.cs_skipped;
+	r->seed = cs.cs_seed;
+	for (unsigned i = 0; i < cs.cs_ntargets; i++)
+		for (unsigned k = 0; k < CHAOS_NKINDS; k++) {
+			const uint64_t *c = cs.cs_targets[i].ct_counts[k];
+
+			if (!c[CHAOS_NOUTCOMES] || row++ != q->row)
+				continue;
+			memcpy(r->server, cs.cs_targets[i].ct_name, SERVER_NAME_LEN);
+			r->kind = k;
+			r->row_injected = c[CHAOS_NOUTCOMES];
+			r->row_restarted = c[CHAOS_RESTARTED];
+			r->row_no_effect = c[CHAOS_NO_EFFECT];
+			r->row_unwatched = c[CHAOS_UNWATCHED];
+			return E_OK;
+		}
+	return q->row == CHAOS_STATS_TOTALS ? E_OK : E_NOT_FOUND;
+}
+
+/* Whether t may get an injection now: none pending, and up (not
+ * restarting after the last one). */
+static bool free_now(const struct chaos_target *t)
+{
+	struct sup_list_rep r;
+
+	return t->ct_pending == CHAOS_NKINDS && !t->ct_refused &&
+	       strncmp(t->ct_name, server_self()->si_name, SERVER_NAME_LEN) != 0 &&
+	       sup_list(&cs.cs_sup, &(struct sup_index_req){ t->ct_index }, &r) == E_OK && r.state == SUP_UP;
+}
+
+/* A target for the next injection: the one named, or a random one that
+ * is free; NULL when none is free now. */
+static struct chaos_target *pick(void)
+{
+	if (cs.cs_target >= 0)
+		return free_now(&cs.cs_targets[cs.cs_target]) ? &cs.cs_targets[cs.cs_target] : NULL;
+	/* A few tries: most servers are free most of the time. */
+	for (unsigned tries = 0; tries < 8 && cs.cs_ntargets; tries++) {
+		struct chaos_target *t = &cs.cs_targets[chaos_random(&cs, cs.cs_ntargets)];
+
+		if (free_now(t))
+			return t;
+	}
+	return NULL;
+}
+
+/* The server loop's timer: the outcomes due, then the injection due; the
+ * ms until the next of either. */
+static uint64_t chaos_timer(void *state)
+{
+	uint64_t now = sys_clock_ms(), wait = IPC_FOREVER;
+	struct chaos_target *t;
+
+	(void)state;
+	for (unsigned i = 0; i < cs.cs_ntargets; i++) {
+		uint64_t w = chaos_settle(&cs, &cs.cs_targets[i], now);
+
+		wait = w < wait ? w : wait;
+	}
+	if (!cs.cs_running)
+		return wait;
+	if (now >= cs.cs_next_at) {
+		cs.cs_next_at =
+		        (now - cs.cs_next_at > cs.cs_interval_ms ? now : cs.cs_next_at) + cs.cs_interval_ms;
+		t = pick();
+		if (t && chaos_inject(&cs, t,
+		                      cs.cs_kind == CHAOS_ANY_KIND ? chaos_random(&cs, CHAOS_NKINDS)
+		                                                   : cs.cs_kind) != E_OK)
+			cs.cs_skipped++;
+		if (cs.cs_count && cs.cs_injected >= cs.cs_count)
+			cs.cs_running = false;
+	}
+	now = sys_clock_ms();
+	if (cs.cs_running)
+		wait = cs.cs_next_at > now ? (cs.cs_next_at - now < wait ? cs.cs_next_at - now : wait) : 0;
+	return wait;
+}
+
+static const struct proto_op ops[] = PROTO_TABLE(CHAOS_OPS);
+
+int main(void)
+{
+	const struct server_info *si = server_self();
+	struct server_def d = { ops, sizeof(ops) / sizeof(ops[0]), &cs, NULL, 0, 0 };
+
+	cs.cs_sup = (struct proto_client){ .pc_ep = si->si_sup };
+	cs.cs_self = si->si_self;
+	cs.cs_target = -1;
+	return (int)server_loop_timed(&d, chaos_timer);
+}
