@@ -20,14 +20,7 @@ PY
 
 boot blk --manifest tests/blk/manifest.txt --disk "$img"
 task='^\[task [0-9]+\] '
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'blktest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 expect_line '^\[supervisor [0-9]+ ms\] virtio_blk \(generation 2\): up again'

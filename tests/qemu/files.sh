@@ -15,14 +15,7 @@ mke2fs -q -F -t ext2 -b 1024 "$img" 8M >"$img.mke2fs" 2>&1 || echo "mke2fs faile
 
 boot files --manifest tests/files/manifest.txt --disk "$img"
 task='^\[task [0-9]+\] '
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'filetest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "file_calls_finish"

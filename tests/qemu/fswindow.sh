@@ -25,14 +25,7 @@ windows=$(sed -nE 's/^#define FS_WINDOWS +([0-9]+).*/\1/p' include/kestrel/proto
 
 boot fswindow --manifest "$dir/manifest.txt" --disk "$img"
 task='^\[task [0-9]+\] '
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'wintest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "window_test_finishes"

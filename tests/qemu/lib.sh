@@ -33,6 +33,20 @@ boot() {
 	tr -d '\r' <"$OUT" >"$OUT.txt" && mv "$OUT.txt" "$OUT"
 }
 
+# relay_tap PREFIX: the guest program's own TAP lines ("ok N - name",
+# after PREFIX, an extended regex such as the "[task N] " the supervisor's
+# programs print behind) become this suite's, numbered on from ours.
+relay_tap() {
+	sed -nE "s/$1//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
+	while read -r line; do
+		tap_count=$((tap_count + 1))
+		case $line in
+		"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
+		*) echo "ok $tap_count - ${line#ok * - }" ;;
+		esac
+	done <"$OUT.tap"
+}
+
 # Checks accumulate in $why; result NAME reports them as one TAP line.
 why=""
 expect_status() {

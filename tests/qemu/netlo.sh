@@ -11,14 +11,7 @@ cd "$(dirname "$0")/../.."
 
 boot netlo --manifest tests/net/manifest.txt
 task='^(\[task [0-9]+\] )?'
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'nettest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "nettest_finishes"

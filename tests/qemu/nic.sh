@@ -12,14 +12,7 @@ cd "$(dirname "$0")/../.."
 
 boot nic --manifest tests/nic/manifest.txt --net --net-restrict
 task='^\[task [0-9]+\] '
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'virtio_net: MAC 52:54:00:12:34:56, MTU 1500, queues of [0-9]+ and [0-9]+$'
 expect_line "$task"'nictest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"

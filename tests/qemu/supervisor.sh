@@ -17,14 +17,7 @@ BOOT_DEVICES="${BOOT_DEVICES:-} -device edu" boot supervisor --manifest tests/su
 # "[task N] " (their debug_write output). Renumbered: this script adds its
 # own checks after the client's.
 task='^\[task [0-9]+\] '
-sed -nE "s/$task//p" "$OUT" | grep -E '^(not )?ok [0-9]+ - ' >"$OUT.tap"
-while read -r line; do
-	tap_count=$((tap_count + 1))
-	case $line in
-	"not ok"*) tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - ${line#not ok * - }" ;;
-	*) echo "ok $tap_count - ${line#ok * - }" ;;
-	esac
-done <"$OUT.tap"
+relay_tap "$task"
 expect_line "$task"'suptest: [0-9]+ passed, 0 failed$'
 expect_status "$EXIT_PASS"
 result "supervised_client_finishes"
