@@ -124,11 +124,20 @@ static long answer(struct proto_client *c, unsigned flags, struct msg *m, void *
 	return status;
 }
 
+/* Whether an idempotent call cut off attempt + 1 times, the first at
+ * first_cut_ms, is made again: its retries, then its patience. */
+static bool call_again(const struct proto_client *c, unsigned attempt, uint64_t first_cut_ms)
+{
+	unsigned retries = c->pc_retries ? c->pc_retries : PROTO_RETRIES;
+
+	return attempt < retries || (c->pc_patience_ms && sys_clock_ms() - first_cut_ms < c->pc_patience_ms);
+}
+
 long proto_call(struct proto_client *c, uint32_t op, unsigned flags, const void *req, size_t req_size,
                 void *rep, size_t rep_size, struct proto_xfer *x)
 {
-	unsigned retries = c->pc_retries ? c->pc_retries : PROTO_RETRIES;
 	struct lease l = { CAP_NULL, 0 };
+	uint64_t first_cut_ms = 0;
 	struct msg m;
 	long e;
 
@@ -145,7 +154,9 @@ long proto_call(struct proto_client *c, uint32_t op, unsigned flags, const void 
 		 * thread was suspended during the call (a debugger, the chaos
 		 * service), which cancelled it: it may or may not have been
 		 * done. */
-		if (!(flags & PROTO_IDEMPOTENT) || attempt >= retries) {
+		if (attempt == 0 && c->pc_patience_ms)
+			first_cut_ms = sys_clock_ms();
+		if (!(flags & PROTO_IDEMPOTENT) || !call_again(c, attempt, first_cut_ms)) {
 			e = PE_RESTARTED;
 			break;
 		}

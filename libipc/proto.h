@@ -13,7 +13,11 @@
  * kernel error, or a PE_* error. If the server dies during the call (or
  * the calling thread is suspended, which cancels the call), the stub of an
  * idempotent operation calls again (the endpoint belongs to the
- * supervisor, so the call waits for the restarted server); any other
+ * supervisor, so the call waits for the restarted server): pc_retries
+ * times, and after those for as long as the client's patience lasts
+ * (pc_patience_ms from the first time a call was cut off), so that a
+ * server dying again and again under a fault storm is waited out while a
+ * server the supervisor gave up on still ends the call. Any other
  * operation returns PE_RESTARTED, since it may or may not have happened. */
 #pragma once
 
@@ -27,10 +31,11 @@ struct msg;
 
 /* What a client holds to use a service. */
 struct proto_client {
-	uint64_t pc_ep;         /* the service's endpoint (a badged capability) */
-	unsigned pc_retries;    /* restarts an idempotent call waits through (0: PROTO_RETRIES) */
-	uint64_t pc_generation; /* the server's, from its last answer (0: none yet) */
-	uint64_t pc_restarts;   /* times an answer came from a newer generation than the one before */
+	uint64_t pc_ep;          /* the service's endpoint (a badged capability) */
+	unsigned pc_retries;     /* restarts an idempotent call waits through (0: PROTO_RETRIES) */
+	unsigned pc_patience_ms; /* and more after those, until this long after the first (0: none) */
+	uint64_t pc_generation;  /* the server's, from its last answer (0: none yet) */
+	uint64_t pc_restarts;    /* times an answer came from a newer generation than the one before */
 };
 
 #define PROTO_RETRIES 3

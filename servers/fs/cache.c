@@ -128,6 +128,13 @@ static void enchain(struct bcache *c, int s, uint64_t page)
 	*chain(c, page) = s;
 }
 
+void bcache_forget(struct bcache *c)
+{
+	for (unsigned s = 0; s < c->bc_pages; s++)
+		if (c->bc_slot[s].bs_page && !c->bc_slot[s].bs_dirty)
+			unchain(c, (int)s);
+}
+
 /* The least recently used clean slot (a free one first), emptied. A miss
  * waits for the disk anyway, so the linear scan costs nothing that
  * matters; a clean one is there, since at most half are dirty. */

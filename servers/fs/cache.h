@@ -68,3 +68,7 @@ int bcache_read(void *ctx, uint64_t block_no, uint32_t size, void *buf);
 int bcache_write(void *ctx, uint64_t block_no, uint32_t size, const void *buf);
 int bcache_order(void *ctx);
 int bcache_flush(void *ctx);
+
+/* Forgets every clean page, so that the next read of each goes to the
+ * disk again (dirty pages stay until they are written). */
+void bcache_forget(struct bcache *c);

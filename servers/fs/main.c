@@ -7,6 +7,11 @@
  * in a loop. But a disk driver that died under the mount (its calls cut
  * off, its reads failing) is a fault of the moment: the server ends, and
  * the supervisor's next start (after its policy's delay) mounts again.
+ * A superblock or group descriptors that fail their checks are read from
+ * the disk once more before the disk is called unmountable: a driver
+ * with a fault may have handed over wrong bytes. Its calls to the driver
+ * wait out the driver's restarts for FS_DISK_PATIENCE_MS, however many
+ * there are, before a request fails with EIO.
  *
  * Timestamps come from the time service, asked once at start for the
  * wall-clock time at boot: each one is then that plus the kernel clock,
@@ -30,8 +35,12 @@
 PROTO_CLIENT(BLK_OPS)
 PROTO_CLIENT(TIME_OPS)
 
-#define CACHE_SHARE 2    /* a 1/CACHE_SHARE of the quota for the cache */
-#define CACHE_MAX   4096 /* pages: 16 MiB */
+#define CACHE_SHARE         2    /* a 1/CACHE_SHARE of the quota for the cache */
+#define CACHE_MAX           4096 /* pages: 16 MiB */
+/* How long a disk request waits out the driver's restarts. The heartbeat
+ * may end fs first (its one thread does not answer while it waits): its
+ * clients' idempotent calls are then repeated to the next instance. */
+#define FS_DISK_PATIENCE_MS 5000
 
 static struct proto_client blk;
 static struct bcache cache;
@@ -106,12 +115,18 @@ static int fs_start(void)
 		printf("fs: no block cache: %s\n", proto_error_text(e));
 		return e == E_NO_MEMORY ? -ENOMEM : -EAGAIN;
 	}
+	blk.pc_patience_ms = FS_DISK_PATIENCE_MS;
 	dev = (struct ext2_dev){
 		&cache, info.sectors * BLK_SECTOR, bcache_read, bcache_write, bcache_flush, NULL, bcache_order
 	};
 	if (fs_clock())
 		dev.d_now = fs_now;
 	err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
+	if (err == -EINVAL) {
+		printf("fs: cannot mount the disk: %s: reading it again\n", fs.fs_message);
+		bcache_forget(&cache);
+		err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
+	}
 	if (err == -EROFS) {
 		printf("fs: mounting read-only: %s\n", fs.fs_message);
 		err = ext2_mount(&fs, &dev, EXT2_MOUNT_RDONLY);

@@ -459,6 +459,37 @@ static void a_failed_read_leaves_nothing_cached(void **state)
 	assert_int_equal(disk_reads, 4);
 }
 
+/* What fs does when the superblock it read fails its checks: a driver
+ * with a fault may have handed it wrong bytes, so it reads again. */
+static void forget_rereads_clean_pages_and_keeps_dirty_ones(void **state)
+{
+	uint8_t data[1024], buf[1024];
+
+	(void)state;
+	read_page(1);
+	read_page(2);
+	memset(data, 0x22, sizeof(data));
+	assert_int_equal(bcache_write(&c, 8, 1024, data), 0); /* page 2 now dirty */
+	disk[4 * 1024] ^= 0xff;                               /* the disk changed under page 1 */
+	assert_int_equal(bcache_read(&c, 4, 1024, buf), 0);
+	assert_int_not_equal(buf[0], disk[4 * 1024]); /* the cached bytes */
+	bcache_forget(&c);
+	assert_int_equal(disk_reads, 2);
+	read_page(1); /* from the disk again */
+	assert_int_equal(disk_reads, 3);
+	assert_int_equal(bcache_read(&c, 8, 1024, buf), 0); /* the dirty page stayed, unwritten */
+	assert_memory_equal(buf, data, sizeof(data));
+	assert_int_equal(disk_reads, 3);
+	assert_int_equal(disk_writes, 0);
+	assert_int_equal(bcache_flush(&c), 0);
+	assert_memory_equal(disk + 8 * 1024, data, sizeof(data));
+	bcache_forget(&c); /* twice, and on clean pages only: nothing breaks */
+	bcache_forget(&c);
+	read_page(2);
+	read_page(1);
+	assert_int_equal(disk_reads, 5);
+}
+
 static void a_failed_write_drops_the_dirty_pages(void **state)
 {
 	uint8_t data[1024], buf[1024];
@@ -538,6 +569,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_dirty_limit_writes_before_eviction_could_lose_a_page,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failed_read_leaves_nothing_cached, setup, teardown),
+		cmocka_unit_test_setup_teardown(forget_rereads_clean_pages_and_keeps_dirty_ones, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(a_failed_write_drops_the_dirty_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_restarted_driver_gets_the_frames_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(requests_outside_the_disk_fail_without_io, setup, teardown),

@@ -27,6 +27,7 @@ PROTO_CLIENT(PROTOTEST_OPS)
 PROTO_SERVER(PROTOTEST_OPS)
 
 static uint64_t count;
+static uint64_t death_ms; /* the clock moves on this much a death */
 static unsigned calls, deaths_to_come, cancels_to_come, recvs, recv_cancels_to_come;
 static long handler_status;
 
@@ -149,6 +150,7 @@ long ipc_call(uint64_t ep, struct msg *m)
 	calls++;
 	if (deaths_to_come) {
 		deaths_to_come--;
+		shim_clock += death_ms;
 		return E_DEAD; /* the server died holding the call */
 	}
 	if (cancels_to_come) {
@@ -224,6 +226,7 @@ static int reset(void **state)
 	(void)state;
 	count = 0;
 	calls = deaths_to_come = cancels_to_come = recvs = recv_cancels_to_come = 0;
+	shim_clock = death_ms = 0;
 	handler_status = 0;
 	keep_caps = false;
 	kept_cap = 0;
@@ -335,6 +338,41 @@ static void idempotent_call_gives_up_after_its_retries(void **state)
 	deaths_to_come = 10;
 	assert_int_equal(hello_echo(&c, &q, &r), PE_RESTARTED);
 	assert_int_equal(calls, 3); /* the call and its 2 retries */
+}
+
+static void idempotent_call_waits_out_restarts_for_its_patience(void **state)
+{
+	struct proto_client c = { .pc_ep = 3, .pc_retries = 2, .pc_patience_ms = 1000 };
+	struct hello_echo_req q = { 5 };
+	struct hello_echo_rep r;
+
+	(void)state;
+	deaths_to_come = 10;
+	death_ms = 50; /* ten deaths in 500 ms: more than its retries, within its patience */
+	assert_int_equal(hello_echo(&c, &q, &r), 0);
+	assert_int_equal(r.value, 5);
+	assert_int_equal(calls, 11);
+}
+
+static void idempotent_call_gives_up_when_its_patience_runs_out(void **state)
+{
+	struct proto_client c = { .pc_ep = 3, .pc_retries = 2, .pc_patience_ms = 1000 };
+	struct hello_echo_req q = { 5 };
+	struct hello_echo_rep r;
+	struct hello_add_req a = { 5 };
+	struct hello_count_rep cr;
+
+	(void)state;
+	deaths_to_come = 100;
+	death_ms = 200;
+	assert_int_equal(hello_echo(&c, &q, &r), PE_RESTARTED);
+	/* Cut off first at 200 ms; its 2 retries, then calls until 1200 ms. */
+	assert_int_equal(calls, 6);
+	assert_int_equal(shim_clock, 1200);
+	/* Patience never repeats a call that is not idempotent. */
+	calls = 0;
+	assert_int_equal(hello_add(&c, &a, &cr), PE_RESTARTED);
+	assert_int_equal(calls, 1);
 }
 
 static void other_calls_report_the_restart(void **state)
@@ -600,6 +638,8 @@ int main(void)
 		cmocka_unit_test_setup(capabilities_an_operation_does_not_declare_are_refused, reset),
 		cmocka_unit_test_setup(idempotent_call_is_repeated_after_a_restart, reset),
 		cmocka_unit_test_setup(idempotent_call_gives_up_after_its_retries, reset),
+		cmocka_unit_test_setup(idempotent_call_waits_out_restarts_for_its_patience, reset),
+		cmocka_unit_test_setup(idempotent_call_gives_up_when_its_patience_runs_out, reset),
 		cmocka_unit_test_setup(other_calls_report_the_restart, reset),
 		cmocka_unit_test_setup(a_call_cut_off_by_a_suspension_is_repeated_if_idempotent, reset),
 		cmocka_unit_test_setup(a_receive_cut_off_by_a_suspension_is_received_again, reset),

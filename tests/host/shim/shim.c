@@ -243,6 +243,13 @@ long sys_yield(void)
 	return E_OK;
 }
 
+uint64_t shim_clock;
+
+uint64_t sys_clock_ms(void)
+{
+	return shim_clock;
+}
+
 uint64_t vspace_alloc(uint64_t bytes, uint64_t align)
 {
 	uint64_t pages = (bytes + PAGE - 1) / PAGE;

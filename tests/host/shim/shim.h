@@ -17,6 +17,7 @@ struct fake_cap {
 };
 
 extern struct fake_cap fake_caps[SHIM_SLOTS];
+extern uint64_t shim_clock; /* ms: what sys_clock_ms answers; tests move it */
 
 /* Empties the table and forgets every share, buffer and mapping. */
 void shim_reset(void);

@@ -19,5 +19,6 @@ long sys_mem_map(uint64_t task, uint64_t frame, uint64_t vaddr, uint64_t rights,
                  uint64_t pages);
 long sys_mem_unmap(uint64_t task, uint64_t vaddr, uint64_t pages);
 long sys_yield(void);
+uint64_t sys_clock_ms(void);
 uint64_t slot_alloc(void);
 void slot_free(uint64_t slot);
