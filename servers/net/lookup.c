@@ -25,6 +25,7 @@
 
 #include "sock.h"
 #include "syscalls.h"
+#include "tscrate.h"
 
 #define PING_WAIT_MAX 60000 /* ms */
 
@@ -46,7 +47,7 @@ struct lookup {
 static struct lookup slots[LOOKUP_MAX];
 static uint16_t serial;
 static struct raw_pcb *icmp;
-static uint64_t start_ms, start_tsc;
+static struct tsc_rate tsc_rate; /* from the server's start: ping's round trips in microseconds */
 
 static void *cookie(unsigned slot)
 {
@@ -144,7 +145,7 @@ static u8_t icmp_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
 
 void lookup_init(void)
 {
-	sys_clock_read(&start_ms, &start_tsc);
+	tsc_rate_start(&tsc_rate);
 	icmp = raw_new(IP_PROTO_ICMP);
 	if (icmp)
 		raw_recv(icmp, icmp_recv, NULL);
@@ -203,16 +204,6 @@ bool lookup_busy(unsigned slot)
 	return slot < LOOKUP_MAX && slots[slot].lk_kind != LOOKUP_FREE;
 }
 
-/* tsc in microseconds at the counter's rate since the server started. */
-static uint64_t tsc_to_us(uint64_t tsc)
-{
-	uint64_t ms, now, per_ms;
-
-	sys_clock_read(&ms, &now);
-	per_ms = ms > start_ms ? (now - start_tsc) / (ms - start_ms) : 0;
-	return per_ms ? tsc * 1000 / per_ms : 0;
-}
-
 long lookup_answer(unsigned slot, void *rep, bool expired)
 {
 	struct lookup *l = &slots[slot];
@@ -227,7 +218,9 @@ long lookup_answer(unsigned slot, void *rep, bool expired)
 	else if ((e = l->lk_error) == 0 && l->lk_kind == LOOKUP_DNS)
 		*(struct net_resolve_rep *)rep = (struct net_resolve_rep){ .addr = l->lk_addr };
 	else if (e == 0)
-		*(struct net_ping_rep *)rep = (struct net_ping_rep){ tsc_to_us(l->lk_rtt_tsc), l->lk_ttl };
+		*(struct net_ping_rep *)rep =
+		        (struct net_ping_rep){ tsc_to_ns(l->lk_rtt_tsc, tsc_rate_per_ms(&tsc_rate)) / 1000,
+			                       l->lk_ttl };
 	l->lk_kind = LOOKUP_FREE;
 	return e;
 }

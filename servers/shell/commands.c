@@ -19,6 +19,7 @@
 #include "shell.h"
 #include "sleep.h"
 #include "syscalls.h"
+#include "tscrate.h"
 
 PROTO_CLIENT(HELLO_OPS)
 PROTO_CLIENT(SUP_OPS)
@@ -136,29 +137,15 @@ static uint64_t bench_median(void)
 	return bench_samples[BENCH_CALLS / 2];
 }
 
-/* Time-stamp counts per microsecond, from the kernel clock over 50 ms
- * (to 2%; the counter's rate is the CPU's, or under -icount shift=0 a
- * thousand guest instructions a microsecond of guest time). 0 if the
- * clock did not move. */
-static uint64_t tsc_per_us(struct shell *sh)
+/* counts as microseconds with three decimals, at per_ms counts a
+ * millisecond, or the raw count when the rate is not known. */
+static void print_us(const char *what, uint64_t counts, uint64_t per_ms, const char *more)
 {
-	uint64_t ms0, tsc0, ms1, tsc1;
-
-	sys_clock_read(&ms0, &tsc0);
-	sleep_ms(sh->sh_pool, 50);
-	sys_clock_read(&ms1, &tsc1);
-	return ms1 > ms0 ? (tsc1 - tsc0) / (ms1 - ms0) / 1000 : 0;
-}
-
-/* counts as microseconds with three decimals, or the raw count when the
- * rate is not known. */
-static void print_us(const char *what, uint64_t counts, uint64_t per_us, const char *more)
-{
-	if (!per_us) {
+	if (!per_ms) {
 		printf("%s: median %lu time-stamp counts%s\n", what, counts, more);
 		return;
 	}
-	uint64_t ns = counts * 1000 / per_us;
+	uint64_t ns = tsc_to_ns(counts, per_ms);
 
 	printf("%s: median %lu.%03lu us%s\n", what, ns / 1000, ns % 1000, more);
 }
@@ -168,12 +155,17 @@ static void print_us(const char *what, uint64_t counts, uint64_t per_us, const c
 void shell_cmd_bench(struct shell *sh, int argc, char **argv)
 {
 	struct hello_echo_rep er;
-	uint64_t per_us = tsc_per_us(sh);
+	struct tsc_rate rate;
+	uint64_t per_ms;
 	char more[96];
 	long e = E_OK;
 
 	(void)argc;
 	(void)argv;
+	/* The counter's rate over 50 ms of the kernel clock (to 2%). */
+	tsc_rate_start(&rate);
+	sleep_ms(sh->sh_pool, 50);
+	per_ms = tsc_rate_per_ms(&rate);
 	for (unsigned i = 0; i < BENCH_CALLS; i++) {
 		uint64_t t0 = bench_tsc();
 
@@ -181,7 +173,7 @@ void shell_cmd_bench(struct shell *sh, int argc, char **argv)
 		bench_samples[i] = bench_tsc() - t0;
 	}
 	snprintf(more, sizeof(more), " over %u calls", BENCH_CALLS);
-	print_us("null system call", bench_median(), per_us, more);
+	print_us("null system call", bench_median(), per_ms, more);
 	if (sh->sh_hello.pc_ep == CAP_NULL) {
 		printf("bench: no hello service to call\n");
 		return;
@@ -196,10 +188,10 @@ void shell_cmd_bench(struct shell *sh, int argc, char **argv)
 		fail("bench", e);
 		return;
 	}
-	print_us("hello echo round trip", bench_median(), per_us, more);
+	print_us("hello echo round trip", bench_median(), per_ms, more);
 	printf("(the time-stamp counter runs %lu counts a microsecond here; make bench counts guest "
 	       "instructions under -icount, beside Linux)\n",
-	       per_us);
+	       per_ms / 1000);
 }
 
 void shell_cmd_uptime(struct shell *sh, int argc, char **argv)

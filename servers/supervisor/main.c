@@ -21,6 +21,7 @@
 #include "slots.h"
 #include "srv.h"
 #include "syscalls.h"
+#include "tscrate.h"
 #include "vspace.h"
 
 /* The kernel objects each server may make from its pool; the server's own
@@ -34,7 +35,7 @@ unsigned srv_count;
 struct log_ring srv_log_ring;
 
 static const struct boot_info *bi;
-static uint64_t start_ms, start_tsc; /* ours, to tell time-stamp counts in microseconds */
+static struct tsc_rate tsc_rate; /* from our start, to tell time-stamp counts in microseconds */
 static struct manifest manifest;
 static uint64_t sep; /* our endpoint: servers' calls and faults */
 /* A server may inject faults: keep every server's code, data and stack
@@ -418,15 +419,6 @@ static struct srv *caller(const struct proto_ctx *ctx)
 	return &srvs[ctx->pc_badge & BADGE_INDEX];
 }
 
-/* The counter's rate is measured over our whole run so far: ms ticks are
- * coarse, so the longer we have run, the closer the figure. */
-static uint64_t tsc_to_us(uint64_t tsc)
-{
-	uint64_t ms = sys_clock_ms() - start_ms, per_ms = ms ? (sys_clock_tsc() - start_tsc) / ms : 0;
-
-	return per_ms ? tsc * 1000 / per_ms : 0;
-}
-
 long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct sup_ready_rep *r)
 {
 	struct srv *s = caller(ctx);
@@ -438,7 +430,8 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 	if (s->s_generation > 1) {
 		uint64_t tsc = s->s_ready_tsc - s->s_died_tsc;
 
-		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after %s", tsc, tsc_to_us(tsc),
+		snprintf(what, sizeof(what), "up again, %lu TSC (%lu us) after %s", tsc,
+		         tsc_to_ns(tsc, tsc_rate_per_ms(&tsc_rate)) / 1000,
 		         s->s_requested ? "the restart request" : "it died");
 		srv_log_event(s, what);
 	} else {
@@ -629,8 +622,7 @@ int main(void)
 	long e;
 
 	/* The C library's start-up set up the slots and address space from it. */
-	start_ms = sys_clock_ms();
-	start_tsc = sys_clock_tsc();
+	tsc_rate_start(&tsc_rate);
 	bi = (const struct boot_info *)BOOT_INFO_VADDR;
 	if (bi->bi_magic != BOOT_INFO_MAGIC) {
 		fprintf(stderr, "supervisor: must be the first task\n");
