@@ -72,6 +72,22 @@ class Guest:
                 return None
             self._read(min(left, 0.1))
 
+    def seen(self, regex, timeout=10.0):
+        """Waits up to timeout seconds for regex anywhere in the output,
+        from the start: a line that came at its own time (the supervisor's
+        log) may have been passed by an earlier match. Returns the match;
+        never moves where expect() looks."""
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = pattern.search(self.text)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or (self.eof and self.proc.poll() is not None):
+                return None
+            self._read(min(left, 0.1))
+
     def expect_all(self, regexes, timeout=10.0):
         """Waits up to timeout seconds until every regex matches in the
         output after the last match, in any order (a server's restart, in
