@@ -117,8 +117,9 @@ fs-crash: all
 		tests/qemu/fscrash.sh
 
 # The fault-injection campaign (scripts/chaos.sh, docs/chaos.md):
-# CHAOS_FAULTS faults into every server under the workload, in batches of
-# CHAOS_BATCH, CHAOS_JOBS QEMU runs at once.
+# CHAOS_FAULTS faults into every server under make demo's workload
+# (servers/workload/), in batches of CHAOS_BATCH, CHAOS_JOBS QEMU runs at
+# once.
 CHAOS_FAULTS ?= 100000
 CHAOS_BATCH ?= 2000
 CHAOS_JOBS ?= 1

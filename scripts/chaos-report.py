@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The chaos campaign's host side (tests/qemu/chaos.sh, scripts/chaos.sh).
 
-  chaos-report.py batch LOG IMAGE STATUS_WORD FETCHES JSON
+  chaos-report.py batch LOG WORKLOAD_LOG IMAGE STATUS_WORD FETCHES JSON
       reads one QEMU run's serial log (the supervisor's log of every
-      injection and what followed, the workload's counts and acknowledged
-      writes), checks each acknowledged write against the ext2 image
-      (debugfs rdump of /w), and writes the batch's figures to JSON.
-      STATUS_WORD: pass, panic or hang (what QEMU's exit said); FETCHES:
-      the host's TCP fetch counts "ok failed corrupted bytes_corrupted".
+      injection and what followed, the driver's lines: what was refused,
+      servers not back) and the workload's log (servers/workload/, its
+      COM2: its counts of each kind of request and the changes fs
+      acknowledged), checks each acknowledged change against the ext2
+      image and runs e2fsck -fn (scripts/workload-check.sh), and writes
+      the batch's figures to JSON. STATUS_WORD: pass, panic or hang (what
+      QEMU's exit said); FETCHES: the host's TCP fetch counts "ok failed
+      corrupted bytes_corrupted".
   chaos-report.py table JSON...
       adds the batches up and prints the campaign's table.
 """
@@ -17,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 INJECTION = re.compile(r"\] (\S+) \(generation \d+\): chaos injection (\d+): (\w+)")
 FOLLOWED = re.compile(r"\] (\S+) \(generation \d+\): died (\d+) ms after chaos injection (\d+) \((\w+)\)")
@@ -25,35 +27,54 @@ DEATH = re.compile(r"\] (\S+) \(generation \d+\): (page fault|protection fault|d
                    r"exception|bad system call|bad pointer|exit|hung)")
 UP_AGAIN = re.compile(r"\] (\S+) \(generation \d+\): up again")
 LEFT_DOWN = re.compile(r"\] (\S+) \(generation \d+\): (left down|cannot start)")
-REQUESTS = re.compile(r"workload: requests (\w+) ok (\d+) failed (\d+) wrong (\d+)")
-FILE = re.compile(r"workload: file (\d+)")
-ACK = re.compile(r"workload: ack (\d+) (\d+) (\d+)")
-NOT_BACK = re.compile(r"workload: not back: (\S+)")
-HOSTILE = re.compile(r"workload: hostile (.*): (.*)$")
+# The workload's lines (servers/workload/main.c) and scripts/workload-check.sh's.
+REQUESTS = re.compile(r"^workload: requests (\w+) (\w+) (idempotent|non-idempotent) ok=(\d+) retried=(\d+) "
+                      r"errors=(\d+) wrong=(\d+)$")
+WORKLOAD_DONE = re.compile(r"^workload: done rounds=(\d+) ")
+CHECKED = re.compile(r"^workload-check: (\d+) acknowledged changes to (\d+) paths")
+LOST = re.compile(r"^workload-check: lost: (.*)$")
+FSCK = re.compile(r"^workload-check: e2fsck -fn: (.*)$")
+# The driver's (tests/chaos/chaosdrive.c).
+NOT_BACK = re.compile(r"chaosdrive: not back: (\S+)")
+HOSTILE = re.compile(r"chaosdrive: hostile (.*): (.*)$")
+DRIVER_DONE = "chaosdrive: done"
+WORKLOAD = "workload"  # its name in the manifest
 KINDS = ["crash", "exit", "hang", "delay", "regflip", "textflip", "dataflip", "stackflip"]
 
 
-def pattern(k, off, n):
-    """Bytes off.. of written file k (tests/chaos/chaosload.c's pattern)."""
-    return bytes((k * 131 + o + o // 251) % 251 for o in range(off, off + n))
+def acked_changes(wlog, image):
+    """scripts/workload-check.sh on the image: the acknowledged changes
+    (ack lines), the paths whose last state was checked, the losses, and
+    e2fsck -fn's verdict (run here when there was nothing to check)."""
+    r = subprocess.run(["scripts/workload-check.sh", image, wlog], capture_output=True, text=True)
+    out = r.stdout.splitlines()
+    checked = next((m for m in map(CHECKED.search, out) if m), None)
+    lost = [m.group(1) for m in map(LOST.search, out) if m]
+    fsck = next((m.group(1) for m in map(FSCK.search, out) if m), None)
+    if fsck is None:
+        v = subprocess.run(["scripts/e2fsck-verdict.sh", image], capture_output=True, text=True)
+        fsck, fsck_ok = v.stdout.strip(), v.returncode == 0
+    else:
+        fsck_ok = fsck == "clean" or fsck.startswith("leaks only")
+    return {"acks": int(checked.group(1)) if checked else 0, "acks_paths": int(checked.group(2)) if checked else 0,
+            "acks_lost": lost, "fsck_ok": fsck_ok, "fsck": fsck}
 
 
-def acked_writes_lost(log_lines, image):
-    """Dumps /w from the image and checks every acknowledged write."""
-    acks = [tuple(map(int, m.groups())) for m in map(ACK.search, log_lines) if m]
-    lost = []
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["debugfs", "-R", "rdump /w %s" % tmp, image], capture_output=True)
-        for k, off, n in acks:
-            path = os.path.join(tmp, "w", "f%d" % k)
-            data = open(path, "rb").read() if os.path.exists(path) else b""
-            if data[off:off + n] != pattern(k, off, n):
-                lost.append("file %d bytes %d-%d" % (k, off, off + n))
-    return len(acks), lost
+def idempotent(requests):
+    """The idempotent requests: transparent (answered right, by the same
+    instance or, the restart hidden, a new one), failed (an error), wrong
+    (answered, but the answer failed the workload's check; those are
+    counted ok or retried by the workload too), and all of them."""
+    idem = [c for c in requests.values() if c["idempotent"]]
+    wrong = sum(c["wrong"] for c in idem)
+    return {"transparent": sum(c["ok"] + c["retried"] for c in idem) - wrong,
+            "failed": sum(c["errors"] for c in idem), "wrong": wrong,
+            "total": sum(c["ok"] + c["retried"] + c["errors"] for c in idem)}
 
 
-def batch(log, image, status, fetches, out):
+def batch(log, wlog, image, status, fetches, out):
     lines = open(log, errors="replace").read().splitlines()
+    wlines = open(wlog, errors="replace").read().replace("\r", "").splitlines() if os.path.exists(wlog) else []
     injected = collections.Counter()  # (server, kind)
     followed = collections.Counter()
     kind_of = {}
@@ -66,9 +87,15 @@ def batch(log, image, status, fetches, out):
         if m:
             followed[(m.group(1), m.group(4))] += 1
     deaths = collections.Counter(m.group(2) for m in map(DEATH.search, lines) if m)
-    requests = {m.group(1): list(map(int, m.groups()[1:])) for m in map(REQUESTS.search, lines) if m}
-    acks, lost = acked_writes_lost(lines, image)
-    fsck = subprocess.run(["scripts/e2fsck-verdict.sh", image], capture_output=True, text=True)
+    requests = {}
+    for m in map(REQUESTS.search, wlines):
+        if m:
+            requests["%s %s" % m.group(1, 2)] = dict(
+                zip(("ok", "retried", "errors", "wrong"), map(int, m.groups()[3:])), idempotent=m[3] == "idempotent")
+    workload_done = any(WORKLOAD_DONE.search(line) for line in wlines)
+    # The workload ends once stopped, and its policy leaves it down: no
+    # server that did not come back, if it printed its done line first.
+    left_down = set(m.group(1) for m in map(LEFT_DOWN.search, lines) if m) - ({WORKLOAD} if workload_done else set())
     ok, failed, corrupted, corrupted_bytes = map(int, fetches.split())
     result = {
         "status": status,
@@ -76,14 +103,13 @@ def batch(log, image, status, fetches, out):
         "followed": {"%s %s" % k: v for k, v in followed.items()},
         "deaths": dict(deaths),
         "restarts": sum(1 for line in lines if UP_AGAIN.search(line)),
-        "left_down": sorted(set(m.group(1) for m in map(LEFT_DOWN.search, lines) if m)),
+        "left_down": sorted(left_down),
         "not_back": sorted(set(m.group(1) for m in map(NOT_BACK.search, lines) if m)),
         "requests": requests,
-        "summary_seen": any("workload: done" in line for line in lines),
-        "acks": acks,
-        "acks_lost": lost,
-        "fsck_ok": fsck.returncode == 0,
-        "fsck": fsck.stdout.strip(),
+        "idempotent": idempotent(requests),
+        "summary_seen": any(DRIVER_DONE in line for line in lines),
+        "workload_done": workload_done,
+        **acked_changes(wlog, image),
         "hostile": [(m.group(1), m.group(2)) for m in map(HOSTILE.search, lines) if m],
         "fetch": {"ok": ok, "failed": failed, "corrupted": corrupted, "corrupted_bytes": corrupted_bytes},
     }
@@ -105,19 +131,10 @@ def effects(log):
     return counts
 
 
-def idempotent(requests):
-    """Transparent and failed idempotent requests, and wrong answers."""
-    names = ["read", "stat", "echo", "time", "write"]
-    ok = sum(requests.get(n, [0, 0, 0])[0] for n in names)
-    failed = sum(requests.get(n, [0, 0, 0])[1] for n in names)
-    wrong = sum(requests.get(n, [0, 0, 0])[2] for n in names)
-    return ok, failed, wrong
-
-
 def table(paths):
     batches = [json.load(open(p)) for p in paths]
     injected, followed = collections.Counter(), collections.Counter()
-    requests = collections.defaultdict(lambda: [0, 0, 0])
+    requests = {}
     fetch = collections.Counter()
     status = collections.Counter(b["status"] for b in batches)
     for b in batches:
@@ -125,7 +142,10 @@ def table(paths):
         followed.update(b["followed"])
         fetch.update(b["fetch"])
         for name, counts in b["requests"].items():
-            requests[name] = [a + c for a, c in zip(requests[name], counts)]
+            sums = requests.setdefault(name, {"ok": 0, "retried": 0, "errors": 0, "wrong": 0,
+                                              "idempotent": counts["idempotent"]})
+            for k in ("ok", "retried", "errors", "wrong"):
+                sums[k] += counts[k]
     servers = sorted(set(k.split()[0] for k in injected))
     total = sum(injected.values())
     print("Faults injected by kind and server (each cell: injected/followed by the server's death):")
@@ -151,19 +171,28 @@ def table(paths):
         n = sum(injected["%s %s" % (s, k)] for s in servers)
         died = sum(caused[(k, c)] for c in causes) + caused[(k, "?")]
         print("%-10s" % k + "".join("%12d" % caused[(k, c)] for c in causes) + "%12d" % (n - died))
-    ok, failed, wrong = idempotent(requests)
+    idem = idempotent(requests)
     print()
     print("batches: %d (%d passed, %d kernel panics, %d kernel hangs or timeouts)" %
           (len(batches), status["pass"], status["panic"], status["hang"]))
     print("faults injected: %d" % total)
     print("server restarts: %d" % sum(b["restarts"] for b in batches))
     print("idempotent requests: %d transparent, %d failed (%.3f%% transparent), %d wrong answers" %
-          (ok, failed, 100.0 * ok / max(ok + failed, 1), wrong))
-    for name in sorted(requests):
-        print("  %-6s ok %d failed %d wrong %d" % ((name,) + tuple(requests[name])))
-    print("acknowledged writes: %d checked, %d lost; e2fsck -fn: %d of %d images clean or leaks only" %
-          (sum(b["acks"] for b in batches), sum(len(b["acks_lost"]) for b in batches),
-           sum(b["fsck_ok"] for b in batches), len(batches)))
+          (idem["transparent"], idem["failed"], 100.0 * idem["transparent"] / max(idem["total"], 1), idem["wrong"]))
+    kind = "  %-13s ok %d retried %d failed %d wrong %d"
+    for name in sorted(n for n in requests if requests[n]["idempotent"]):
+        c = requests[name]
+        print(kind % (name, c["ok"], c["retried"], c["errors"], c["wrong"]))
+    changes = [c for c in requests.values() if not c["idempotent"]]
+    print("non-idempotent requests (counted apart: a restart cuts them off with PE_RESTARTED): %d answered, "
+          "%d failed" % (sum(c["ok"] + c["retried"] for c in changes), sum(c["errors"] for c in changes)))
+    for name in sorted(n for n in requests if not requests[n]["idempotent"]):
+        c = requests[name]
+        print(kind % (name, c["ok"], c["retried"], c["errors"], c["wrong"]))
+    print("acknowledged writes: %d changes acknowledged, the last of each of %d paths checked on the image, "
+          "%d lost; e2fsck -fn: %d of %d images clean or leaks only" %
+          (sum(b["acks"] for b in batches), sum(b["acks_paths"] for b in batches),
+           sum(len(b["acks_lost"]) for b in batches), sum(b["fsck_ok"] for b in batches), len(batches)))
     print("TCP fetches (host curl through httpd): %d whole and right, %d cut off, %d corrupted (%d bytes)" %
           (fetch["ok"], fetch["failed"], fetch["corrupted"], fetch["corrupted_bytes"]))
     down = collections.Counter(s for b in batches for s in b["not_back"] + b["left_down"])
@@ -176,6 +205,6 @@ def table(paths):
 
 if __name__ == "__main__":
     if sys.argv[1] == "batch":
-        batch(*sys.argv[2:7])
+        batch(*sys.argv[2:8])
     else:
         table(sys.argv[2:])

@@ -43,19 +43,7 @@ mke2fs -q -F -t ext2 -d "$src_dir" "$img" 64M
 manifest=$out/manifest.txt
 awk '{ print } /^server shell$/ { print "\tports 0xf4 4 # added by scripts/demo.sh: poweroff ends QEMU" }' \
 	servers/manifest.txt >"$manifest"
-cat >>"$manifest" <<'BLOCK'
-
-# Added by scripts/demo.sh: the workload (servers/workload/, docs/demo.md).
-server workload
-	binary workload.elf
-	priority 30
-	restart never
-	uses fs
-	uses hello
-	uses time
-	ports 0x2f8 8 # COM2: its log (scripts/qemu.sh --serial2)
-	vault 1
-BLOCK
+cat servers/workload/manifest.txt >>"$manifest"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 exec python3 scripts/demo.py --accel "$accel" --short "$short" --out "$out" --port "$port" \

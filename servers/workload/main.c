@@ -3,7 +3,8 @@
  * request met and logging every change it saw reach the disk, so that the
  * host can check them on the image after QEMU ends
  * (scripts/workload-check.sh). make demo runs it while servers are
- * killed and crashed under it (docs/demo.md); it never ends because a
+ * killed and crashed under it (docs/demo.md), the chaos campaign while
+ * faults are injected into them (docs/chaos.md); it never ends because a
  * server died.
  *
  * Round R: on fs, creates /work/new (truncating a leftover), writes round
@@ -27,7 +28,12 @@
  *                                 time-stamp counts after the old one died
  *   error SERVICE OP: WHAT        an error it saw
  *   wrong SERVICE WHAT            an answer that failed its check
- *   done rounds=N ...             as after a round, when it stops
+ *   requests SERVICE OP idempotent|non-idempotent ok=N retried=N errors=N wrong=N
+ *                                 when it stops, one for each kind of
+ *                                 request: the counts of that operation
+ *                                 (idempotent as its protocol says)
+ *   done rounds=N ...             as after a round, when it stops: its
+ *                                 last line
  * Given COM2's ports (`ports 0x2f8 8`) it writes them there
  * (scripts/qemu.sh --serial2 FILE), away from the shell's console;
  * otherwise on the kernel console ("[task N] " before each). Given a vault
@@ -55,7 +61,7 @@ PROTO_CLIENT(HELLO_OPS)
 PROTO_CLIENT(TIME_OPS)
 PROTO_CLIENT(SUP_OPS)
 
-#define WL_VAULT_VERSION 1  /* of struct wl_state */
+#define WL_VAULT_VERSION 2  /* of struct wl_state */
 #define WL_ATTEMPTS      3  /* calls of a step cut off by restarts before the round gives up */
 #define WL_ERROR_PAUSE   50 /* ms after a round with an error: a server left down answers at once */
 
@@ -124,18 +130,19 @@ static uint64_t mark(enum wl_service s)
 	return clients[s].pc_restarts;
 }
 
-/* Counts the request to s made since mark m, which returned e (expected:
- * an error that is an answer the workload looks for, such as ENOENT of
- * a lookup; 0 for none), and returns e. */
-static long tally(enum wl_service s, uint64_t m, long e, long expected, const char *op)
+/* Counts the request of kind k made since mark m (of its service),
+ * which returned e (expected: an error that is an answer the workload
+ * looks for, such as ENOENT of a lookup; 0 for none), and returns e. */
+static long tally(enum wl_kind k, uint64_t m, long e, long expected)
 {
+	enum wl_service s = wl_kinds[k].wk_service;
 	uint64_t now = sys_clock_tsc();
-	struct wl_counts *c = &st.ws_counts[s];
+	struct wl_counts *c = &st.ws_counts[k];
 	bool newer = clients[s].pc_restarts != m;
 
 	if (e < 0 && e != expected) {
 		c->wc_errors++;
-		say("error %s %s: %s", wl_service_names[s], op, error_text(e));
+		say("error %s %s: %s", wl_service_names[s], wl_kinds[k].wk_name, error_text(e));
 	} else if (newer) {
 		c->wc_retried++;
 	} else {
@@ -146,10 +153,11 @@ static long tally(enum wl_service s, uint64_t m, long e, long expected, const ch
 	return e;
 }
 
-static void wrong(enum wl_service s, const char *what, uint64_t detail)
+/* An answer of kind k that failed its check (counted once by tally too). */
+static void wrong(enum wl_kind k, const char *what, uint64_t detail)
 {
-	st.ws_counts[s].wc_wrong++;
-	say("wrong %s %s %lu", wl_service_names[s], what, detail);
+	st.ws_counts[k].wc_wrong++;
+	say("wrong %s %s %lu", wl_service_names[wl_kinds[k].wk_service], what, detail);
 }
 
 static void path_of(char *path, const char *fmt, uint64_t n)
@@ -164,7 +172,7 @@ static long lookup(const char *path, struct fs_attr_rep *a, long expected)
 	uint64_t m = mark(WL_FS);
 
 	memcpy(q.path, path, FS_PATH_MAX);
-	return tally(WL_FS, m, fs_lookup(&clients[WL_FS], &q, a), expected, "lookup");
+	return tally(WL_FS_LOOKUP, m, fs_lookup(&clients[WL_FS], &q, a), expected);
 }
 
 /* Creates path, or empties the file there: doing it twice is harmless, so
@@ -178,7 +186,7 @@ static long create(const char *path, struct fs_attr_rep *a)
 	for (unsigned i = 0; i < WL_ATTEMPTS && e == PE_RESTARTED; i++) {
 		uint64_t m = mark(WL_FS);
 
-		e = tally(WL_FS, m, fs_open(&clients[WL_FS], &q, a), 0, "open");
+		e = tally(WL_FS_OPEN, m, fs_open(&clients[WL_FS], &q, a), 0);
 	}
 	return e;
 }
@@ -189,10 +197,10 @@ static long write_at(const struct fs_handle *h, uint64_t off, uint64_t count)
 	struct fs_io_rep r = { 0 };
 	struct proto_xfer x = { .px_buf = buf + off, .px_len = count };
 	uint64_t m = mark(WL_FS);
-	long e = tally(WL_FS, m, fs_write_x(&clients[WL_FS], &q, &r, &x), 0, "write");
+	long e = tally(WL_FS_WRITE, m, fs_write_x(&clients[WL_FS], &q, &r, &x), 0);
 
 	if (e == E_OK && r.done != count) {
-		wrong(WL_FS, "short write, bytes", r.done);
+		wrong(WL_FS_WRITE, "short write, bytes", r.done);
 		return PE_BAD_SIZE;
 	}
 	return e;
@@ -205,17 +213,17 @@ static long read_back(const struct fs_handle *h, uint64_t r, uint64_t len)
 	struct fs_io_rep rep = { 0 };
 	struct proto_xfer x = { .px_buf = buf, .px_len = FS_IO_MAX };
 	uint64_t m = mark(WL_FS);
-	long e = tally(WL_FS, m, fs_read_x(&clients[WL_FS], &q, &rep, &x), 0, "read");
+	long e = tally(WL_FS_READ, m, fs_read_x(&clients[WL_FS], &q, &rep, &x), 0);
 
 	if (e != E_OK)
 		return e;
 	if (rep.done != len) {
-		wrong(WL_FS, "read back a length of", rep.done);
+		wrong(WL_FS_READ, "read back a length of", rep.done);
 		return PE_BAD_SIZE;
 	}
 	for (uint64_t i = 0; i < len; i++)
 		if (buf[i] != wl_byte(r, i)) {
-			wrong(WL_FS, "read back a different byte at", i);
+			wrong(WL_FS_READ, "read back a different byte at", i);
 			return PE_BAD_SIZE;
 		}
 	return E_OK;
@@ -236,7 +244,7 @@ static long rename_checked(const char *from, const char *to, uint64_t ino)
 	for (unsigned i = 0; i < WL_ATTEMPTS && e == PE_RESTARTED; i++) {
 		uint64_t m = mark(WL_FS);
 
-		e = tally(WL_FS, m, fs_rename(&clients[WL_FS], &q, &r), 0, "rename");
+		e = tally(WL_FS_RENAME, m, fs_rename(&clients[WL_FS], &q, &r), 0);
 		if (e == PE_RESTARTED && lookup(to, &a, FS_ERROR(ENOENT)) == E_OK && a.h.fh_ino == ino)
 			e = E_OK;
 	}
@@ -257,7 +265,7 @@ static long remove_checked(const char *path)
 	for (unsigned i = 0; i < WL_ATTEMPTS && e == PE_RESTARTED; i++) {
 		uint64_t m = mark(WL_FS);
 
-		e = tally(WL_FS, m, fs_unlink(&clients[WL_FS], &q, &r), FS_ERROR(ENOENT), "unlink");
+		e = tally(WL_FS_UNLINK, m, fs_unlink(&clients[WL_FS], &q, &r), FS_ERROR(ENOENT));
 		if (e == PE_RESTARTED && lookup(path, &a, FS_ERROR(ENOENT)) == FS_ERROR(ENOENT))
 			e = E_OK;
 	}
@@ -310,20 +318,20 @@ static long hello_part(uint64_t r)
 	struct hello_count_rep cr;
 	struct hello_none none = { 0 };
 	uint64_t m = mark(WL_HELLO);
-	long e = tally(WL_HELLO, m, hello_echo(c, &eq, &er), 0, "echo");
+	long e = tally(WL_HELLO_ECHO, m, hello_echo(c, &eq, &er), 0);
 
 	if (e == E_OK && er.value != r)
-		wrong(WL_HELLO, "echo answered", er.value);
+		wrong(WL_HELLO_ECHO, "echo answered", er.value);
 	m = mark(WL_HELLO);
-	if (tally(WL_HELLO, m, hello_add(c, &aq, &cr), 0, "add") == E_OK) {
+	if (tally(WL_HELLO_ADD, m, hello_add(c, &aq, &cr), 0) == E_OK) {
 		if (cr.count <= st.ws_hello_count)
-			wrong(WL_HELLO, "add answered the count", cr.count);
+			wrong(WL_HELLO_ADD, "add answered the count", cr.count);
 		st.ws_hello_count = cr.count;
 	}
 	m = mark(WL_HELLO);
-	if ((e = tally(WL_HELLO, m, hello_count(c, &none, &cr), 0, "count")) == E_OK) {
+	if ((e = tally(WL_HELLO_COUNT, m, hello_count(c, &none, &cr), 0)) == E_OK) {
 		if (cr.count < st.ws_hello_count)
-			wrong(WL_HELLO, "count answered", cr.count);
+			wrong(WL_HELLO_COUNT, "count answered", cr.count);
 		st.ws_hello_count = cr.count;
 	}
 	return e;
@@ -334,11 +342,11 @@ static long time_part(void)
 	struct time_none none = { 0 };
 	struct time_now_rep r;
 	uint64_t m = mark(WL_TIME);
-	long e = tally(WL_TIME, m, time_now(&clients[WL_TIME], &none, &r), 0, "now");
+	long e = tally(WL_TIME_NOW, m, time_now(&clients[WL_TIME], &none, &r), 0);
 
 	if (e == E_OK) {
 		if (r.ns < st.ws_time_ns)
-			wrong(WL_TIME, "now went back to", r.ns);
+			wrong(WL_TIME_NOW, "now went back to", r.ns);
 		st.ws_time_ns = r.ns;
 	}
 	return e;
@@ -407,7 +415,7 @@ int main(void)
 		for (unsigned i = 0; i < WL_ATTEMPTS && e == PE_RESTARTED; i++) {
 			uint64_t m = mark(WL_FS);
 
-			e = tally(WL_FS, m, fs_mkdir(&clients[WL_FS], &mq, &a), FS_ERROR(EEXIST), "mkdir");
+			e = tally(WL_FS_MKDIR, m, fs_mkdir(&clients[WL_FS], &mq, &a), FS_ERROR(EEXIST));
 		}
 	}
 	for (bool stop = false; !stop;) {
@@ -423,6 +431,10 @@ int main(void)
 		st.ws_rounds++;
 		if (kept)
 			vault_save(&vault, WL_VAULT_VERSION, &st, sizeof(st));
+		for (unsigned k = 0; stop && k < WL_KINDS; k++) {
+			wl_line_kind(line, sizeof(line), &st, k);
+			put(line);
+		}
 		wl_line_counts(line, sizeof(line), stop ? "done" : "", &st);
 		put(line);
 		if (e != E_OK)

@@ -3,6 +3,7 @@
  * What the lines say is at the top of main.c and in docs/demo.md. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +14,33 @@
 /* The services it calls, in the order its lines list them. */
 enum wl_service { WL_FS, WL_HELLO, WL_TIME, WL_SERVICES };
 
-/* Its requests to one service. Each request is counted once: ok (the
+/* The kinds of request it makes: each one operation of a service's
+ * protocol, counted apart, since a kind is idempotent or not as its
+ * protocol declares it (PROTO_IDEMPOTENT: the stub repeats it across a
+ * restart, so a restart should be transparent to it; any other comes
+ * back PE_RESTARTED when a restart cuts it off). */
+enum wl_kind {
+	WL_FS_MKDIR,
+	WL_FS_OPEN,
+	WL_FS_WRITE,
+	WL_FS_READ,
+	WL_FS_LOOKUP,
+	WL_FS_RENAME,
+	WL_FS_UNLINK,
+	WL_HELLO_ECHO,
+	WL_HELLO_ADD,
+	WL_HELLO_COUNT,
+	WL_TIME_NOW,
+	WL_KINDS
+};
+
+struct wl_kind_info {
+	const char *wk_name; /* the operation's, in its protocol */
+	enum wl_service wk_service;
+	bool wk_idempotent; /* its protocol's PROTO_IDEMPOTENT */
+};
+
+/* Its requests of one kind, or to one service. Each request is counted once: ok (the
  * answer came from the instance that gave the previous one), retried (it
  * came from a newer instance: the server restarted and the protocol hid
  * it, the stub calling again or the call waiting on the endpoint for the
@@ -36,10 +63,14 @@ struct wl_state {
 	uint64_t ws_acked;       /* ack lines printed */
 	uint64_t ws_hello_count; /* hello's count at its last answer: it never goes back */
 	uint64_t ws_time_ns;     /* the time server's last answer: it never goes back */
-	struct wl_counts ws_counts[WL_SERVICES];
+	struct wl_counts ws_counts[WL_KINDS];
 };
 
 extern const char *const wl_service_names[WL_SERVICES];
+extern const struct wl_kind_info wl_kinds[WL_KINDS];
+
+/* Service s's counts: the sum of its kinds'. */
+struct wl_counts wl_service_counts(const struct wl_state *st, enum wl_service s);
 
 /* Round r's file: its length (not a whole number of blocks), and its byte
  * at off. */
@@ -51,3 +82,4 @@ uint8_t wl_byte(uint64_t r, uint64_t off);
 int wl_line_ack(char *buf, size_t size, const char *path, uint64_t len, uint64_t fnv);
 int wl_line_gone(char *buf, size_t size, const char *path);
 int wl_line_counts(char *buf, size_t size, const char *what, const struct wl_state *s);
+int wl_line_kind(char *buf, size_t size, const struct wl_state *s, enum wl_kind k);

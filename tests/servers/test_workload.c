@@ -58,9 +58,10 @@ static void count_lines_list_every_service_in_order(void **state)
 	char line[512];
 
 	(void)state;
-	s.ws_counts[WL_FS] = (struct wl_counts){ 70, 2, 1, 0 };
-	s.ws_counts[WL_HELLO] = (struct wl_counts){ 35, 1, 0, 0 };
-	s.ws_counts[WL_TIME] = (struct wl_counts){ 12, 0, 0, 3 };
+	s.ws_counts[WL_FS_READ] = (struct wl_counts){ 60, 2, 0, 0 };
+	s.ws_counts[WL_FS_RENAME] = (struct wl_counts){ 10, 0, 1, 0 };
+	s.ws_counts[WL_HELLO_ECHO] = (struct wl_counts){ 35, 1, 0, 0 };
+	s.ws_counts[WL_TIME_NOW] = (struct wl_counts){ 12, 0, 0, 3 };
 	wl_line_counts(line, sizeof(line), "", &s);
 	assert_string_equal(line,
 	                    "workload: rounds=12 fs ok=70 retried=2 errors=1 wrong=0 hello ok=35 retried=1 "
@@ -72,6 +73,36 @@ static void count_lines_list_every_service_in_order(void **state)
 	assert_int_equal(strlen(line), 39);
 }
 
+static void each_kind_is_idempotent_as_its_protocol_says(void **state)
+{
+	(void)state;
+	assert_true(wl_kinds[WL_FS_READ].wk_idempotent && wl_kinds[WL_FS_WRITE].wk_idempotent);
+	assert_true(wl_kinds[WL_FS_LOOKUP].wk_idempotent && wl_kinds[WL_HELLO_ECHO].wk_idempotent);
+	assert_true(wl_kinds[WL_HELLO_COUNT].wk_idempotent && wl_kinds[WL_TIME_NOW].wk_idempotent);
+	assert_false(wl_kinds[WL_FS_OPEN].wk_idempotent || wl_kinds[WL_FS_MKDIR].wk_idempotent);
+	assert_false(wl_kinds[WL_FS_RENAME].wk_idempotent || wl_kinds[WL_FS_UNLINK].wk_idempotent);
+	assert_false(wl_kinds[WL_HELLO_ADD].wk_idempotent);
+	for (unsigned k = 0; k < WL_KINDS; k++)
+		assert_non_null(wl_kinds[k].wk_name);
+}
+
+static void kind_lines_say_the_service_the_operation_and_its_counts(void **state)
+{
+	struct wl_state s = { .ws_rounds = 3 };
+	char line[256];
+
+	(void)state;
+	s.ws_counts[WL_FS_READ] = (struct wl_counts){ 60, 2, 1, 0 };
+	s.ws_counts[WL_HELLO_ADD] = (struct wl_counts){ 5, 0, 1, 0 };
+	wl_line_kind(line, sizeof(line), &s, WL_FS_READ);
+	assert_string_equal(line, "workload: requests fs read idempotent ok=60 retried=2 errors=1 wrong=0\n");
+	wl_line_kind(line, sizeof(line), &s, WL_HELLO_ADD);
+	assert_string_equal(line,
+	                    "workload: requests hello add non-idempotent ok=5 retried=0 errors=1 wrong=0\n");
+	wl_line_kind(line, sizeof(line), &s, WL_TIME_NOW);
+	assert_string_equal(line, "workload: requests time now idempotent ok=0 retried=0 errors=0 wrong=0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +110,8 @@ int main(void)
 		cmocka_unit_test(files_are_1000_to_11999_bytes_and_differ_from_round_to_round),
 		cmocka_unit_test(ack_lines_are_what_the_checker_reads),
 		cmocka_unit_test(count_lines_list_every_service_in_order),
+		cmocka_unit_test(each_kind_is_idempotent_as_its_protocol_says),
+		cmocka_unit_test(kind_lines_say_the_service_the_operation_and_its_counts),
 	};
 
 	return cmocka_run_group_tests_name("workload", tests, NULL, NULL);
