@@ -129,14 +129,20 @@ static void write_next(uint64_t *k, unsigned *chunk, int *fd)
 	}
 }
 
-/* What /chaos/campaign says: faults, rate, seed, seconds. */
-static void campaign(uint64_t *faults, uint64_t *rate, uint64_t *seed, uint64_t *seconds)
+/* What /chaos/campaign says: faults, rate, seed, seconds, and which
+ * servers and kind (chaos_start's target and kind; any when left out or
+ * "any"). */
+static void campaign(uint64_t *faults, uint64_t *rate, uint64_t *seed, uint64_t *seconds,
+                     char target[SERVER_NAME_LEN], uint64_t *kind)
 {
+	char name[SERVER_NAME_LEN + 1] = { 0 };
 	char text[128] = { 0 };
 	int fd = open("/chaos/campaign", O_RDONLY);
 
 	if (fd >= 0 && read(fd, text, sizeof(text) - 1) > 0)
-		sscanf(text, "%lu %lu %lu %lu", faults, rate, seed, seconds);
+		sscanf(text, "%lu %lu %lu %lu %24s %lu", faults, rate, seed, seconds, name, kind);
+	if (name[0])
+		memcpy(target, name, SERVER_NAME_LEN);
 	if (fd >= 0)
 		close(fd);
 }
@@ -253,7 +259,7 @@ int main(void)
 	long e;
 
 	sup = (struct proto_client){ .pc_ep = si->si_sup, .pc_retries = 1 };
-	campaign(&faults, &rate, &seed, &seconds);
+	campaign(&faults, &rate, &seed, &seconds, q.target, &q.kind);
 	data = open("/chaos/data", O_RDONLY);
 	if (data < 0 || service_lookup("chaos", &chaos) != E_OK || service_lookup("hello", &hello) != E_OK) {
 		printf("workload: cannot start (data %d)\n", data);
@@ -264,8 +270,8 @@ int main(void)
 	q.seed = seed;
 	q.count = faults;
 	e = chaos_start(&chaos, &q, &started);
-	printf("workload: chaos start: %s, %lu faults at %lu a second, seed %lu\n", proto_error_text(e),
-	       faults, rate, started.seed);
+	printf("workload: chaos start: %s, %lu faults at %lu a second into %.*s, seed %lu\n",
+	       proto_error_text(e), faults, rate, SERVER_NAME_LEN, q.target, started.seed);
 	end = sys_clock_ms() + seconds * 1000;
 	stuck_after = end + COME_BACK_MS + TAIL_MS + STUCK_MS;
 	if (e == E_OK)
