@@ -9,6 +9,7 @@
 #include "vspace.h"
 
 PROTO_CLIENT(PCI_OPS)
+PROTO_CLIENT(SUP_OPS)
 
 #define PCI_COMMAND    0x04
 #define PCI_CMD_MEMORY 0x2
@@ -198,10 +199,17 @@ void virtio_pci_ready(struct virtio_pci *v)
 
 void *virtio_dma_alloc(uint64_t pages, uint64_t *pa)
 {
+	struct proto_client sup = { .pc_ep = server_self()->si_sup };
+	struct proto_xfer x = { .px_len = 0 };
 	uint64_t frame = slot_alloc(), va = 0, n;
 
+	x.px_caps[0] = frame;
+	/* The supervisor keeps a copy: the device may still write here after
+	 * we die, until our next instance resets it (sup_dma_keep). */
 	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
 	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
+	    sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 }, &x) ==
+	            E_OK &&
 	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
 		return (void *)va;
 	return NULL;

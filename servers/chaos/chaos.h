@@ -21,7 +21,7 @@
 
 #include "proto.h"
 
-#define CHAOS_MAX_TARGETS 64
+#define CHAOS_MAX_TARGETS 64 /* bits of cs_mask */
 #define CHAOS_MAX_REGIONS 8
 
 enum chaos_outcome { CHAOS_RESTARTED, CHAOS_NO_EFFECT, CHAOS_UNWATCHED, CHAOS_NOUTCOMES };
@@ -54,7 +54,7 @@ struct chaos_state {
 	unsigned cs_ntargets;
 	/* The campaign start asked for. */
 	bool cs_running;
-	int cs_target; /* index into cs_targets, or -1: any */
+	uint64_t cs_mask; /* of cs_targets: those a pick may choose */
 	uint64_t cs_kind, cs_interval_ms, cs_count, cs_next_at;
 	uint64_t cs_seed, cs_rng;
 	uint64_t cs_injected, cs_skipped;

@@ -17,10 +17,40 @@ PROTO_CLIENT(SUP_OPS)
 
 static struct chaos_state cs;
 
+/* The targets a start's name names, as a mask of cs_targets: "any"
+ * (all), a list "a,b", or all but a list "!a,b". Returns E_OK, or the
+ * error start returns. */
+static long targets_named(const char *name, uint64_t *mask)
+{
+	char list[SERVER_NAME_LEN + 1];
+	bool but = name[0] == '!';
+	uint64_t named = 0;
+	long e;
+
+	if (strcmp(name, "any") == 0) {
+		*mask = ~0ULL;
+		return E_OK;
+	}
+	strcpy(list, name + but);
+	for (char *n = strtok(list, ","); n; n = strtok(NULL, ",")) {
+		int target = chaos_target_find(&cs, n);
+
+		if (strcmp(n, "supervisor") == 0)
+			return E_BAD_ARG;
+		if (target < 0)
+			return PE_NO_SERVICE;
+		if (!but && (e = chaos_probe(&cs, &cs.cs_targets[target])) != E_OK)
+			return e;
+		named |= 1ULL << target;
+	}
+	*mask = but ? ~named : named;
+	return named ? E_OK : PE_NO_SERVICE;
+}
+
 long chaos_start_srv(struct proto_ctx *ctx, const struct chaos_start_req *q, struct chaos_start_rep *r)
 {
 	char name[SERVER_NAME_LEN + 1] = { 0 };
-	int target = -1;
+	uint64_t mask;
 	long e;
 
 	(void)ctx;
@@ -29,17 +59,11 @@ long chaos_start_srv(struct proto_ctx *ctx, const struct chaos_start_req *q, str
 		return E_BAD_ARG;
 	if ((e = chaos_targets_refresh(&cs)) != E_OK)
 		return e;
-	if (strcmp(name, "any") != 0) {
-		if (strcmp(name, "supervisor") == 0)
-			return E_BAD_ARG;
-		if ((target = chaos_target_find(&cs, name)) < 0)
-			return PE_NO_SERVICE;
-		if ((e = chaos_probe(&cs, &cs.cs_targets[target])) != E_OK)
-			return e;
-	}
+	if ((e = targets_named(name, &mask)) != E_OK)
+		return e;
 	cs.cs_seed = q->seed ? q->seed : sys_clock_tsc() | 1;
 	cs.cs_rng = cs.cs_seed;
-	cs.cs_target = target;
+	cs.cs_mask = mask;
 	cs.cs_kind = q->kind;
 	cs.cs_interval_ms = 1000 / q->rate;
 	cs.cs_count = q->count ? cs.cs_injected + q->count : 0;
@@ -95,15 +119,18 @@ static bool free_now(const struct chaos_target *t)
 	       sup_list(&cs.cs_sup, &(struct sup_index_req){ t->ct_index }, &r) == E_OK && r.state == SUP_UP;
 }
 
-/* A target for the next injection: the one named, or a random one that
- * is free; NULL when none is free now. */
+/* A target for the next injection: a random one of those named that is
+ * free; NULL when none is free now. */
 static struct chaos_target *pick(void)
 {
-	if (cs.cs_target >= 0)
-		return free_now(&cs.cs_targets[cs.cs_target]) ? &cs.cs_targets[cs.cs_target] : NULL;
+	unsigned named[CHAOS_MAX_TARGETS], n = 0;
+
+	for (unsigned i = 0; i < cs.cs_ntargets; i++)
+		if (cs.cs_mask & 1ULL << i)
+			named[n++] = i;
 	/* A few tries: most servers are free most of the time. */
-	for (unsigned tries = 0; tries < 8 && cs.cs_ntargets; tries++) {
-		struct chaos_target *t = &cs.cs_targets[chaos_random(&cs, cs.cs_ntargets)];
+	for (unsigned tries = 0; tries < 8 && n; tries++) {
+		struct chaos_target *t = &cs.cs_targets[named[n == 1 ? 0 : chaos_random(&cs, n)]];
 
 		if (free_now(t))
 			return t;
@@ -152,6 +179,5 @@ int main(void)
 
 	cs.cs_sup = (struct proto_client){ .pc_ep = si->si_sup };
 	cs.cs_self = si->si_self;
-	cs.cs_target = -1;
 	return (int)server_loop_timed(&d, chaos_timer);
 }

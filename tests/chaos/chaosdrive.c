@@ -45,14 +45,20 @@ static void pause_ms(uint64_t ms)
 	sleep_ms(server_self()->si_pool, ms);
 }
 
-/* What /chaos/campaign says: faults, rate, seed, seconds. */
-static void campaign(uint64_t *faults, uint64_t *rate, uint64_t *seed, uint64_t *seconds)
+/* What /chaos/campaign says: faults, rate, seed, seconds, and which
+ * servers and kind (chaos_start's target and kind; any when left out or
+ * "any"). */
+static void campaign(uint64_t *faults, uint64_t *rate, uint64_t *seed, uint64_t *seconds,
+                     char target[SERVER_NAME_LEN], uint64_t *kind)
 {
+	char name[SERVER_NAME_LEN + 1] = { 0 };
 	char text[128] = { 0 };
 	int fd = open("/chaos/campaign", O_RDONLY);
 
 	if (fd >= 0 && read(fd, text, sizeof(text) - 1) > 0)
-		sscanf(text, "%lu %lu %lu %lu", faults, rate, seed, seconds);
+		sscanf(text, "%lu %lu %lu %lu %24s %lu", faults, rate, seed, seconds, name, kind);
+	if (name[0])
+		memcpy(target, name, SERVER_NAME_LEN);
 	if (fd >= 0)
 		close(fd);
 }
@@ -211,7 +217,7 @@ int main(void)
 
 	sup = (struct proto_client){ .pc_ep = si->si_sup, .pc_retries = 1 };
 	server_ready(); /* up, as every server must be for all_back */
-	campaign(&faults, &rate, &seed, &seconds);
+	campaign(&faults, &rate, &seed, &seconds, q.target, &q.kind);
 	if (service_lookup("chaos", &chaos) != E_OK) {
 		printf("chaosdrive: no chaos service\n");
 		outl(QEMU_EXIT_PORT, QEMU_EXIT_FAIL);
@@ -221,8 +227,8 @@ int main(void)
 	q.seed = seed;
 	q.count = faults;
 	e = chaos_start(&chaos, &q, &started);
-	printf("chaosdrive: chaos start: %s, %lu faults at %lu a second, seed %lu\n", proto_error_text(e),
-	       faults, rate, started.seed);
+	printf("chaosdrive: chaos start: %s, %lu faults at %lu a second into %.*s, seed %lu\n",
+	       proto_error_text(e), faults, rate, SERVER_NAME_LEN, q.target, started.seed);
 	end = sys_clock_ms() + seconds * 1000;
 	stuck_after = end + COME_BACK_MS + TAIL_MS + WORKLOAD_MS + STUCK_MS;
 	if (e == E_OK)

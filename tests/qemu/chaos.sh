@@ -22,6 +22,8 @@ name=${CHAOS_NAME:-chaos}
 faults=${CHAOS_FAULTS:-300}
 rate=${CHAOS_RATE:-100}
 seed=${CHAOS_SEED:-1}
+target=${CHAOS_TARGET:-any}                 # chaos_start's: "any", "a,b" or "!a,b"
+kind=${CHAOS_KIND:-any}                     # chaos_start's: "any" or an enum chaos_kind
 seconds=${CHAOS_SECONDS:-120}             # guest seconds the workload may run
 timeout=${CHAOS_TIMEOUT:-$((seconds * 4 + 120))} # real seconds QEMU may run
 fetch_max=${CHAOS_FETCHES:-2000}           # host fetches at most
@@ -36,7 +38,7 @@ manifest=$(mktemp -d /tmp/kestrel-chaos.XXXXXX)/manifest.txt
 trap 'rm -rf "$(dirname "$manifest")"' EXIT
 rm -rf "$work" "$img" "$wlog"
 mkdir -p "$work/src/chaos" "$work/src/www"
-echo "$faults $rate $seed $seconds" >"$work/src/chaos/campaign"
+echo "$faults $rate $seed $seconds $target $kind" >"$work/src/chaos/campaign"
 python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes((i * 13 + i // 4093) & 0xFF for i in range(int(sys.argv[2]))))' \
 	"$work/src/www/big.bin" "$big"
 mke2fs -q -F -t ext2 -b 1024 -d "$work/src" "$img" 32M >"$work/mke2fs" 2>&1 || echo "mke2fs failed: $(cat "$work/mke2fs")"

@@ -217,6 +217,15 @@ int main(void)
 		printf("nosy: kill hello: %s; devmem slot %lu\n", proto_error_text(e), si->si_devmem);
 		e = sys_mem_alloc(si->si_pool, dma, 1, MEM_DMA);
 		printf("nosy: DMA memory: %s\n", proto_error_text(e));
+		/* Nor may it make the supervisor keep frames for it. */
+		e = sys_mem_alloc(si->si_pool, dma, 1, 0);
+		if (e == E_OK) {
+			struct proto_xfer x = { .px_caps = { dma } };
+
+			e = sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 },
+			                   &(struct sup_dma_keep_rep){ 0 }, &x);
+		}
+		printf("nosy: dma_keep: %s\n", proto_error_text(e));
 		/* Lines that would pass for the kernel's and the supervisor's,
 		 * one hiding behind a carriage return and an escape sequence. */
 		printf("kernel: forged by nosy\n[supervisor 1 ms] hello (generation 9): up\n");
@@ -257,6 +266,17 @@ int main(void)
 			e = sys_mem_phys_out(dma, &pa, &pages);
 		tap(e == E_OK && pa && !(pa & 4095) && pages == 2,
 		    "dma_line_gives_memory_with_its_physical_address", e ? e : (long)pa);
+		/* The supervisor keeps a copy for a driver whose device may
+		 * outlive it (libvirtio); a call without the frame is refused. */
+		struct proto_xfer x = { .px_caps = { dma } };
+
+		e = sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 },
+		                   &x);
+		x.px_caps[0] = CAP_NULL;
+		long none = sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 },
+		                           &(struct sup_dma_keep_rep){ 0 }, &x);
+		tap(e == E_OK && none != E_OK, "dma_keep_takes_a_frame_from_a_server_with_a_dma_line",
+		    e ? e : none);
 	}
 	/* badmem's start fails part-way (its devmem line names RAM), after
 	 * the supervisor made its pool and copies: each failure must give

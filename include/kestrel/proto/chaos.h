@@ -43,7 +43,8 @@ enum chaos_kind {
 #define CHAOS_UNWATCHED_MS 3000
 
 struct chaos_start_req {
-	char target[SERVER_NAME_LEN]; /* a server's name; "any": a random one each time */
+	char target[SERVER_NAME_LEN]; /* a server, "a,b" or "!a,b" (all but): a random one of them each */
+	                              /* time; "any": a random one of all */
 	uint64_t kind;                /* enum chaos_kind, or CHAOS_ANY_KIND */
 	uint64_t rate;                /* injections a second: 1 .. CHAOS_RATE_MAX */
 	uint64_t seed;                /* of the choices (0: from the clock) */

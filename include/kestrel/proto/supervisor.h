@@ -199,6 +199,14 @@ struct sup_injected_rep {
 
 #define SUP_INJECT_WINDOW_MAX_MS 60000
 
+/* dma_keep's request carries the frame; nothing else. */
+struct sup_dma_keep_req {
+	uint64_t unused;
+};
+struct sup_dma_keep_rep {
+	uint64_t unused;
+};
+
 /* ready: a server tells it is ready (libipc's server_run does).
  * lookup: a copy of the endpoint of the named service (a manifest's
  *   provides name), badged for the caller, which may carry capabilities
@@ -225,6 +233,12 @@ struct sup_injected_rep {
  * injected: the chaos service reports an injection; the log shows it, and
  *   the server's death within window_ms after it (if no other injection
  *   came between), or that it had no visible effect in that time.
+ * dma_keep: a server with a dma line hands over a copy of a frame its
+ *   device may read and write. A device goes on with the rings and
+ *   buffers it was given after its driver died, until the next instance
+ *   resets it: the supervisor keeps the frame (so it does not go back to
+ *   the pool, and then to a page table) until a later instance is ready.
+ *   E_NO_RIGHTS without a dma line, E_LIMIT when it keeps too many.
  * Names that are no server get PE_NO_SERVICE. kill, crash and restart
  * need a `control` line in the caller's manifest block, target and
  * injected a `chaos` line: E_NO_RIGHTS without. */
@@ -239,4 +253,5 @@ struct sup_injected_rep {
 	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)       \
 	X(sup, target, SUP_BASE + 8, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_target_req, \
 	  struct sup_target_rep)                                                                  \
-	X(sup, injected, SUP_BASE + 9, 0, struct sup_injected_req, struct sup_injected_rep)
+	X(sup, injected, SUP_BASE + 9, 0, struct sup_injected_req, struct sup_injected_rep)       \
+	X(sup, dma_keep, SUP_BASE + 10, PROTO_CAPS_IN(1), struct sup_dma_keep_req, struct sup_dma_keep_rep)
