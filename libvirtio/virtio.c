@@ -94,10 +94,13 @@ long virtio_pci_reset(struct virtio_pci *v)
 {
 	volatile struct virtio_pci_common *c = v->vp_common;
 
+	struct proto_client sup = { .pc_ep = server_self()->si_sup };
+
 	c->device_status = 0; /* reset: reads 0 once done */
 	for (unsigned i = 0; c->device_status != 0; i++)
 		if (i > 1000000)
 			return E_TIMEOUT;
+	sup_dma_reset(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 });
 	return E_OK;
 }
 
@@ -197,19 +200,27 @@ void virtio_pci_ready(struct virtio_pci *v)
 	        VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK;
 }
 
-void *virtio_dma_alloc(uint64_t pages, uint64_t *pa)
+long virtio_dma_keep(uint64_t frame)
 {
 	struct proto_client sup = { .pc_ep = server_self()->si_sup };
-	struct proto_xfer x = { .px_len = 0 };
+	struct proto_xfer x = { .px_caps = { frame } }; /* a copy goes */
+
+	return sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 }, &x);
+}
+
+void virtio_dma_drop(uint64_t pa)
+{
+	struct proto_client sup = { .pc_ep = server_self()->si_sup };
+
+	sup_dma_drop(&sup, &(struct sup_dma_drop_req){ pa }, &(struct sup_dma_keep_rep){ 0 });
+}
+
+void *virtio_dma_alloc(uint64_t pages, uint64_t *pa)
+{
 	uint64_t frame = slot_alloc(), va = 0, n;
 
-	x.px_caps[0] = frame;
-	/* The supervisor keeps a copy: the device may still write here after
-	 * we die, until our next instance resets it (sup_dma_keep). */
 	if (frame != CAP_NULL && sys_mem_alloc(server_self()->si_pool, frame, pages, MEM_DMA) == E_OK &&
-	    sys_mem_phys_out(frame, pa, &n) == E_OK &&
-	    sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 }, &x) ==
-	            E_OK &&
+	    sys_mem_phys_out(frame, pa, &n) == E_OK && virtio_dma_keep(frame) == E_OK &&
 	    vspace_map(frame, pages, R_READ | R_WRITE, 1, &va) == E_OK)
 		return (void *)va;
 	return NULL;

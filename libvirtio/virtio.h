@@ -70,7 +70,9 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
                        uint64_t config);
 
 /* Resets the device: it lets go of every queue and buffer, and raises
- * nothing until started again. E_TIMEOUT if it never says it is done. */
+ * nothing until started again. E_TIMEOUT if it never says it is done.
+ * Once it is done, the supervisor lets go of the frames it kept for our
+ * earlier instances (sup_dma_reset). */
 long virtio_pci_reset(struct virtio_pci *v);
 
 /* Resets the device and agrees on VERSION_1 and those of wanted it
@@ -83,8 +85,16 @@ void virtio_pci_config_read(struct virtio_pci *v, unsigned off, void *dst, unsig
 
 /* pages of physically contiguous DMA memory from our pool, mapped, with
  * their physical address in *pa; NULL when there is none (the manifest
- * block needs a dma line). */
+ * block needs a dma line). The supervisor keeps a copy of the frame
+ * (sup_dma_keep): if we die, the device may go on using it until our
+ * next instance resets it, and it must not be anybody else's meanwhile. */
 void *virtio_dma_alloc(uint64_t pages, uint64_t *pa);
+
+/* The same for a client's frame we point the device at (sup_dma_keep),
+ * and its end once the device no longer can use it (sup_dma_drop, by its
+ * physical address). */
+long virtio_dma_keep(uint64_t frame);
+void virtio_dma_drop(uint64_t pa);
 
 /* Points MSI-X entry 0 at the MSI address and data, and enables MSI-X;
  * configuration changes raise nothing. */

@@ -420,15 +420,61 @@ static struct srv *caller(const struct proto_ctx *ctx)
 }
 
 /* The frames devices may use (dma_keep): whose, of which instance, our
- * slot (CAP_NULL: a free entry). Two instances' worth of each DMA driver
- * (the dead one's and the next's) fit. */
-#define DMA_KEPT 160
+ * slot (CAP_NULL: a free entry) and the frame's physical address. Room
+ * for the drivers' rings and their clients' attached frames, for the
+ * dead instances whose device no later one has reset yet, too. */
+#define DMA_KEPT 320
 static struct {
 	struct srv *dk_srv;
-	uint64_t dk_generation, dk_frame;
+	uint64_t dk_generation, dk_frame, dk_pa;
 } dma_kept[DMA_KEPT];
 
+static void dma_let_go(unsigned i)
+{
+	sys_cap_delete(dma_kept[i].dk_frame);
+	slot_free(dma_kept[i].dk_frame);
+	dma_kept[i].dk_frame = CAP_NULL;
+}
+
 long sup_dma_keep_srv(struct proto_ctx *ctx, const struct sup_dma_keep_req *q, struct sup_dma_keep_rep *r)
+{
+	struct srv *s = caller(ctx);
+	uint64_t pa, pages;
+
+	(void)q, (void)r;
+	if (!s->s_ms->ms_dma)
+		return E_NO_RIGHTS;
+	if (ctx->pc_caps[0] == CAP_NULL || sys_mem_phys_out(ctx->pc_caps[0], &pa, &pages) != E_OK)
+		return E_BAD_ARG;
+	for (unsigned i = 0; i < DMA_KEPT; i++)
+		if (dma_kept[i].dk_frame == CAP_NULL) {
+			dma_kept[i].dk_srv = s;
+			dma_kept[i].dk_generation = s->s_generation;
+			dma_kept[i].dk_frame = ctx->pc_caps[0];
+			dma_kept[i].dk_pa = pa;
+			ctx->pc_caps[0] = CAP_NULL; /* ours now */
+			return E_OK;
+		}
+	return E_LIMIT;
+}
+
+long sup_dma_drop_srv(struct proto_ctx *ctx, const struct sup_dma_drop_req *q, struct sup_dma_keep_rep *r)
+{
+	struct srv *s = caller(ctx);
+
+	(void)r;
+	if (!s->s_ms->ms_dma)
+		return E_NO_RIGHTS;
+	for (unsigned i = 0; i < DMA_KEPT; i++)
+		if (dma_kept[i].dk_frame != CAP_NULL && dma_kept[i].dk_srv == s &&
+		    dma_kept[i].dk_generation == s->s_generation && dma_kept[i].dk_pa == q->pa) {
+			dma_let_go(i);
+			return E_OK;
+		}
+	return E_NOT_FOUND;
+}
+
+long sup_dma_reset_srv(struct proto_ctx *ctx, const struct sup_dma_keep_req *q, struct sup_dma_keep_rep *r)
 {
 	struct srv *s = caller(ctx);
 
@@ -436,27 +482,10 @@ long sup_dma_keep_srv(struct proto_ctx *ctx, const struct sup_dma_keep_req *q, s
 	if (!s->s_ms->ms_dma)
 		return E_NO_RIGHTS;
 	for (unsigned i = 0; i < DMA_KEPT; i++)
-		if (dma_kept[i].dk_frame == CAP_NULL && ctx->pc_caps[0] != CAP_NULL) {
-			dma_kept[i].dk_srv = s;
-			dma_kept[i].dk_generation = s->s_generation;
-			dma_kept[i].dk_frame = ctx->pc_caps[0];
-			ctx->pc_caps[0] = CAP_NULL; /* ours now */
-			return E_OK;
-		}
-	return E_LIMIT;
-}
-
-/* s's instance is ready: its start reset its devices, which use no frame
- * of an earlier instance any more. */
-static void dma_release_older(const struct srv *s)
-{
-	for (unsigned i = 0; i < DMA_KEPT; i++)
 		if (dma_kept[i].dk_frame != CAP_NULL && dma_kept[i].dk_srv == s &&
-		    dma_kept[i].dk_generation < s->s_generation) {
-			sys_cap_delete(dma_kept[i].dk_frame);
-			slot_free(dma_kept[i].dk_frame);
-			dma_kept[i].dk_frame = CAP_NULL;
-		}
+		    dma_kept[i].dk_generation < s->s_generation)
+			dma_let_go(i);
+	return E_OK;
 }
 
 long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct sup_ready_rep *r)
@@ -478,7 +507,6 @@ long sup_ready_srv(struct proto_ctx *ctx, const struct sup_ready_req *q, struct 
 		srv_log_event(s, "up");
 	}
 	s->s_state = SUP_UP;
-	dma_release_older(s);
 	return E_OK;
 }
 

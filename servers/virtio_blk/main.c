@@ -382,6 +382,11 @@ long blk_attach_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_
 		return E_LIMIT;
 	if ((e = sys_mem_phys_out(ctx->pc_caps[0], &pa, &pages)) != E_OK)
 		return e == E_WRONG_TYPE ? PE_BAD_REQUEST : E_NO_RIGHTS;
+	/* Should we die with a request in it, the device may still write it
+	 * after the client died too: the supervisor keeps a copy until our
+	 * next instance resets the device. */
+	if ((e = virtio_dma_keep(ctx->pc_caps[0])) != E_OK)
+		return e == E_LIMIT ? E_LIMIT : PE_IO;
 	*a = (struct attached){ OWNER(ctx->pc_badge), ctx->pc_caps[0], pa, pages };
 	ctx->pc_caps[0] = CAP_NULL; /* ours now */
 	*r = (struct blk_attach_rep){ (uint64_t)(a - d.attached), pages };
@@ -400,6 +405,7 @@ long blk_detach_srv(struct proto_ctx *ctx, const struct blk_none *q, struct blk_
 		for (unsigned k = 0; k < BLK_MAX_INFLIGHT; k++)
 			if (d.slots[k].s_waiter && d.slots[k].s_attached == i)
 				return PE_BUSY;
+		virtio_dma_drop(a->a_pa);
 		sys_cap_delete(a->a_frame);
 		slot_free(a->a_frame);
 		a->a_owner = 0;

@@ -58,8 +58,9 @@ static struct {
 	struct vnet vn;
 	/* The attachment: owner 0 when there is none. */
 	uint64_t owner;
-	uint64_t frame;  /* slot of the client's shared frame */
-	uint64_t notify; /* slot of its notify capability */
+	uint64_t frame;    /* slot of the client's shared frame */
+	uint64_t frame_pa; /* its physical address: the supervisor keeps a copy (virtio_dma_keep) */
+	uint64_t notify;   /* slot of its notify capability */
 	uint64_t header_va;
 	long broken; /* why setup failed, answered to every call; 0: it did not */
 } d;
@@ -161,9 +162,10 @@ static void let_go(void)
 {
 	if (!d.owner)
 		return;
-	if (virtio_pci_reset(&d.v) == E_OK)
+	if (virtio_pci_reset(&d.v) == E_OK) {
+		virtio_dma_drop(d.frame_pa);
 		drop(d.frame);
-	else
+	} else
 		printf("virtio_net: the card does not reset; keeping its client's frame\n");
 	vnet_detach(&d.vn);
 	sys_mem_unmap(vspace_self(), d.header_va, HEADER_PAGES);
@@ -265,14 +267,20 @@ long nic_attach_srv(struct proto_ctx *ctx, const struct nic_attach_req *q, struc
 	if (e != E_OK)
 		return e;
 	let_go(); /* the caller's own earlier attachment, if any */
-	if (device_start() != E_OK) {
-		virtio_pci_reset(&d.v);
+	/* The device will write the client's buffers: if we die, the client's
+	 * frame must outlive the client until our next instance resets it. */
+	if ((e = virtio_dma_keep(ctx->pc_caps[0])) != E_OK || device_start() != E_OK) {
+		if (e == E_OK) {
+			virtio_pci_reset(&d.v);
+			virtio_dma_drop(pa); /* the device never had its buffers */
+		}
 		sys_mem_unmap(vspace_self(), va, HEADER_PAGES);
 		drop(kick);
-		return PE_IO;
+		return e == E_LIMIT ? E_LIMIT : PE_IO;
 	}
 	d.owner = OWNER(ctx->pc_badge);
 	d.frame = ctx->pc_caps[0];
+	d.frame_pa = pa;
 	d.notify = ctx->pc_caps[1];
 	d.header_va = va;
 	ctx->pc_caps[0] = ctx->pc_caps[1] = CAP_NULL; /* ours now */

@@ -409,19 +409,19 @@ int main(void)
 		put("\n"); /* ends a line the last instance may have left cut */
 	say("start generation=%lu rounds=%lu log=%s", si->si_generation, st.ws_rounds,
 	    com2 ? "com2" : "console");
-	if (have[WL_FS]) {
-		long e = PE_RESTARTED;
+	for (bool stop = false, dir = false; !stop;) {
+		long e = E_OK, e2;
 
-		for (unsigned i = 0; i < WL_ATTEMPTS && e == PE_RESTARTED; i++) {
+		/* Its directory, until it is there: a fault may cut the mkdir
+		 * off, or fs may have no disk for a while. */
+		if (have[WL_FS] && !dir) {
 			uint64_t m = mark(WL_FS);
 
 			e = tally(WL_FS_MKDIR, m, fs_mkdir(&clients[WL_FS], &mq, &a), FS_ERROR(EEXIST));
+			dir = e == E_OK || e == FS_ERROR(EEXIST);
+			e = dir ? E_OK : e;
 		}
-	}
-	for (bool stop = false; !stop;) {
-		long e = E_OK, e2;
-
-		if (have[WL_FS])
+		if (have[WL_FS] && dir)
 			e = fs_part(st.ws_rounds);
 		if (have[WL_HELLO] && (e2 = hello_part(st.ws_rounds)) != E_OK)
 			e = e2;

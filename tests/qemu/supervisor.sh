@@ -90,6 +90,7 @@ result "server_that_stops_answering_is_found_by_its_heartbeat"
 expect_line "$task"'nosy: kill hello: the capability lacks a right the call needs; devmem slot 0$'
 expect_line "$task"'nosy: DMA memory: the capability lacks a right the call needs$'
 expect_line "$task"'nosy: dma_keep: the capability lacks a right the call needs$'
+expect_line "$task"'nosy: dma_reset: the capability lacks a right the call needs$'
 expect_no_line 'killed on request'
 result "control_calls_and_dma_need_their_manifest_lines"
 

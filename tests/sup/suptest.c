@@ -226,6 +226,8 @@ int main(void)
 			                   &(struct sup_dma_keep_rep){ 0 }, &x);
 		}
 		printf("nosy: dma_keep: %s\n", proto_error_text(e));
+		e = sup_dma_reset(&sup, &(struct sup_dma_keep_req){ 0 }, &(struct sup_dma_keep_rep){ 0 });
+		printf("nosy: dma_reset: %s\n", proto_error_text(e));
 		/* Lines that would pass for the kernel's and the supervisor's,
 		 * one hiding behind a carriage return and an escape sequence. */
 		printf("kernel: forged by nosy\n[supervisor 1 ms] hello (generation 9): up\n");
@@ -277,6 +279,22 @@ int main(void)
 		                           &(struct sup_dma_keep_rep){ 0 }, &x);
 		tap(e == E_OK && none != E_OK, "dma_keep_takes_a_frame_from_a_server_with_a_dma_line",
 		    e ? e : none);
+		/* dma_drop lets it go by its physical address, once; dma_reset
+		 * lets go only of what earlier instances left. */
+		struct sup_dma_keep_rep kr;
+		long drop1 = sup_dma_drop(&sup, &(struct sup_dma_drop_req){ pa }, &kr);
+		long drop2 = sup_dma_drop(&sup, &(struct sup_dma_drop_req){ pa }, &kr);
+
+		x.px_caps[0] = dma;
+		e = sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &kr, &x);
+		long reset = sup_dma_reset(&sup, &(struct sup_dma_keep_req){ 0 }, &kr);
+		long drop3 = sup_dma_drop(&sup, &(struct sup_dma_drop_req){ pa }, &kr);
+
+		tap(drop1 == E_OK && drop2 == E_NOT_FOUND && e == E_OK && reset == E_OK && drop3 == E_OK,
+		    "dma_drop_and_dma_reset_let_go_of_what_they_should",
+		    drop1   ? drop1
+		    : drop2 ? drop2
+		            : drop3);
 	}
 	/* badmem's start fails part-way (its devmem line names RAM), after
 	 * the supervisor made its pool and copies: each failure must give

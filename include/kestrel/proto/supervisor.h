@@ -199,9 +199,13 @@ struct sup_injected_rep {
 
 #define SUP_INJECT_WINDOW_MAX_MS 60000
 
-/* dma_keep's request carries the frame; nothing else. */
+/* dma_keep's request carries the frame; nothing else. dma_drop names a
+ * kept frame by its physical address; dma_reset, nothing. */
 struct sup_dma_keep_req {
 	uint64_t unused;
+};
+struct sup_dma_drop_req {
+	uint64_t pa;
 };
 struct sup_dma_keep_rep {
 	uint64_t unused;
@@ -233,25 +237,36 @@ struct sup_dma_keep_rep {
  * injected: the chaos service reports an injection; the log shows it, and
  *   the server's death within window_ms after it (if no other injection
  *   came between), or that it had no visible effect in that time.
- * dma_keep: a server with a dma line hands over a copy of a frame its
- *   device may read and write. A device goes on with the rings and
- *   buffers it was given after its driver died, until the next instance
- *   resets it: the supervisor keeps the frame (so it does not go back to
- *   the pool, and then to a page table) until a later instance is ready.
+ * dma_keep: a driver (a server with a dma line) hands over a copy of a
+ *   frame its device may read and write: its own rings and buffers, and
+ *   its clients' frames it points the device at. A device goes on with
+ *   what it was given after its driver died, until the next instance
+ *   resets it: the supervisor keeps the frame (so that it does not go back
+ *   to the pool, and from there into a page table) until then.
  *   E_NO_RIGHTS without a dma line, E_LIMIT when it keeps too many.
+ * dma_drop: the caller's device no longer uses its kept frame at physical
+ *   address pa (it was reset, or never had a request in it): let it go.
+ *   E_NOT_FOUND if the caller's instance keeps none there.
+ * dma_reset: the caller has just reset its device, which now uses
+ *   nothing it was given before: the frames kept for the caller's earlier
+ *   instances are let go (libvirtio's virtio_pci_reset calls it). An
+ *   instance that never resets the device (one that could not claim it)
+ *   lets go of nothing.
  * Names that are no server get PE_NO_SERVICE. kill, crash and restart
  * need a `control` line in the caller's manifest block, target and
  * injected a `chaos` line: E_NO_RIGHTS without. */
-#define SUP_OPS(X)                                                                                \
-	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep) \
-	X(sup, lookup, SUP_BASE + 2, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_name_req,   \
-	  struct sup_lookup_rep)                                                                  \
-	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_generation_rep)            \
-	X(sup, list, SUP_BASE + 4, PROTO_IDEMPOTENT, struct sup_index_req, struct sup_list_rep)   \
-	X(sup, kill, SUP_BASE + 5, 0, struct sup_name_req, struct sup_generation_rep)             \
-	X(sup, restart, SUP_BASE + 6, 0, struct sup_name_req, struct sup_generation_rep)          \
-	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)       \
-	X(sup, target, SUP_BASE + 8, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_target_req, \
-	  struct sup_target_rep)                                                                  \
-	X(sup, injected, SUP_BASE + 9, 0, struct sup_injected_req, struct sup_injected_rep)       \
-	X(sup, dma_keep, SUP_BASE + 10, PROTO_CAPS_IN(1), struct sup_dma_keep_req, struct sup_dma_keep_rep)
+#define SUP_OPS(X)                                                                                          \
+	X(sup, ready, SUP_BASE + 1, PROTO_IDEMPOTENT, struct sup_ready_req, struct sup_ready_rep)           \
+	X(sup, lookup, SUP_BASE + 2, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_name_req,             \
+	  struct sup_lookup_rep)                                                                            \
+	X(sup, crash, SUP_BASE + 3, 0, struct sup_name_req, struct sup_generation_rep)                      \
+	X(sup, list, SUP_BASE + 4, PROTO_IDEMPOTENT, struct sup_index_req, struct sup_list_rep)             \
+	X(sup, kill, SUP_BASE + 5, 0, struct sup_name_req, struct sup_generation_rep)                       \
+	X(sup, restart, SUP_BASE + 6, 0, struct sup_name_req, struct sup_generation_rep)                    \
+	X(sup, log, SUP_BASE + 7, PROTO_IDEMPOTENT, struct sup_log_req, struct sup_log_rep)                 \
+	X(sup, target, SUP_BASE + 8, PROTO_IDEMPOTENT | PROTO_CAPS_OUT(1), struct sup_target_req,           \
+	  struct sup_target_rep)                                                                            \
+	X(sup, injected, SUP_BASE + 9, 0, struct sup_injected_req, struct sup_injected_rep)                 \
+	X(sup, dma_keep, SUP_BASE + 10, PROTO_CAPS_IN(1), struct sup_dma_keep_req, struct sup_dma_keep_rep) \
+	X(sup, dma_drop, SUP_BASE + 11, 0, struct sup_dma_drop_req, struct sup_dma_keep_rep)                \
+	X(sup, dma_reset, SUP_BASE + 12, 0, struct sup_dma_keep_req, struct sup_dma_keep_rep)
