@@ -295,6 +295,19 @@ int main(void)
 		    drop1   ? drop1
 		    : drop2 ? drop2
 		            : drop3);
+		/* A full table refuses with E_LIMIT, keeps what it had, and
+		 * takes again once entries are dropped. */
+		unsigned kept = 0, dropped = 0;
+
+		while (kept < 1000 &&
+		       (e = sup_dma_keep_x(&sup, &(struct sup_dma_keep_req){ 0 }, &kr, &x)) == E_OK)
+			kept++;
+		long full = e;
+		while (dropped < 1000 && sup_dma_drop(&sup, &(struct sup_dma_drop_req){ pa }, &kr) == E_OK)
+			dropped++;
+		tap(full == E_LIMIT && kept > 0 && dropped == kept,
+		    "a_full_dma_table_refuses_and_loses_nothing",
+		    full == E_LIMIT ? (long)dropped - (long)kept : full);
 	}
 	/* badmem's start fails part-way (its devmem line names RAM), after
 	 * the supervisor made its pool and copies: each failure must give
