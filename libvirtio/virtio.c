@@ -33,20 +33,29 @@ static void cfg16_set(struct virtio_pci *v, unsigned off, uint16_t x)
 	*(volatile uint16_t *)(v->vp_config + off) = x;
 }
 
-/* BAR n of the device, mapped (once). */
-static volatile uint8_t *bar(struct proto_client *pci, const struct pci_info_rep *info, unsigned n)
+/* BAR n of the device, mapped (once). A call that failed leaves its
+ * error in *why (the first one), to tell a device without what we need
+ * from a PCI server restarted under us (it no longer knows our claim). */
+static volatile uint8_t *bar(struct proto_client *pci, const struct pci_info_rep *info, unsigned n, long *why)
 {
 	static volatile uint8_t *mapped[PCI_MAX_BARS];
 	struct pci_bar_req q = { n };
 	struct pci_none none;
 	struct proto_xfer x = { .px_len = 0 };
 	uint64_t va;
+	long e;
 
 	if (n >= PCI_MAX_BARS || !info->bar_size[n] || (info->bar_addr[n] & PCI_BAR_IO))
 		return NULL;
-	if (!mapped[n] && pci_bar_x(pci, &q, &none, &x) == E_OK &&
-	    vspace_map(x.px_caps[0], (info->bar_size[n] + 4095) / 4096, R_READ | R_WRITE, 1, &va) == E_OK)
-		mapped[n] = (volatile uint8_t *)va;
+	if (!mapped[n]) {
+		if ((e = pci_bar_x(pci, &q, &none, &x)) == E_OK)
+			e = vspace_map(x.px_caps[0], (info->bar_size[n] + 4095) / 4096, R_READ | R_WRITE, 1,
+			               &va);
+		if (e == E_OK)
+			mapped[n] = (volatile uint8_t *)va;
+		else if (*why == E_OK)
+			*why = e;
+	}
 	return mapped[n];
 }
 
@@ -55,6 +64,7 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
 {
 	uint64_t va;
 	unsigned at, guard = 0;
+	long why = E_OK;
 
 	if (vspace_map(config, 1, R_READ | R_WRITE, 1, &va) != E_OK)
 		return E_NO_MEMORY;
@@ -70,11 +80,11 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
 			uint32_t table = cfg32(v, at + 4);
 
 			v->vp_msix_cap = (uint8_t)at;
-			if ((b = bar(pci, info, table & 7)))
+			if ((b = bar(pci, info, table & 7, &why)))
 				v->vp_msix_table = (volatile uint32_t *)(b + (table & ~7u));
 			continue;
 		}
-		if (id != PCI_CAP_VENDOR || !(b = bar(pci, info, n)) || off >= info->bar_size[n])
+		if (id != PCI_CAP_VENDOR || !(b = bar(pci, info, n, &why)) || off >= info->bar_size[n])
 			continue;
 		if (type == VIRTIO_PCI_CAP_COMMON)
 			v->vp_common = (volatile void *)(b + off);
@@ -85,9 +95,14 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
 			v->vp_device = (volatile void *)(b + off);
 	}
 	if (!v->vp_common || !v->vp_notify_base || !v->vp_device || !v->vp_msix_table)
-		return PE_BAD_REQUEST; /* not a virtio 1.x device with MSI-X */
+		return why != E_OK ? why : PE_BAD_REQUEST; /* else not a virtio 1.x device with MSI-X */
 	cfg16_set(v, PCI_COMMAND, (uint16_t)(cfg16(v, PCI_COMMAND) | PCI_CMD_MEMORY | PCI_CMD_MASTER));
 	return E_OK;
+}
+
+bool virtio_setup_lasting(long e)
+{
+	return e == E_NOT_FOUND || e == PE_NO_SERVICE || e == PE_BAD_REQUEST;
 }
 
 long virtio_pci_reset(struct virtio_pci *v)

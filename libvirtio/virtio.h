@@ -75,6 +75,14 @@ long virtio_pci_attach(struct virtio_pci *v, struct proto_client *pci, const str
  * earlier instances (sup_dma_reset). */
 long virtio_pci_reset(struct virtio_pci *v);
 
+/* Whether a driver's setup that failed with e failed for good: no device
+ * (E_NOT_FOUND), none named in its manifest block (PE_NO_SERVICE), or one
+ * that is not a virtio 1.x device with MSI-X or refuses our features
+ * (PE_BAD_REQUEST). Any other error (a PCI server or supervisor call cut
+ * off by a restart, memory short) may pass: the driver should end and be
+ * started again rather than stay up unable to drive its device. */
+bool virtio_setup_lasting(long e);
+
 /* Resets the device and agrees on VERSION_1 and those of wanted it
  * offers. */
 long virtio_pci_start(struct virtio_pci *v, uint64_t wanted);

@@ -27,6 +27,16 @@ DEATH = re.compile(r"\] (\S+) \(generation \d+\): (page fault|protection fault|d
                    r"exception|bad system call|bad pointer|exit|hung)")
 UP_AGAIN = re.compile(r"\] (\S+) \(generation \d+\): up again")
 LEFT_DOWN = re.compile(r"\] (\S+) \(generation \d+\): (left down|cannot start)")
+# Up but useless: a server that came back unable to do its work, and
+# stayed so (its last such line of the batch said so): the driver that
+# could not set up its card, the network server without a NIC, the
+# filesystem that refused its disk or mounted it read-only.
+USELESS = [("virtio_net", re.compile(r"virtio_net: cannot set up the card .*answering that"),
+            re.compile(r"virtio_net: MAC ")),
+           ("net", re.compile(r"net: (no NIC|still no NIC)"),
+            re.compile(r"net: (en0 |the NIC answered|the NIC driver restarted .*attached again)")),
+           ("fs", re.compile(r"fs: (no disk:|mounting read-only|cannot mount the disk: .*\)$)"),
+            re.compile(r"fs: mounted ext2 .*read-write"))]
 # The workload's lines (servers/workload/main.c) and scripts/workload-check.sh's.
 REQUESTS = re.compile(r"^workload: requests (\w+) (\w+) (idempotent|non-idempotent) ok=(\d+) retried=(\d+) "
                       r"errors=(\d+) wrong=(\d+)$")
@@ -72,6 +82,22 @@ def idempotent(requests):
             "total": sum(c["ok"] + c["retried"] + c["errors"] for c in idem)}
 
 
+def useless(lines):
+    """The servers whose last line about their work said they could not
+    do it (USELESS)."""
+    found = []
+    for name, bad, good in USELESS:
+        last = None
+        for line in lines:
+            if bad.search(line):
+                last = "bad"
+            elif good.search(line):
+                last = "good"
+        if last == "bad":
+            found.append(name)
+    return found
+
+
 def batch(log, wlog, image, status, fetches, out):
     lines = open(log, errors="replace").read().splitlines()
     wlines = open(wlog, errors="replace").read().replace("\r", "").splitlines() if os.path.exists(wlog) else []
@@ -105,6 +131,7 @@ def batch(log, wlog, image, status, fetches, out):
         "restarts": sum(1 for line in lines if UP_AGAIN.search(line)),
         "left_down": sorted(left_down),
         "not_back": sorted(set(m.group(1) for m in map(NOT_BACK.search, lines) if m)),
+        "useless": useless(lines),
         "requests": requests,
         "idempotent": idempotent(requests),
         "summary_seen": any(DRIVER_DONE in line for line in lines),
@@ -198,6 +225,9 @@ def table(paths):
     down = collections.Counter(s for b in batches for s in b["not_back"] + b["left_down"])
     print("servers unable to come back: %s" % (", ".join("%s (%d batches)" % kv for kv in down.items())
                                                if down else "none"))
+    useless_at_end = collections.Counter(s for b in batches for s in b.get("useless", []))
+    print("servers up but unable to do their work at the end: %s" %
+          (", ".join("%s (%d batches)" % kv for kv in useless_at_end.items()) if useless_at_end else "none"))
     for b, p in zip(batches, paths):
         if b["acks_lost"] or not b["fsck_ok"] or b["status"] != "pass":
             print("  %s: %s; %s; lost %s" % (os.path.basename(p), b["status"], b["fsck"], b["acks_lost"][:3]))

@@ -22,7 +22,7 @@ static struct chaos_state cs;
  * error start returns. */
 static long targets_named(const char *name, uint64_t *mask)
 {
-	char list[SERVER_NAME_LEN + 1];
+	char list[CHAOS_TARGET_LEN + 1];
 	bool but = name[0] == '!';
 	uint64_t named = 0;
 	long e;
@@ -33,7 +33,7 @@ static long targets_named(const char *name, uint64_t *mask)
 	}
 	strcpy(list, name + but);
 	for (char *n = strtok(list, ","); n; n = strtok(NULL, ",")) {
-		int target = chaos_target_find(&cs, n);
+		int target = strlen(n) <= SERVER_NAME_LEN ? chaos_target_find(&cs, n) : -1;
 
 		if (strcmp(n, "supervisor") == 0)
 			return E_BAD_ARG;
@@ -49,12 +49,12 @@ static long targets_named(const char *name, uint64_t *mask)
 
 long chaos_start_srv(struct proto_ctx *ctx, const struct chaos_start_req *q, struct chaos_start_rep *r)
 {
-	char name[SERVER_NAME_LEN + 1] = { 0 };
+	char name[CHAOS_TARGET_LEN + 1] = { 0 };
 	uint64_t mask;
 	long e;
 
 	(void)ctx;
-	memcpy(name, q->target, SERVER_NAME_LEN);
+	memcpy(name, q->target, CHAOS_TARGET_LEN);
 	if (q->rate < 1 || q->rate > CHAOS_RATE_MAX || (q->kind >= CHAOS_NKINDS && q->kind != CHAOS_ANY_KIND))
 		return E_BAD_ARG;
 	if ((e = chaos_targets_refresh(&cs)) != E_OK)

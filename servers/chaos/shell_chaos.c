@@ -71,7 +71,7 @@ void shell_cmd_chaos(struct shell *sh, int argc, char **argv)
 		shell_usage("chaos");
 		return;
 	}
-	if (argc >= 3 && strlen(argv[1]) >= SERVER_NAME_LEN) {
+	if (argc >= 3 && strlen(argv[1]) > CHAOS_TARGET_LEN) {
 		printf("chaos: no server called '%s'\n", argv[1]);
 		return;
 	}

@@ -8,8 +8,9 @@
  * off, its reads failing) is a fault of the moment: the server ends, and
  * the supervisor's next start (after its policy's delay) mounts again.
  * A superblock or group descriptors that fail their checks are read from
- * the disk once more before the disk is called unmountable: a driver
- * with a fault may have handed over wrong bytes. Its calls to the driver
+ * the disk again, FS_MOUNT_TRIES times in all over most of a second,
+ * before the disk is called unmountable: a driver with a fault may have
+ * handed over wrong bytes. Its calls to the driver
  * wait out the driver's restarts for FS_DISK_PATIENCE_MS, however many
  * there are, before a request fails with EIO.
  *
@@ -29,6 +30,7 @@
 #include "cache.h"
 #include "fs_srv.h"
 #include "server.h"
+#include "sleep.h"
 #include "slots.h"
 #include "syscalls.h"
 
@@ -41,6 +43,8 @@ PROTO_CLIENT(TIME_OPS)
  * may end fs first (its one thread does not answer while it waits): its
  * clients' idempotent calls are then repeated to the next instance. */
 #define FS_DISK_PATIENCE_MS 5000
+#define FS_MOUNT_TRIES      4   /* reads of a disk that fails the checks, before refusing it */
+#define FS_MOUNT_PAUSE_MS   100 /* before the second; twice that before the third, and so on */
 
 static struct proto_client blk;
 static struct bcache cache;
@@ -122,8 +126,13 @@ static int fs_start(void)
 	if (fs_clock())
 		dev.d_now = fs_now;
 	err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
-	if (err == -EINVAL) {
-		printf("fs: cannot mount the disk: %s: reading it again\n", fs.fs_message);
+	/* A disk that fails the checks may be a driver's wrong bytes of the
+	 * moment: read again, a little later each time, before refusing it. */
+	for (unsigned tries = 1; err == -EINVAL && tries < FS_MOUNT_TRIES; tries++) {
+		printf("fs: cannot mount the disk: %s (magic 0x%04x from the driver's generation %lu): "
+		       "reading it again\n",
+		       fs.fs_message, fs.fs_sb.s_magic, blk.pc_generation);
+		sleep_ms(si->si_pool, FS_MOUNT_PAUSE_MS * tries);
 		bcache_forget(&cache);
 		err = ext2_mount(&fs, &dev, info.read_only ? EXT2_MOUNT_RDONLY : 0);
 	}

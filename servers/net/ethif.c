@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <kestrel/error.h>
+#include <kestrel/proto/net.h>
 #include <kestrel/proto/nic.h>
 
 #include "lwip/dhcp.h"
@@ -20,12 +21,17 @@
 #include "netif/ethernet.h"
 
 #include "nic.h"
+#include "proto.h"
+#include "syscalls.h"
 
-#define FRAME_MAX 1518 /* an Ethernet frame with a VLAN tag, without its FCS */
+#define FRAME_MAX      1518 /* an Ethernet frame with a VLAN tag, without its FCS */
+#define ETHIF_RETRY_MS 1000 /* how often a NIC that failed to open is tried again */
 
 static struct netif eth;
 static struct nic_info nic;
 static bool started;
+static uint64_t retry_at; /* when ethif_retry tries again (0: never) */
+static unsigned tries;    /* ethif_retry's */
 
 static bool multicast(const uint8_t *frame)
 {
@@ -106,8 +112,13 @@ long ethif_start(void)
 {
 	long e = nic_open(&nic);
 
-	if (e != E_OK)
+	/* No driver in the manifest, or no card: for good. Anything else (a
+	 * driver restarting, one that could not set up the card yet) may
+	 * pass: ethif_retry tries again. */
+	if (e != E_OK) {
+		retry_at = e == PE_NO_SERVICE || e == E_NOT_FOUND ? 0 : sys_clock_ms() + ETHIF_RETRY_MS;
 		return e;
+	}
 	if (!netif_add(&eth, NULL, NULL, NULL, NULL, ethif_init, ethernet_input))
 		return E_NO_MEMORY;
 	eth.num = 0; /* en0: lwIP numbers interfaces of every kind together; we count each kind */
@@ -117,6 +128,22 @@ long ethif_start(void)
 	dhcp_start(&eth);
 	started = true;
 	return E_OK;
+}
+
+uint64_t ethif_retry(uint64_t now)
+{
+	long e;
+
+	if (started || !retry_at)
+		return NET_WAIT_FOREVER;
+	if (now < retry_at)
+		return retry_at;
+	tries++;
+	if ((e = ethif_start()) == E_OK)
+		printf("net: the NIC answered after %u more tries: en0 up\n", tries);
+	else if (!retry_at)
+		printf("net: still no NIC (%s): loopback (127.0.0.1) only, for good\n", proto_error_text(e));
+	return retry_at ? retry_at : NET_WAIT_FOREVER;
 }
 
 void ethif_poll(void)

@@ -59,6 +59,9 @@ static uint64_t net_timer(void *state)
 	nic_next = nic_check(now);
 	if (nic_next < until)
 		until = nic_next;
+	nic_next = ethif_retry(now);
+	if (nic_next < until)
+		until = nic_next;
 	nic_flush();
 	if (loopback_pending())
 		return 0;
@@ -86,6 +89,7 @@ int main(void)
 	lwip_init(); /* the loopback interface, 127.0.0.1, comes with it */
 	net_srv_init(si->si_generation);
 	if ((e = ethif_start()) != E_OK)
-		printf("net: no NIC (%s): loopback (127.0.0.1) only\n", proto_error_text(e));
+		printf("net: no NIC (%s): loopback (127.0.0.1) only%s\n", proto_error_text(e),
+		       ethif_retry(sys_clock_ms()) == NET_WAIT_FOREVER ? "" : "; trying again each second");
 	return (int)server_loop_timed(&d, net_timer);
 }

@@ -96,18 +96,25 @@ long nic_open(struct nic_info *info)
 	uint64_t va;
 	long e;
 
-	if ((e = service_lookup(NIC_SERVICE, &n.nic)) != E_OK ||
+	/* Called again after a failure (ethif_retry): the driver's endpoint
+	 * (the same across its restarts) and our frame are taken once. */
+	if ((n.nic.pc_ep == CAP_NULL && (e = service_lookup(NIC_SERVICE, &n.nic)) != E_OK) ||
 	    (e = nic_info(&n.nic, &(struct nic_none){ 0 }, &r)) != E_OK)
 		return e;
-	n.frame = slot_alloc();
-	n.notify = slot_alloc();
-	if ((e = sys_mem_alloc(si->si_pool, n.frame, FRAME_PAGES, MEM_DMA)) != E_OK ||
-	    (e = vspace_map(n.frame, FRAME_PAGES, R_READ | R_WRITE, 0, &va)) != E_OK ||
-	    (e = sys_cap_copy(si->si_ep, si->si_self, n.notify, R_WRITE, NIC_NOTIFY_BADGE, CAP_COPY_BADGE)) !=
-	            E_OK)
-		return e;
-	n.mem = (uint8_t *)va;
-	n.sh = (volatile struct nic_shared *)va;
+	if (!n.mem) {
+		if (n.frame == CAP_NULL) {
+			n.frame = slot_alloc();
+			n.notify = slot_alloc();
+			if ((e = sys_mem_alloc(si->si_pool, n.frame, FRAME_PAGES, MEM_DMA)) != E_OK ||
+			    (e = sys_cap_copy(si->si_ep, si->si_self, n.notify, R_WRITE, NIC_NOTIFY_BADGE,
+			                      CAP_COPY_BADGE)) != E_OK)
+				return e; /* memory short: the server runs on, without a NIC */
+		}
+		if ((e = vspace_map(n.frame, FRAME_PAGES, R_READ | R_WRITE, 0, &va)) != E_OK)
+			return e;
+		n.mem = (uint8_t *)va;
+		n.sh = (volatile struct nic_shared *)va;
+	}
 	if ((e = attach()) != E_OK)
 		return e;
 	memcpy(info->ni_mac, r.mac, NIC_MAC_LEN);

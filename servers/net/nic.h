@@ -23,7 +23,7 @@ struct nic_info {
 /* Finds the driver (`uses nic` in the manifest block), learns the card's
  * address and attaches the shared frame (`dma`): E_OK, or an error
  * (PE_NO_SERVICE: no driver in the manifest; E_NOT_FOUND: the driver
- * found no card). */
+ * found no card). It may be called again after an error. */
 long nic_open(struct nic_info *info);
 
 /* A free buffer of NIC_BUF_SIZE bytes to build a frame in, or NULL when

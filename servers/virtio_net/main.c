@@ -305,6 +305,13 @@ int main(void)
 	struct server_def def = { ops, sizeof(ops) / sizeof(ops[0]), NULL, wakes, 1, 0 };
 	long e = setup();
 
+	if (e != E_OK && !virtio_setup_lasting(e)) {
+		/* A PCI server or supervisor call cut off by a restart: our
+		 * next instance will find them up. */
+		printf("virtio_net: cannot set up the card (%s); ending, to be started again\n",
+		       proto_error_text(e));
+		return (int)e;
+	}
 	if (e != E_OK) {
 		printf("virtio_net: cannot set up the card (%s); answering that to every call\n",
 		       proto_error_text(e));

@@ -49,16 +49,16 @@ static void pause_ms(uint64_t ms)
  * servers and kind (chaos_start's target and kind; any when left out or
  * "any"). */
 static void campaign(uint64_t *faults, uint64_t *rate, uint64_t *seed, uint64_t *seconds,
-                     char target[SERVER_NAME_LEN], uint64_t *kind)
+                     char target[CHAOS_TARGET_LEN], uint64_t *kind)
 {
-	char name[SERVER_NAME_LEN + 1] = { 0 };
+	char name[CHAOS_TARGET_LEN + 1] = { 0 };
 	char text[128] = { 0 };
 	int fd = open("/chaos/campaign", O_RDONLY);
 
 	if (fd >= 0 && read(fd, text, sizeof(text) - 1) > 0)
-		sscanf(text, "%lu %lu %lu %lu %24s %lu", faults, rate, seed, seconds, name, kind);
+		sscanf(text, "%lu %lu %lu %lu %64s %lu", faults, rate, seed, seconds, name, kind);
 	if (name[0])
-		memcpy(target, name, SERVER_NAME_LEN);
+		memcpy(target, name, CHAOS_TARGET_LEN);
 	if (fd >= 0)
 		close(fd);
 }
@@ -228,7 +228,7 @@ int main(void)
 	q.count = faults;
 	e = chaos_start(&chaos, &q, &started);
 	printf("chaosdrive: chaos start: %s, %lu faults at %lu a second into %.*s, seed %lu\n",
-	       proto_error_text(e), faults, rate, SERVER_NAME_LEN, q.target, started.seed);
+	       proto_error_text(e), faults, rate, CHAOS_TARGET_LEN, q.target, started.seed);
 	end = sys_clock_ms() + seconds * 1000;
 	stuck_after = end + COME_BACK_MS + TAIL_MS + WORKLOAD_MS + STUCK_MS;
 	if (e == E_OK)

@@ -39,6 +39,11 @@ TEST_SUITES += "qemu/fscrash=ACCEL=$(ACCEL) tests/qemu/fscrash.sh"
 # The chaos campaign, short: 300 faults of every kind into every server
 # under the workload (make chaos: the long campaign, docs/chaos.md).
 TEST_SUITES += "qemu/chaos=ACCEL=$(ACCEL) CHAOS_FAULTS=300 CHAOS_RATE=200 tests/qemu/chaos.sh"
+# And 150 crashes aimed at the drivers, the PCI server and the network
+# server, which depend on each other as they start: each must come back
+# able to do its work (a driver whose PCI server restarted under its
+# start ends and starts again; net attaches a NIC that failed it).
+TEST_SUITES += "qemu/chaos-drivers=ACCEL=$(ACCEL) CHAOS_NAME=chaos-drivers CHAOS_FAULTS=150 CHAOS_RATE=200 CHAOS_SECONDS=60 CHAOS_TARGET=pci,virtio_net,virtio_blk,net CHAOS_KIND=0 tests/qemu/chaos.sh"
 # The chaos service itself: the supervisor's target calls, the shell's
 # chaos command and its errors.
 TEST_SUITES += "qemu/chaos-shell=ACCEL=$(ACCEL) tests/qemu/chaos-shell.sh"

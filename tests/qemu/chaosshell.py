@@ -46,6 +46,8 @@ def main():
         ("chaos kv crash many", r"chaos: 'many' is not a number\n"),
         ("chaos nosuch crash", r"chaos: no server called 'nosuch'\n"),
         ("chaos averyveryverylongservername crash", r"chaos: no server called 'averyveryverylongservername'\n"),
+        ("chaos " + "x" * 65 + " crash", r"chaos: no server called 'x{65}'\n"),
+        ("chaos hello," + "y" * 30 + " crash", r"chaos: no server called 'hello,y{30}'\n"),
         ("chaos supervisor crash", r"chaos: supervisor is not a target"),
         ("chaos chaos hang", r"chaos: chaos is not a target"),
         ("chaos chaoser crash", r"chaos: chaoser is not a target"),
@@ -71,6 +73,16 @@ def main():
                      g.text):
         problems.append("the log shows no injection into hello without a visible effect")
     tap.result("every_kind_into_hello_and_it_still_answers", problems)
+    # A list longer than a server's name (chaos_start's target holds 64).
+    problems = cmd("chaos hello,kv,hello,kv,hello,kv delay 50",
+                   r"chaos: delay into hello,kv,hello,kv,hello,kv, 50 a second \(seed \d+\)\n")
+    time.sleep(3)
+    problems += cmd("chaos stop", r"chaos: stopped\n")
+    after = g.text[g.text.rindex("chaos hello,kv,hello"):]
+    hit = set(re.findall(SUP + r"(\w+) \(generation \d+\): chaos injection \d+: delay", after))
+    if hit != {"hello", "kv"}:
+        problems.append("the delays went into %s, not both of hello and kv" % sorted(hit))
+    tap.result("a_list_of_targets_longer_than_a_name_is_taken", problems)
     return poweroff(g, tap, exit_pass)
 
 

@@ -42,13 +42,15 @@ enum chaos_kind {
  * this long after it: the thread is resumed. */
 #define CHAOS_UNWATCHED_MS 3000
 
+#define CHAOS_TARGET_LEN 64 /* bytes of a start's target, its end padded with zeros */
+
 struct chaos_start_req {
-	char target[SERVER_NAME_LEN]; /* a server, "a,b" or "!a,b" (all but): a random one of them each */
-	                              /* time; "any": a random one of all */
-	uint64_t kind;                /* enum chaos_kind, or CHAOS_ANY_KIND */
-	uint64_t rate;                /* injections a second: 1 .. CHAOS_RATE_MAX */
-	uint64_t seed;                /* of the choices (0: from the clock) */
-	uint64_t count;               /* stop after this many injections (0: never) */
+	char target[CHAOS_TARGET_LEN]; /* a server, "a,b" or "!a,b" (all but): a random one of them */
+	                               /* each time; "any": a random one of all */
+	uint64_t kind;                 /* enum chaos_kind, or CHAOS_ANY_KIND */
+	uint64_t rate;                 /* injections a second: 1 .. CHAOS_RATE_MAX */
+	uint64_t seed;                 /* of the choices (0: from the clock) */
+	uint64_t count;                /* stop after this many injections (0: never) */
 };
 struct chaos_start_rep {
 	uint64_t seed; /* the one used: the same seed makes the same choices */
