@@ -125,6 +125,8 @@ void sched_tick(void)
 		if (current && current->t_prio == t->t_prio)
 			slice_expired = true;
 	}
+	if (current)
+		current->t_ticks++;
 	if (current && current->t_slice && --current->t_slice == 0)
 		slice_expired = true;
 }

@@ -248,6 +248,7 @@ static void sys_cap_identify(struct thread *t, struct trap_frame *f)
 	         : c->c_type == CAP_ENDPOINT ? c->c_word
 	         : c->c_type == CAP_FRAME    ? c->c_count
 	         : c->c_type == CAP_SHARE    ? shares[c->c_obj].s_pages
+	         : c->c_type == CAP_THREAD   ? threads[c->c_obj].t_ticks
 	                                     : 0;
 	RESULT(E_OK);
 }

@@ -44,6 +44,7 @@ struct thread {
 	bool t_in_fault; /* TS_SEND/TS_REPLY on behalf of a fault: registers are not the message */
 	uint8_t t_prio;
 	uint32_t t_slice; /* ticks left in this time slice */
+	uint64_t t_ticks; /* ticks it was running at (cap_identify tells a holder: a watchdog of spinning) */
 	struct task *t_task;
 	uint32_t t_index; /* in threads[], kept so the fast path need not divide */
 	uint32_t t_pool;  /* charged for the thread and its message buffer */

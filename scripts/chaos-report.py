@@ -24,7 +24,7 @@ import sys
 INJECTION = re.compile(r"\] (\S+) \(generation \d+\): chaos injection (\d+): (\w+)")
 FOLLOWED = re.compile(r"\] (\S+) \(generation \d+\): died (\d+) ms after chaos injection (\d+) \((\w+)\)")
 DEATH = re.compile(r"\] (\S+) \(generation \d+\): (page fault|protection fault|divide error|invalid opcode|"
-                   r"exception|bad system call|bad pointer|exit|hung)")
+                   r"exception|bad system call|bad pointer|exit|hung|spinning)")
 UP_AGAIN = re.compile(r"\] (\S+) \(generation \d+\): up again")
 LEFT_DOWN = re.compile(r"\] (\S+) \(generation \d+\): (left down|cannot start)")
 # Up but useless: a server that came back unable to do its work, and

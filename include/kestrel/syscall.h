@@ -66,8 +66,9 @@
 	X(CAP_DELETE, cap_delete, 12, PLAIN, 1, "slot", "-",                                              \
 	  "Empties a slot. The last capability to an object destroys it.")                                \
 	X(CAP_IDENTIFY, cap_identify, 13, QUERY, 1, "slot",                                               \
-	  "out0 = type, out1 = rights, out2 = badge or pages",                                            \
-	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame. "  \
+	  "out0 = type, out1 = rights, out2 = badge, pages or ticks",                                     \
+	  "Describes the capability in a slot: out2 is the badge of an endpoint, the pages of a frame "   \
+	  "or share, the clock ticks (ms) a thread has run. "                                             \
 	  "An empty or stale slot reads CAP_EMPTY; slot 0 or one past the table is E_BAD_CAP.")           \
 	X(OBJ_DESTROY, obj_destroy, 14, PLAIN, 1, "slot", "-",                                            \
 	  "Destroys a task, thread or endpoint (needs R_CONTROL). Every capability to it stops "          \

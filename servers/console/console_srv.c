@@ -2,6 +2,8 @@
  * typed), ready and the UART interrupt. See console_srv.h for how they fit. */
 #include "console_srv.h"
 
+#include <stdio.h>
+
 #include "ipc.h"
 #include "server.h"
 #include "syscalls.h"
@@ -60,8 +62,16 @@ void console_init(struct console *c, uint64_t irq)
 
 	c->c_kept = base && vault_open(&c->c_vault, base, bytes) == E_OK;
 	if (!c->c_kept ||
-	    vault_load(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line)) != E_OK)
+	    vault_load(&c->c_vault, CONSOLE_VAULT_VERSION, &c->c_line, sizeof(c->c_line)) != E_OK) {
 		line_init(&c->c_line);
+	} else if (!line_valid(&c->c_line)) {
+		/* Saved whole but wrong (a flipped bit before the save): kept,
+		 * it would end every instance to come. */
+		printf("console: the line kept across the restart is damaged (%zu bytes typed, %zu ready): "
+		       "dropped\n",
+		       c->c_line.l_edit_len, c->c_line.l_ready_len);
+		line_init(&c->c_line);
+	}
 	c->c_irq = irq;
 	uart_init(UART_COM1);
 	drain(c);

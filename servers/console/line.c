@@ -132,6 +132,11 @@ size_t line_feed(struct line *l, char c, char *echo)
 	return 1;
 }
 
+bool line_valid(const struct line *l)
+{
+	return l->l_edit_len <= LINE_EDIT_MAX && l->l_ready_len <= LINE_READY_MAX && l->l_esc <= LINE_ESC_SS3;
+}
+
 bool line_has_input(const struct line *l)
 {
 	return l->l_ready_len > 0;

@@ -44,6 +44,12 @@ struct line {
 
 void line_init(struct line *l);
 
+/* Whether l is a state line_feed and line_take can work on: what the
+ * vault gives back after a restart was saved from a server that may have
+ * had a flipped bit (a length past its buffer would crash every new
+ * instance at its first read). */
+bool line_valid(const struct line *l);
+
 /* Feeds one typed byte. Writes what to echo into echo (room for
  * LINE_ECHO_MAX bytes) and returns its length. */
 size_t line_feed(struct line *l, char c, char *echo);

@@ -9,8 +9,18 @@
  * after its start is hung too: stuck in its start-up, waiting on
  * something that will never answer. The two threads share only these
  * words, each written by one side (but for the main loop's clearing of a
- * wait it gave up on). */
+ * wait it gave up on).
+ *
+ * A heartbeat cannot tell a server that spins: one without a heartbeat
+ * (httpd, the shell: they provide nothing), or one whose heartbeat
+ * another of its threads answers. Spinning at its priority, it starves
+ * every thread below it, clients and watchdogs alike. So the main loop
+ * also samples the clock ticks each server's first thread has run (the
+ * kernel counts them; cap_identify tells them) and ends one that ran
+ * SPIN_PERCENT of every sample for its manifest's spin time. */
 #include <kestrel/proto/supervisor.h>
+
+#include <stdio.h>
 
 #include "heartbeat.h"
 #include "ipc.h"
@@ -55,6 +65,43 @@ long heartbeat_start(void)
 	return e ? e : uthread_create(hb_thread, 0, HEARTBEAT_PRIORITY, CAP_NULL, BOOT_SLOT_POOL, &hb_info);
 }
 
+/* Samples s's first thread's ticks; ends s if it kept the CPU for its
+ * spin time. */
+static void spin_check(struct srv *s, uint64_t now)
+{
+	static char why[96];
+	struct cap_info ci;
+	uint64_t ran;
+
+	if (s->s_state != SUP_UP || !s->s_ms->ms_spin_ms ||
+	    sys_cap_identify_out(s->s_sp.sp_thread, &ci) != E_OK || ci.ci_type != CAP_THREAD)
+		return;
+	if (s->s_cpu_gen != s->s_generation) { /* a new instance: its first sample */
+		s->s_cpu_gen = s->s_generation;
+		s->s_cpu_ticks = ci.ci_badge;
+		s->s_cpu_ms = now;
+		s->s_busy_since = 0;
+		return;
+	}
+	if (now - s->s_cpu_ms < SPIN_SAMPLE_MS)
+		return;
+	ran = ci.ci_badge - s->s_cpu_ticks; /* ticks are ms (the kernel's clock runs at 1000 Hz) */
+	if (ran * 100 < (now - s->s_cpu_ms) * SPIN_PERCENT) {
+		s->s_busy_since = 0;
+	} else if (!s->s_busy_since) {
+		s->s_busy_since = s->s_cpu_ms;
+		s->s_busy_ticks = s->s_cpu_ticks;
+	}
+	s->s_cpu_ticks = ci.ci_badge;
+	s->s_cpu_ms = now;
+	if (s->s_busy_since && now - s->s_busy_since >= s->s_ms->ms_spin_ms) {
+		snprintf(why, sizeof(why), "spinning: ran %lu of the last %lu ms",
+		         ci.ci_badge - s->s_busy_ticks, now - s->s_busy_since);
+		s->s_busy_since = 0;
+		srv_end(s, why);
+	}
+}
+
 void heartbeat_check(void)
 {
 	uint64_t now = sys_clock_ms();
@@ -62,6 +109,8 @@ void heartbeat_check(void)
 	for (unsigned i = 0; i < srv_count; i++) {
 		struct srv *s = &srvs[i];
 		uint64_t since = hb_waiting_since[i];
+
+		spin_check(s, now);
 
 		if (since && now - since > heartbeat_deadline(s)) {
 			hb_waiting_since[i] = 0;

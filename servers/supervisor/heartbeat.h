@@ -12,11 +12,17 @@
  * long enough for its start to wait out its dependencies' restarts (the
  * network server's DHCP takes seconds). */
 #define HEARTBEAT_START_DEADLINE_MS 15000
+/* Spinning: a server's first thread is sampled each SPIN_SAMPLE_MS; one
+ * that ran SPIN_PERCENT of every sample for its manifest's spin time is
+ * ended. */
+#define SPIN_SAMPLE_MS              500
+#define SPIN_PERCENT                90
 
 /* Starts the heartbeat thread. */
 long heartbeat_start(void);
 
-/* From the main loop: ends every server whose heartbeat is overdue. */
+/* From the main loop: ends every server whose heartbeat is overdue, and
+ * every one that kept the CPU for its spin time. */
 void heartbeat_check(void);
 
 /* How long a server may take to answer a heartbeat: its period, at least

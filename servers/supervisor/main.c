@@ -581,6 +581,8 @@ static uint64_t next_timeout(void)
 		else if ((srvs[i].s_state == SUP_UP || srvs[i].s_state == SUP_STARTING) &&
 		         srvs[i].s_ms->ms_heartbeat_ms)
 			t = HEARTBEAT_TICK_MS; /* to see an overdue heartbeat, or start */
+		else if (srvs[i].s_state == SUP_UP && srvs[i].s_ms->ms_spin_ms)
+			t = SPIN_SAMPLE_MS; /* to sample the ticks it ran */
 		else if (srvs[i].s_state == SUP_FAILED && srvs[i].s_mod)
 			t = FAILED_POLL_MS;
 		if (srvs[i].s_inject_number && t > HEARTBEAT_TICK_MS)

@@ -242,6 +242,8 @@ static const char *parse_key(struct manifest_server *s, const struct words *ws, 
 		return add_resource(s, MANIFEST_IRQ, v, 1, line);
 	else if (word_eq(k, kn, "heartbeat"))
 		s->ms_heartbeat_ms = v;
+	else if (word_eq(k, kn, "spin") && v < MANIFEST_SPIN_UNSET)
+		s->ms_spin_ms = v;
 	else if (word_eq(k, kn, "vault") && v <= MANIFEST_MAX_VAULT)
 		s->ms_vault_pages = v;
 	else if (word_eq(k, kn, "priority"))
@@ -250,6 +252,8 @@ static const char *parse_key(struct manifest_server *s, const struct words *ws, 
 		return "out of range: irq wants an IOAPIC line 0-23 or an MSI vector 24-55";
 	else if (word_eq(k, kn, "vault"))
 		return "out of range: vault is 0-16 pages";
+	else if (word_eq(k, kn, "spin"))
+		return "out of range: spin is 0-4294967294 ms";
 	else
 		return "unknown key";
 	return NULL;
@@ -262,6 +266,7 @@ static void server_defaults(struct manifest_server *s, unsigned line)
 	s->ms_restart = RESTART_BACKOFF;
 	s->ms_limit = 5;
 	s->ms_heartbeat_ms = 1000;
+	s->ms_spin_ms = MANIFEST_SPIN_UNSET;
 	s->ms_memory_pages = MANIFEST_MEMORY_DEFAULT / MANIFEST_PAGE;
 	s->ms_line = line;
 }
@@ -411,6 +416,11 @@ unsigned manifest_parse(const char *text, size_t len, struct manifest *m, char *
 		 * for hung. */
 		if (!s->ms_nprovides)
 			s->ms_heartbeat_ms = 0;
+		/* A program that is never restarted is not watched for
+		 * spinning unless it asks (a benchmark's client may well keep
+		 * the CPU for long). */
+		if (s->ms_spin_ms == MANIFEST_SPIN_UNSET)
+			s->ms_spin_ms = s->ms_restart == RESTART_NEVER ? 0 : MANIFEST_SPIN_DEFAULT;
 		if (!s->ms_refused)
 			check_conflicts(m, j);
 	}

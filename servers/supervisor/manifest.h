@@ -15,6 +15,9 @@
  *       ports 0x3f8 8           # first port and count (repeatable)
  *       heartbeat 1000          # ms between liveness checks; 0: none (always
  *                               # none without provides: nothing answers)
+ *       spin 10000              # ms its first thread may keep the CPU (90%
+ *                               # of it) before it is ended as spinning; 0:
+ *                               # never (the default for restart never)
  *       devmem 0xfed00000 4096  # device memory: physical address, bytes
  *                               # (page-aligned, not RAM; repeatable)
  *       devrange 0xb0000000 0x10000000  # the same, as a range capability a
@@ -57,6 +60,8 @@
 #define MANIFEST_IRQ_LINES      56 /* IOAPIC lines 0-23, then MSI vectors (IRQ_MSI_FIRST, IRQ_MSI_COUNT) */
 #define MANIFEST_PAGE           4096ULL
 #define MANIFEST_MEMORY_DEFAULT (16ULL << 20)
+#define MANIFEST_SPIN_DEFAULT   10000 /* ms: spin, for a server restarted by its policy */
+#define MANIFEST_SPIN_UNSET     (~0u) /* no spin line (yet): the default follows restart */
 #define MANIFEST_MEMORY_MAX     (1ULL << 30)
 
 enum restart_policy { RESTART_ALWAYS, RESTART_BACKOFF, RESTART_NEVER };
@@ -83,6 +88,7 @@ struct manifest_server {
 	enum restart_policy ms_restart;
 	unsigned ms_limit;
 	unsigned ms_heartbeat_ms;
+	unsigned ms_spin_ms;      /* ended once it kept the CPU this long (heartbeat.c); 0: never */
 	uint64_t ms_memory_pages; /* its pool's quota */
 	unsigned ms_vault_pages;
 	struct manifest_resource ms_res[MANIFEST_MAX_RESOURCES];

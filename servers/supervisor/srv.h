@@ -52,6 +52,10 @@ struct srv {
 	 * its kind's name. */
 	uint64_t s_inject_number, s_inject_ms, s_inject_window_ms;
 	char s_inject_kind[16];
+	/* The watch for spinning (heartbeat.c): the instance it is about,
+	 * its first thread's ticks and the time at the last sample, and
+	 * since when (and from which ticks) it has kept the CPU (0: not). */
+	uint64_t s_cpu_gen, s_cpu_ticks, s_cpu_ms, s_busy_since, s_busy_ticks;
 };
 
 extern struct srv srvs[MANIFEST_MAX_SERVERS];

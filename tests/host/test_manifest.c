@@ -174,6 +174,27 @@ static void heartbeat_is_only_for_servers_that_provide(void **state)
 	assert_int_equal(find("hello")->ms_heartbeat_ms, 500);
 }
 
+static void spin_watches_restarted_servers_unless_told(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("server a\nbinary a.elf\n"
+	                       "server b\nbinary b.elf\nrestart always\n"
+	                       "server c\nbinary c.elf\nrestart never\n"
+	                       "server d\nbinary d.elf\nrestart never\nspin 2000\n"
+	                       "server e\nbinary e.elf\nspin 0\n"
+	                       "server f\nbinary f.elf\nspin 4294967295\n"
+	                       "server g\nbinary g.elf\nspin 4294967294\n"),
+	                 18);
+	assert_non_null(strstr(err, "spin is 0-4294967294 ms"));
+	assert_int_equal(find("a")->ms_spin_ms, MANIFEST_SPIN_DEFAULT);
+	assert_int_equal(find("b")->ms_spin_ms, MANIFEST_SPIN_DEFAULT);
+	assert_int_equal(find("c")->ms_spin_ms, 0); /* a benchmark's client may keep the CPU */
+	assert_int_equal(find("d")->ms_spin_ms, 2000);
+	assert_int_equal(find("e")->ms_spin_ms, 0);
+	assert_true(find("f")->ms_refused); /* the value that means "no line" */
+	assert_int_equal(find("g")->ms_spin_ms, 4294967294u);
+}
+
 static void empty_and_comment_only_input_has_no_servers(void **state)
 {
 	(void)state;
@@ -765,6 +786,7 @@ int main(void)
 		cmocka_unit_test(len_bounds_the_input),
 		cmocka_unit_test(crlf_line_ends_are_accepted),
 		cmocka_unit_test(heartbeat_is_only_for_servers_that_provide),
+		cmocka_unit_test(spin_watches_restarted_servers_unless_told),
 		cmocka_unit_test(devmem_control_dma_and_chaos_give_rights),
 		cmocka_unit_test(bad_devmem_and_control_lines_fail),
 		cmocka_unit_test(unknown_key_fails),

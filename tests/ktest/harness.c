@@ -195,6 +195,13 @@ uint64_t kt_slot(void)
 	return slot_alloc();
 }
 
+long kt_recv_forever(uint64_t ep)
+{
+	struct msg m;
+
+	return ipc_recv(ep, IPC_FOREVER, &m);
+}
+
 long kt_endpoint(uint64_t *slot)
 {
 	*slot = slot_alloc();

@@ -99,6 +99,7 @@ void kt_keep_object(uint64_t slot);
 
 uint64_t kt_slot(void); /* a free slot, released after the test */
 long kt_endpoint(uint64_t *slot);
+long kt_recv_forever(uint64_t ep); /* a thread body: waits on ep until it dies */
 /* Copies src into a new slot of ours with rights and, if badge, a badge. */
 long kt_copy(uint64_t src, uint64_t rights, uint64_t badge, uint64_t *slot);
 long kt_frame(uint64_t pages, uint64_t *slot);

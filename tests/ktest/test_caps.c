@@ -162,13 +162,6 @@ int test_cap_delete_empties_the_slot(void)
 	return 0;
 }
 
-static long recv_forever(uint64_t ep)
-{
-	struct msg m;
-
-	return ipc_recv(ep, IPC_FOREVER, &m);
-}
-
 int test_deleting_last_capability_destroys_the_object(void)
 {
 	uint64_t ep;
@@ -176,7 +169,7 @@ int test_deleting_last_capability_destroys_the_object(void)
 	long status;
 
 	CHECK_OK(kt_endpoint(&ep));
-	CHECK_OK(kt_spawn(recv_forever, ep, HELPER_PRIO, &j));
+	CHECK_OK(kt_spawn(kt_recv_forever, ep, HELPER_PRIO, &j));
 	kt_sleep(10); /* the thread waits on ep now */
 	CHECK_OK(sys_cap_delete(ep));
 	CHECK_OK(kt_join(&j, &status));

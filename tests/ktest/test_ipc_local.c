@@ -220,13 +220,6 @@ int test_dropped_reply_capability_gives_no_reply(void)
 	return 0;
 }
 
-static long recv_forever(uint64_t ep)
-{
-	struct msg m;
-
-	return ipc_recv(ep, IPC_FOREVER, &m);
-}
-
 /* A receiver, a sender and a caller all wait on the endpoint. */
 int test_destroyed_endpoint_wakes_waiters_with_dead(void)
 {
@@ -236,7 +229,7 @@ int test_destroyed_endpoint_wakes_waiters_with_dead(void)
 
 	CHECK_OK(kt_endpoint(&rx));
 	CHECK_OK(kt_endpoint(&tx));
-	CHECK_OK(kt_spawn(recv_forever, rx, HELPER_PRIO, &r));
+	CHECK_OK(kt_spawn(kt_recv_forever, rx, HELPER_PRIO, &r));
 	CHECK_OK(kt_spawn(send_label, tx, HELPER_PRIO, &s));
 	CHECK_OK(kt_spawn(call_label, tx, HELPER_PRIO, &c));
 	kt_sleep(10);
@@ -258,7 +251,7 @@ int test_suspend_cancels_a_blocked_ipc(void)
 	long status;
 
 	CHECK_OK(kt_endpoint(&ep));
-	CHECK_OK(kt_spawn(recv_forever, ep, HELPER_PRIO, &j));
+	CHECK_OK(kt_spawn(kt_recv_forever, ep, HELPER_PRIO, &j));
 	kt_sleep(10);
 	CHECK_OK(sys_thread_suspend(j.kj_thread));
 	CHECK_OK(sys_thread_resume(j.kj_thread));

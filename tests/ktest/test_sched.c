@@ -76,6 +76,44 @@ int test_thread_start_runs_a_thread_once(void)
 	return 0;
 }
 
+static uint64_t ticks_of(uint64_t thread)
+{
+	struct cap_info ci = { 0 };
+
+	return sys_cap_identify_out(thread, &ci) == E_OK && ci.ci_type == CAP_THREAD ? ci.ci_badge : ~0ULL;
+}
+
+/* What a supervisor's watchdog of spinning servers reads: a thread that
+ * spins while we sleep runs (nearly) every tick of it; one suspended or
+ * waiting, none. */
+int test_cap_identify_tells_the_ticks_a_thread_ran(void)
+{
+	uint64_t t, waiter, ep, before, after;
+
+	spin_stop = 0;
+	CHECK_OK(kt_endpoint(&ep));
+	CHECK_OK(kt_thread(spin, 0, HELPER_PRIO, CAP_NULL, &t));
+	before = ticks_of(t);
+	kt_sleep(100);
+	after = ticks_of(t);
+	CHECK(after != ~0ULL && after - before >= 80 && after - before <= 110);
+	CHECK_OK(sys_thread_suspend(t));
+	before = ticks_of(t);
+	kt_sleep(30);
+	CHECK_EQ(ticks_of(t), before);
+	CHECK_OK(sys_obj_destroy(t));
+	/* Blocked in a receive that never ends, it runs no tick. */
+	CHECK_OK(kt_thread(kt_recv_forever, ep, HELPER_PRIO, CAP_NULL, &waiter));
+	kt_sleep(20);
+	before = ticks_of(waiter);
+	kt_sleep(50);
+	CHECK_EQ(ticks_of(waiter), before);
+	CHECK(before <= 2);
+	CHECK_OK(sys_obj_destroy(waiter));
+	spin_stop = 1;
+	return 0;
+}
+
 /* What a supervisor does to make a server crash wherever it is: suspend
  * it and start it again at address 0. */
 int test_thread_start_restarts_a_suspended_thread(void)

@@ -85,6 +85,7 @@
 	X(thread_configure_checks_priority_and_endpoint)                \
 	X(thread_start_runs_a_thread_once)                              \
 	X(thread_start_restarts_a_suspended_thread)                     \
+	X(cap_identify_tells_the_ticks_a_thread_ran)                    \
 	X(suspend_stops_a_thread_and_resume_continues_it)               \
 	X(thread_regs_reads_and_writes_a_suspended_thread)              \
 	X(thread_regs_checks_state_rights_and_registers)                \

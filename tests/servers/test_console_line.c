@@ -184,6 +184,28 @@ static void raw_mode_hands_over_bytes_as_typed(void **state)
 	assert_string_equal(take(&l, 100), "e\n");
 }
 
+static void only_a_state_within_its_buffers_is_valid(void **state)
+{
+	struct line l;
+
+	(void)state;
+	line_init(&l);
+	TYPE(&l, "ls\rab");
+	assert_true(line_valid(&l));
+	l.l_ready_len = LINE_READY_MAX;
+	assert_true(line_valid(&l));
+	l.l_ready_len = LINE_READY_MAX + 1;
+	assert_false(line_valid(&l));
+	l.l_ready_len = (size_t)1 << 40; /* one flipped bit */
+	assert_false(line_valid(&l));
+	line_init(&l);
+	l.l_edit_len = LINE_EDIT_MAX + 1;
+	assert_false(line_valid(&l));
+	line_init(&l);
+	l.l_esc = (enum line_escape)(LINE_ESC_SS3 + 1);
+	assert_false(line_valid(&l));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +220,7 @@ int main(void)
 		cmocka_unit_test(short_reads_take_a_line_in_pieces),
 		cmocka_unit_test(utf8_is_kept_and_erased_a_character_at_a_time),
 		cmocka_unit_test(raw_mode_hands_over_bytes_as_typed),
+		cmocka_unit_test(only_a_state_within_its_buffers_is_valid),
 	};
 
 	return cmocka_run_group_tests_name("console_line", tests, NULL, NULL);

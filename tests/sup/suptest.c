@@ -1,6 +1,6 @@
 /* The supervisor test's client (see tests/sup/manifest.txt). As "crasher"
  * it faults at once, every start. As "hanger" it stops answering once
- * ready. As "nosy" (no control line, no devmem) it tries to kill hello and
+ * ready. As "spinner" it keeps the CPU once ready. As "nosy" (no control line, no devmem) it tries to kill hello and
  * prints what it got, for tests/qemu/supervisor.sh to check. As "suptest"
  * it checks, through hello, that lookup, calls, a crash and the restart
  * work, and that its devmem line gave it the HPET's registers; it prints
@@ -203,6 +203,11 @@ int main(void)
 		return claimer_twin(tap);
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
+	if (strcmp(si->si_name, "spinner") == 0) {
+		server_ready(); /* then keeps the CPU: only its ticks can tell */
+		for (;;)
+			__asm__ volatile("pause");
+	}
 	if (strcmp(si->si_name, "hanger") == 0) {
 		server_ready(); /* then never answers anything: only a heartbeat can tell */
 		for (;;)
