@@ -104,8 +104,10 @@ int ext2_bwrite_bitmap(struct ext2_fs *fs, uint32_t b, uint32_t off, uint32_t le
 int ext2_order(struct ext2_fs *fs)
 {
 	fs->fs_unordered = false;
-	if (fs->fs_dev.d_order && fs->fs_dev.d_order(fs->fs_dev.d_ctx) < 0)
+	if (fs->fs_dev.d_order && fs->fs_dev.d_order(fs->fs_dev.d_ctx) < 0) {
+		fs->fs_dir_memo = 0; /* the cache dropped what it could not write */
 		return -EIO;
+	}
 	return 0;
 }
 
@@ -375,8 +377,10 @@ int ext2_sync(struct ext2_fs *fs)
 			return -EIO;
 		fs->fs_sb_dirty = false;
 	}
-	if (fs->fs_dev.d_flush && fs->fs_dev.d_flush(fs->fs_dev.d_ctx) < 0)
+	if (fs->fs_dev.d_flush && fs->fs_dev.d_flush(fs->fs_dev.d_ctx) < 0) {
+		fs->fs_dir_memo = 0; /* the cache dropped what it could not write */
 		return -EIO;
+	}
 	return 0;
 }
 

@@ -319,13 +319,27 @@ static int dir_grow(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, st
 	return 0;
 }
 
+/* What an entry about to be written names must be live and of the
+ * entry's type (ext2.h's rules put it on the disk first): a server whose
+ * computation a flipped bit garbled may have written something else
+ * there, and an entry naming a free inode is damage e2fsck reports,
+ * where an error here leaves at worst a leak. Read through the cache,
+ * which is what the order before the entry's write puts on the disk. */
+static int names_a_live_inode(struct ext2_fs *fs, uint32_t ino, uint16_t mode)
+{
+	struct ext2_inode in;
+
+	return ext2_inode_get(fs, ino, &in) < 0 || ext2_mode_to_ft(in.i_mode) != ext2_mode_to_ft(mode) ? -EIO
+	                                                                                               : 0;
+}
+
 int ext2_dir_add(struct ext2_fs *fs, uint32_t dir, const char *name, uint32_t ino, uint16_t mode)
 {
 	struct add_arg aa = { .aa_name = name, .aa_ino = ino, .aa_mode = mode };
 	struct ext2_inode din;
 	int r = ext2_check_name(name, &aa.aa_len);
 
-	if (r < 0 || (r = dir_change_begin(fs, dir, &din)) < 0)
+	if (r < 0 || (r = names_a_live_inode(fs, ino, mode)) < 0 || (r = dir_change_begin(fs, dir, &din)) < 0)
 		return r;
 	r = dir_scan(fs, &din, 0, add_visit, &aa);
 	if (r == 0)
@@ -376,9 +390,9 @@ int ext2_dir_set(struct ext2_fs *fs, uint32_t dir, const char *name, uint32_t in
 {
 	struct find_arg fa;
 	struct ext2_inode din;
-	int r = dir_find_for_change(fs, dir, name, &din, &fa);
+	int r = names_a_live_inode(fs, ino, mode);
 
-	if (r < 0)
+	if (r < 0 || (r = dir_find_for_change(fs, dir, name, &din, &fa)) < 0)
 		return r;
 	dir_block_changing(fs);
 	fa.fa_pos.dp_de->inode = ino;

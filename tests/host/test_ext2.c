@@ -436,6 +436,30 @@ static void an_unlink_without_a_clock_leaves_a_clean_image(void **state)
 	fsck_clean();
 }
 
+/* An entry is written only for a live inode of its type: in the chaos
+ * campaign a flipped bit in the server made a create write a garbled
+ * inode (links 0, no type) and then the entry naming it, which e2fsck
+ * reported. Now that is an error, and nothing names a free inode. */
+static void an_entry_names_only_a_live_inode_of_its_type(void **state)
+{
+	uint32_t a, gone, got;
+
+	(void)state;
+	assert_int_equal(mount_copy("base1k", 0), 0);
+	assert_int_equal(ext2_create(&fs, EXT2_ROOT_INO, "a", 0644, &a), 0);
+	assert_int_equal(ext2_create(&fs, EXT2_ROOT_INO, "gone", 0644, &gone), 0);
+	assert_int_equal(ext2_unlink(&fs, EXT2_ROOT_INO, "gone"), 0);
+	assert_int_equal(ext2_dir_add(&fs, EXT2_ROOT_INO, "free", gone, 0100644), -EIO);
+	assert_int_equal(ext2_lookup(&fs, EXT2_ROOT_INO, "free", &got), -ENOENT);
+	assert_int_equal(ext2_dir_add(&fs, EXT2_ROOT_INO, "type", a, 040755), -EIO);
+	assert_int_equal(ext2_lookup(&fs, EXT2_ROOT_INO, "type", &got), -ENOENT);
+	assert_int_equal(ext2_dir_set(&fs, EXT2_ROOT_INO, "a", gone, 0100644), -EIO);
+	assert_int_equal(ext2_lookup(&fs, EXT2_ROOT_INO, "a", &got), 0);
+	assert_int_equal(got, a);
+	assert_int_equal(ext2_unmount(&fs), 0);
+	fsck_clean();
+}
+
 static void directories_keep_their_rules(void **state)
 {
 	uint32_t d, e, f, ino;
@@ -954,6 +978,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(writes_files_that_e2fsck_and_debugfs_accept, teardown),
 		cmocka_unit_test_teardown(truncate_and_unlink_give_blocks_back, teardown),
 		cmocka_unit_test_teardown(an_unlink_without_a_clock_leaves_a_clean_image, teardown),
+		cmocka_unit_test_teardown(an_entry_names_only_a_live_inode_of_its_type, teardown),
 		cmocka_unit_test_teardown(directories_keep_their_rules, teardown),
 		cmocka_unit_test_teardown(rename_moves_and_replaces, teardown),
 		cmocka_unit_test_teardown(full_disk_reports_enospc_and_stays_consistent, teardown),
