@@ -58,7 +58,7 @@ relay_tap "$task"
 expect_line "$task"'fstest: the server refused the disk$'
 expect_line "$task"'fstest: 3 passed, 0 failed$'
 expect_status "$EXIT_PASS"
-expect_count 3 "$task"'fs: cannot mount the disk: not ext2: bad magic number \(magic 0x0000 from the driver.s generation 1\): reading it again$'
+expect_count 3 "$task"'fs: cannot mount the disk: not ext2: bad magic number \(magic 0x0000 from the driver.s generation 1, 0x0000 through its buffer\): reading it again$'
 expect_line "$task"'fs: cannot mount the disk: .* \(Invalid argument\)$'
 expect_no_line 'fs: mounted|fs: the disk failed'
 result "a_disk_that_is_not_ext2_is_read_four_times_then_refused"
