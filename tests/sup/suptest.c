@@ -1,6 +1,7 @@
 /* The supervisor test's client (see tests/sup/manifest.txt). As "crasher"
  * it faults at once, every start. As "hanger" it stops answering once
- * ready. As "spinner" it keeps the CPU once ready. As "nosy" (no control line, no devmem) it tries to kill hello and
+ * ready. As "spinner" it keeps the CPU once ready, and "spinwait" below it
+ * says when it ran again. As "nosy" (no control line, no devmem) it tries to kill hello and
  * prints what it got, for tests/qemu/supervisor.sh to check. As "suptest"
  * it checks, through hello, that lookup, calls, a crash and the restart
  * work, and that its devmem line gave it the HPET's registers; it prints
@@ -205,8 +206,16 @@ int main(void)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
 	if (strcmp(si->si_name, "spinner") == 0) {
 		server_ready(); /* then keeps the CPU: only its ticks can tell */
+		sleep_ms(si->si_pool, 50); /* spinwait starts meanwhile, and sleeps */
 		for (;;)
-			__asm__ volatile("pause");
+			continue;
+	}
+	if (strcmp(si->si_name, "spinwait") == 0) {
+		uint64_t asleep = sys_clock_ms();
+
+		sleep_ms(si->si_pool, 200); /* the spinner starts meanwhile */
+		printf("spinwait: asked for 200 ms of sleep, ran again after %lu ms\n", sys_clock_ms() - asleep);
+		outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
 	}
 	if (strcmp(si->si_name, "hanger") == 0) {
 		server_ready(); /* then never answers anything: only a heartbeat can tell */
