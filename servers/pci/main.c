@@ -127,7 +127,13 @@ int main(void)
 		       "(q35: devrange 0xb0000000 0x10000000)\n");
 		return (int)PE_BAD_REQUEST;
 	}
-	scan_bus(0);
-	printf("pci: %u functions\n", pci_nfuncs);
+	if (pci_take_over(bus_map)) {
+		printf("pci: %u functions, taken over from the previous instance (no BAR sized again)\n",
+		       pci_nfuncs);
+	} else {
+		scan_bus(0);
+		printf("pci: %u functions\n", pci_nfuncs);
+		pci_keep();
+	}
 	return (int)server_run(ops, sizeof(ops) / sizeof(ops[0]), NULL);
 }

@@ -7,16 +7,64 @@
 #include <kestrel/error.h>
 #include <kestrel/proto/supervisor.h>
 
+#include "pci_parse.h"
 #include "pci_srv.h"
 #include "server.h"
 #include "slots.h"
 #include "syscalls.h"
+#include "vault.h"
 
 #define PAGE        4096ULL
 #define CLIENT_MASK 0xFFFFULL /* the supervisor's index + 1 of the caller */
 
 struct pci_func pci_funcs[PCI_MAX_FUNCS];
 unsigned pci_nfuncs;
+
+#define PCI_VAULT_VERSION 1
+
+static struct pci_kept {
+	uint64_t pk_nfuncs;
+	struct pci_func pk_funcs[PCI_KEPT_FUNCS];
+} kept;
+static struct vault vault;
+static bool vault_ok;
+
+void pci_keep(void)
+{
+	if (!vault_ok || pci_nfuncs > PCI_KEPT_FUNCS)
+		return;
+	kept.pk_nfuncs = pci_nfuncs;
+	memcpy(kept.pk_funcs, pci_funcs, pci_nfuncs * sizeof(pci_funcs[0]));
+	vault_save(&vault, PCI_VAULT_VERSION, &kept, sizeof(kept));
+}
+
+bool pci_take_over(volatile uint8_t *(*bus_cfg)(unsigned bus))
+{
+	const struct server_res *ecam = server_resource(SERVER_RES_DEVRANGE, 0);
+	size_t bytes;
+	void *base = server_vault(&bytes);
+
+	vault_ok = base && vault_open(&vault, base, bytes) == E_OK && vault_capacity(&vault) >= sizeof(kept);
+	if (!vault_ok || vault_load(&vault, PCI_VAULT_VERSION, &kept, sizeof(kept)) != E_OK ||
+	    kept.pk_nfuncs == 0 || kept.pk_nfuncs > PCI_KEPT_FUNCS)
+		return false;
+	/* Saved whole, but by an instance that may have had a flipped bit:
+	 * each function must be where its number says, with the ids the
+	 * hardware answers there now (reading does not disturb it). */
+	for (unsigned i = 0; i < kept.pk_nfuncs; i++) {
+		const struct pci_func *f = &kept.pk_funcs[i];
+		uint64_t bdf = f->pf_info.bdf;
+		volatile uint8_t *b = bdf >> 8 < PCI_MAX_BUSES ? bus_cfg((unsigned)(bdf >> 8)) : NULL;
+		volatile uint8_t *cfg = b ? b + ((bdf & 0xFF) << 12) : NULL;
+
+		if (bdf > 0xFFFF || f->pf_cfg_phys != ecam->sr_first + (bdf << 12) || !cfg ||
+		    pci_cfg16(cfg, 0x00) != f->pf_info.vendor || pci_cfg16(cfg, 0x02) != f->pf_info.device)
+			return false;
+	}
+	memcpy(pci_funcs, kept.pk_funcs, kept.pk_nfuncs * sizeof(pci_funcs[0]));
+	pci_nfuncs = (unsigned)kept.pk_nfuncs;
+	return true;
+}
 
 long pci_list_srv(struct proto_ctx *ctx, const struct pci_index_req *q, struct pci_info_rep *r)
 {
@@ -80,7 +128,10 @@ long pci_claim_srv(struct proto_ctx *ctx, const struct pci_none *q, struct pci_i
 		return E_NOT_FOUND;
 	if ((e = device_frame(f->pf_cfg_phys, 1, &cfg)) != E_OK)
 		return e;
-	f->pf_info.driver = me;
+	if (f->pf_info.driver != me) {
+		f->pf_info.driver = me;
+		pci_keep();
+	}
 	*r = f->pf_info;
 	ctx->pc_reply_caps[0] = cfg;
 	return 0;

@@ -16,6 +16,7 @@
  * thread: nothing needs a lock. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kestrel/proto/pci.h>
@@ -32,5 +33,18 @@ struct pci_func {
 
 extern struct pci_func pci_funcs[PCI_MAX_FUNCS];
 extern unsigned pci_nfuncs;
+
+/* The table and its claims in the vault (the manifest's `vault 2`), so a
+ * restarted instance takes them over rather than scanning the bus again:
+ * sizing BARs writes every device's BARs with its decoding off, under
+ * drivers using it, and a new table would forget which driver holds which
+ * device (its next bar call refused). At most PCI_KEPT_FUNCS functions
+ * are kept; more, and every start scans. */
+#define PCI_KEPT_FUNCS 24
+void pci_keep(void);
+/* Takes over the kept table if each function in it still answers at its
+ * place with its ids (bus_cfg maps a bus's configuration space, NULL if it
+ * cannot); true if it did. */
+bool pci_take_over(volatile uint8_t *(*bus_cfg)(unsigned bus));
 
 PROTO_SERVER(PCI_OPS)

@@ -205,7 +205,7 @@ int main(void)
 	if (strcmp(si->si_name, "crasher") == 0)
 		__asm__ volatile("ud2"); /* dies before it is ready, every time */
 	if (strcmp(si->si_name, "spinner") == 0) {
-		server_ready(); /* then keeps the CPU: only its ticks can tell */
+		server_ready();            /* then keeps the CPU: only its ticks can tell */
 		sleep_ms(si->si_pool, 50); /* spinwait starts meanwhile, and sleeps */
 		for (;;)
 			continue;
@@ -214,7 +214,8 @@ int main(void)
 		uint64_t asleep = sys_clock_ms();
 
 		sleep_ms(si->si_pool, 200); /* the spinner starts meanwhile */
-		printf("spinwait: asked for 200 ms of sleep, ran again after %lu ms\n", sys_clock_ms() - asleep);
+		printf("spinwait: asked for 200 ms of sleep, ran again after %lu ms\n",
+		       sys_clock_ms() - asleep);
 		outl(QEMU_EXIT_PORT, QEMU_EXIT_PASS);
 	}
 	if (strcmp(si->si_name, "hanger") == 0) {
