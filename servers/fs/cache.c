@@ -28,18 +28,36 @@ static void free_chunks(struct bcache *c)
 }
 
 /* Lends the driver every chunk (again, after its restart), its earlier
- * ones and our predecessor's dropped first. */
+ * ones and our predecessor's dropped first. Every chunk must be lent to
+ * one and the same instance: a driver that dies in the middle knows
+ * nothing of the chunks lent so far, and an attach still waiting for it
+ * reaches its next instance and gets that instance's first id, which our
+ * table would then also hold for the chunk lent first. The driver read
+ * into another chunk than we read from, a superblock of zeros (found
+ * under the chaos campaign). Each answer says the instance's generation:
+ * one that changed on the way means all again. */
 static long attach_all(struct bcache *c)
 {
 	struct blk_none none = { 0 };
-	long e = blk_detach(c->bc_blk, &none, &none);
+	long e = E_OK;
 
-	for (unsigned k = 0; k < c->bc_nframes && e == E_OK; k++) {
-		struct proto_xfer x = { .px_caps = { c->bc_frames[k] } };
-		struct blk_attach_rep r;
+	for (unsigned tries = 0; tries < BCACHE_ATTACH_TRIES; tries++) {
+		uint64_t gen;
 
-		if ((e = blk_attach_x(c->bc_blk, &none, &r, &x)) == E_OK)
-			c->bc_ids[k] = (uint16_t)r.id;
+		e = blk_detach(c->bc_blk, &none, &none);
+		gen = c->bc_blk->pc_generation;
+		for (unsigned k = 0; k < c->bc_nframes && e == E_OK; k++) {
+			struct proto_xfer x = { .px_caps = { c->bc_frames[k] } };
+			struct blk_attach_rep r;
+
+			if ((e = blk_attach_x(c->bc_blk, &none, &r, &x)) == E_OK)
+				c->bc_ids[k] = (uint16_t)r.id;
+		}
+		if (e == E_OK && c->bc_blk->pc_generation == gen)
+			return E_OK;
+		if (e != E_OK && e != PE_RESTARTED)
+			return e;
+		e = PE_RESTARTED; /* a restart on the way */
 	}
 	return e;
 }

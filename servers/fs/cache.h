@@ -25,10 +25,11 @@
 
 #include "proto.h"
 
-#define BCACHE_PAGE       4096
-#define BCACHE_CHUNK      64 /* pages a frame capability of the cache covers */
-#define BCACHE_MAX_CHUNKS 64 /* so at most 16 MiB */
-#define BCACHE_DIRTY_MAX  256
+#define BCACHE_PAGE         4096
+#define BCACHE_CHUNK        64 /* pages a frame capability of the cache covers */
+#define BCACHE_ATTACH_TRIES 4  /* lending every chunk to one instance of the driver */
+#define BCACHE_MAX_CHUNKS   64 /* so at most 16 MiB */
+#define BCACHE_DIRTY_MAX    256
 
 struct bcache_slot {
 	uint64_t bs_page; /* disk page number + 1; 0: free */

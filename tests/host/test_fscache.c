@@ -114,6 +114,9 @@ static uint8_t *chunk_base(uint64_t slot, uint64_t *pages)
 static uint64_t attached[8];
 static unsigned nattached, vec_calls, detaches;
 static bool forget_attached;
+static uint64_t generation = 1;    /* of the driver's instance, in every answer */
+static unsigned restart_at_attach; /* the driver dies before the attach of this number (1: the first) */
+static unsigned attaches;
 
 static long io_vec(const struct blk_vec_req *q, struct blk_io_rep *r)
 {
@@ -174,11 +177,18 @@ long proto_call(struct proto_client *pc, uint32_t op, unsigned flags, const void
 {
 	(void)flags, (void)req_size, (void)rep_size;
 	assert_ptr_equal(pc, &blk);
+	pc->pc_generation = generation; /* libipc's proto_call takes it from the answer */
 	switch (op) {
 	case BLK_BASE + 7: { /* attach */
 		struct blk_attach_rep *r = rep;
 		uint64_t pages;
 
+		if (++attaches == restart_at_attach) {
+			/* The instance died with the attaches so far; this
+			 * call, still waiting, reaches the next one. */
+			nattached = 0;
+			pc->pc_generation = ++generation;
+		}
 		assert_true(nattached < 8);
 		chunk_base(x->px_caps[0], &pages);
 		attached[nattached] = x->px_caps[0];
@@ -204,6 +214,7 @@ static int setup(void **state)
 	disk_reads = disk_writes = disk_flushes = disk_sectors_written = vec_calls = detaches = 0;
 	nattached = 0;
 	forget_attached = false;
+	restart_at_attach = attaches = 0;
 	fail_reads = fail_writes = fail_flush = short_reads = 0;
 	max_alloc_pages = SLOTS;
 	assert_int_equal(bcache_init(&c, &blk, 1, DISK_SECTORS, SLOTS), E_OK);
@@ -532,6 +543,25 @@ static void a_restarted_driver_gets_the_frames_again(void **state)
 	assert_int_equal(detaches, 3);
 }
 
+/* The driver restarts while the cache lends it its frames: the frames
+ * lent before it died and the one lent to its next instance must not
+ * both be taken for lent. All are lent again to the new instance, and
+ * every page is read into the frame the cache reads it from. */
+static void a_restart_in_the_middle_of_lending_lends_all_again(void **state)
+{
+	(void)state;
+	teardown(NULL);
+	max_alloc_pages = 1000;
+	restart_at_attach = 3; /* frames 0 and 1 to the old instance, 2 to the new one */
+	assert_int_equal(bcache_init(&c, &blk, 1, DISK_SECTORS, 4 * BCACHE_CHUNK), E_OK);
+	assert_int_equal(c.bc_nframes, 4);
+	assert_int_equal(nattached, 4); /* all four, to the new instance */
+	for (unsigned k = 0; k < 4; k++)
+		assert_int_equal(attached[c.bc_ids[k]], c.bc_frames[k]);
+	for (uint64_t page = 0; page < DISK_PAGES; page++)
+		read_page(page); /* each compared with the disk */
+}
+
 static void requests_outside_the_disk_fail_without_io(void **state)
 {
 	uint8_t buf[BCACHE_PAGE];
@@ -573,6 +603,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(a_failed_write_drops_the_dirty_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_restarted_driver_gets_the_frames_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_restart_in_the_middle_of_lending_lends_all_again, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(requests_outside_the_disk_fail_without_io, setup, teardown),
 	};
 
