@@ -33,7 +33,7 @@ static long targets_named(const char *name, uint64_t *mask)
 	}
 	strcpy(list, name + but);
 	for (char *n = strtok(list, ","); n; n = strtok(NULL, ",")) {
-		int target = strlen(n) <= SERVER_NAME_LEN ? chaos_target_find(&cs, n) : -1;
+		int target = chaos_target_find(&cs, n);
 
 		if (strcmp(n, "supervisor") == 0)
 			return E_BAD_ARG;

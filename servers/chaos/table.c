@@ -47,6 +47,8 @@ long chaos_targets_refresh(struct chaos_state *cs)
 
 int chaos_target_find(const struct chaos_state *cs, const char *name)
 {
+	if (strnlen(name, SERVER_NAME_LEN + 1) > SERVER_NAME_LEN)
+		return -1; /* no name is that long: a prefix must not match */
 	for (unsigned i = 0; i < cs->cs_ntargets; i++)
 		if (strncmp(cs->cs_targets[i].ct_name, name, SERVER_NAME_LEN) == 0)
 			return (int)i;

@@ -145,9 +145,9 @@ static int fs_start(void)
 	/* A disk that fails the checks may be a driver's wrong bytes of the
 	 * moment: read again, a little later each time, before refusing it.
 	 * If the driver's own buffer brings a good superblock while the
-	 * cache's memory does not, the zero-copy path is what is wrong (seen
-	 * under the chaos campaign, not explained yet): a new start attaches
-	 * fresh memory. */
+	 * cache's memory does not, the zero-copy path is what is wrong (under
+	 * the chaos campaign: chunks lent to two instances of the driver,
+	 * docs/chaos.md bug 12): a new start lends fresh memory. */
 	for (unsigned tries = 1; err == -EINVAL && tries < FS_MOUNT_TRIES; tries++) {
 		uint16_t by_lease = magic_by_lease();
 		uint64_t pa = 0, pages = 0;
